@@ -1,0 +1,56 @@
+/*
+ * C wrappers for vitsim's custom RISC-V instructions (custom-0 opcode space).
+ * Encodings and semantics: docs/isa.md. Each wrapper is one instruction.
+ *
+ * On a host build (not __riscv) the same names are plain C with the same
+ * semantics, so kernels compile unchanged for the golden model.
+ */
+#ifndef VITSIM_CUSTOM_H
+#define VITSIM_CUSTOM_H
+#include <stdint.h>
+
+#if defined(__riscv)
+/* acc + sum over 4 lanes of int8(a[i]) * int8(b[i]) */
+static inline int32_t vs_sdotp4(int32_t acc, uint32_t a, uint32_t b) {
+    __asm__ volatile(".insn r CUSTOM_0, 0, 0, %0, %1, %2" : "+r"(acc) : "r"(a), "r"(b));
+    return acc;
+}
+/* acc + sum over 2 lanes of int16(a[i]) * int16(b[i]) */
+static inline int32_t vs_sdotp2(int32_t acc, uint32_t a, uint32_t b) {
+    __asm__ volatile(".insn r CUSTOM_0, 0, 1, %0, %1, %2" : "+r"(acc) : "r"(a), "r"(b));
+    return acc;
+}
+/* saturate x to the signed range of `bits` bits (1..32); bits is a constant */
+#define vs_clip(x, bits) __extension__({                                        \
+    int32_t vs_r_;                                                              \
+    __asm__(".insn i CUSTOM_0, 1, %0, %1, %2" : "=r"(vs_r_) : "r"((int32_t)(x)), "i"(bits)); \
+    vs_r_; })
+/* saturate x to the unsigned range of `bits` bits (0..31); bits is a constant */
+#define vs_clipu(x, bits) __extension__({                                       \
+    int32_t vs_r_;                                                              \
+    __asm__(".insn i CUSTOM_0, 2, %0, %1, %2" : "=r"(vs_r_) : "r"((int32_t)(x)), "i"(bits)); \
+    vs_r_; })
+#else
+static inline int32_t vs_sdotp4(int32_t acc, uint32_t a, uint32_t b) {
+    for (int i = 0; i < 4; i++)
+        acc += (int32_t)(int8_t)(a >> (8 * i)) * (int32_t)(int8_t)(b >> (8 * i));
+    return acc;
+}
+static inline int32_t vs_sdotp2(int32_t acc, uint32_t a, uint32_t b) {
+    for (int i = 0; i < 2; i++)
+        acc += (int32_t)(int16_t)(a >> (16 * i)) * (int32_t)(int16_t)(b >> (16 * i));
+    return acc;
+}
+static inline int32_t vs_clip_c(int32_t x, int bits) {
+    if (bits >= 32) return x;
+    int32_t hi = (int32_t)((1u << (bits - 1)) - 1), lo = -hi - 1;
+    return x < lo ? lo : x > hi ? hi : x;
+}
+static inline int32_t vs_clipu_c(int32_t x, int bits) {
+    int32_t hi = (int32_t)((1u << bits) - 1);
+    return x < 0 ? 0 : x > hi ? hi : x;
+}
+#define vs_clip(x, bits) vs_clip_c((int32_t)(x), (bits))
+#define vs_clipu(x, bits) vs_clipu_c((int32_t)(x), (bits))
+#endif
+#endif /* VITSIM_CUSTOM_H */

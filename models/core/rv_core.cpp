@@ -1,0 +1,98 @@
+#include "core/rv_core.h"
+
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+namespace vitsim {
+
+RvCore::RvCore(sc_core::sc_module_name name, const CoreConfig& config,
+               const std::vector<std::pair<MemoryTiming, AccessCounters*>>& memories)
+    : sc_module(name), socket("socket"), config_(config), hart_(config.hartid, config.timing, config.isa, *this),
+      memories_(memories) {
+    SC_HAS_PROCESS(RvCore);
+    SC_THREAD(run_thread);
+    tlm::tlm_global_quantum::instance().set(config.quantum);
+}
+
+void RvCore::reset(uint32_t pc) {
+    hart_.reset(pc);
+    synced_cycles_ = 0;
+}
+
+// Memories are attached once the bus is bound: with DMI the hart reads and writes
+// them through host pointers, without it every access is a bus transaction.
+void RvCore::end_of_elaboration() {
+    for (const auto& [timing, counters] : memories_) {
+        uint8_t* host = nullptr;
+        if (config_.dmi) {
+            tlm::tlm_generic_payload tx;
+            tlm::tlm_dmi dmi;
+            tx.set_address(timing.base);
+            tx.set_command(tlm::TLM_READ_COMMAND);
+            if (socket->get_direct_mem_ptr(tx, dmi) && dmi.get_start_address() <= timing.base &&
+                dmi.get_end_address() >= uint64_t(timing.base) + timing.size - 1)
+                host = dmi.get_dmi_ptr() + (timing.base - dmi.get_start_address());
+        }
+        hart_.add_memory(timing, host, counters);
+    }
+}
+
+sc_core::sc_time RvCore::local_offset() const {
+    return double(hart_.cycles() - synced_cycles_) * config_.clock_period;
+}
+
+// Runs the hart one quantum at a time; simulated time advances only at quantum
+// ends (and the hart's cycle count is the source of that time).
+void RvCore::run_thread() {
+    tlm_utils::tlm_quantumkeeper qk;
+    qk.reset();
+    const uint64_t period_ps = config_.clock_period.value();
+    for (;;) {
+        const uint64_t quantum_cycles = std::max<uint64_t>(1, tlm::tlm_global_quantum::instance().compute_local_quantum().value() / period_ps);
+        uint64_t limit = hart_.cycles() + quantum_cycles;
+        if (config_.max_cycles) limit = std::min(limit, config_.max_cycles);
+        const StopReason reason = hart_.run(limit);
+        qk.set(local_offset());
+        qk.sync();
+        synced_cycles_ = hart_.cycles();
+        if (reason != StopReason::kLimit || (config_.max_cycles && hart_.cycles() >= config_.max_cycles)) {
+            stop_reason_ = reason;
+            finished_ = true;
+            sc_core::sc_stop();
+            return;
+        }
+    }
+}
+
+BusResult RvCore::transport(tlm::tlm_command cmd, uint32_t addr, void* data, unsigned len) {
+    tlm::tlm_generic_payload tx;
+    tx.set_command(cmd);
+    tx.set_address(addr);
+    tx.set_data_ptr(static_cast<unsigned char*>(data));
+    tx.set_data_length(len);
+    tx.set_streaming_width(len);
+    tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    const sc_core::sc_time before = local_offset();
+    sc_core::sc_time delay = before;
+    socket->b_transport(tx, delay);
+    if (!tx.is_response_ok()) return {false, 0};
+    return {true, uint32_t((delay - before).value() / config_.clock_period.value())};
+}
+
+BusResult RvCore::bus_read(uint32_t addr, void* data, unsigned len) {
+    return transport(tlm::TLM_READ_COMMAND, addr, data, len);
+}
+
+BusResult RvCore::bus_write(uint32_t addr, const void* data, unsigned len) {
+    return transport(tlm::TLM_WRITE_COMMAND, addr, const_cast<void*>(data), len);
+}
+
+bool RvCore::bus_fetch(uint32_t addr, void* data, unsigned len) {
+    tlm::tlm_generic_payload tx;
+    tx.set_command(tlm::TLM_READ_COMMAND);
+    tx.set_address(addr);
+    tx.set_data_ptr(static_cast<unsigned char*>(data));
+    tx.set_data_length(len);
+    return socket->transport_dbg(tx) == len;
+}
+
+}  // namespace vitsim

@@ -1,0 +1,554 @@
+#include "iss/hart.h"
+
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstdio>
+#include <cstring>
+
+namespace vitsim {
+
+namespace {
+
+constexpr unsigned kPageShift = 8;  // decode-cache bookkeeping granule: 256 bytes of code
+constexpr unsigned kBlockShift = 24;  // fast data lookup: one entry per 16 MiB of address space
+
+// A trap raised inside an instruction; caught by the executor loop.
+struct TrapException {
+    uint32_t cause, tval;
+};
+
+inline int32_t dot4_s8(uint32_t a, uint32_t b) {
+    int32_t s = 0;
+    for (int i = 0; i < 32; i += 8) s += int32_t(int8_t(a >> i)) * int32_t(int8_t(b >> i));
+    return s;
+}
+inline int32_t dot2_s16(uint32_t a, uint32_t b) {
+    return int32_t(int16_t(a)) * int32_t(int16_t(b)) + int32_t(int16_t(a >> 16)) * int32_t(int16_t(b >> 16));
+}
+// Saturate to `bits` signed bits (1..31; 0 or >= 32 leaves x unchanged).
+inline uint32_t clip_signed(int32_t x, int32_t bits) {
+    if (bits <= 0 || bits >= 32) return uint32_t(x);
+    const int32_t hi = int32_t((1u << (bits - 1)) - 1), lo = -hi - 1;
+    return uint32_t(std::clamp(x, lo, hi));
+}
+// Saturate to [0, 2^bits - 1] (bits 0..31; >= 32 only clamps negatives to 0).
+inline uint32_t clip_unsigned(int32_t x, int32_t bits) {
+    if (x < 0) return 0;
+    if (bits < 0 || bits >= 32) return uint32_t(x);
+    return std::min(uint32_t(x), (1u << bits) - 1);
+}
+
+template <typename T> constexpr int width_index() { return sizeof(T) == 1 ? 0 : sizeof(T) == 2 ? 1 : 2; }
+
+// Zeroed memory mapped lazily by the OS: a decode cache for a 16 MiB flash costs
+// nothing until code runs there.
+void* lazy_zeroed(size_t bytes) {
+    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    return p == MAP_FAILED ? nullptr : p;
+}
+
+}  // namespace
+
+struct Hart::Region {
+    MemoryTiming t;
+    uint8_t* host = nullptr;             // DMI pointer, or nullptr: through the bus
+    AccessCounters* counters = nullptr;
+    uint64_t read_limit = 0, write_limit = 0;  // fast path if offset + size <= limit
+    DecodedInsn* cache = nullptr;        // one entry per halfword (executable memories)
+    size_t cache_bytes = 0;
+    std::vector<uint8_t> code_page;      // page holds decoded instructions
+    std::vector<uint32_t> decoded_pages; // indices of pages with code_page set
+
+    ~Region() { if (cache) munmap(cache, cache_bytes); }
+    bool contains(uint32_t addr) const { return addr - t.base < t.size; }
+};
+
+// Address block -> region, for loads and stores. Blocks shared by two memories,
+// and blocks with none, point at an empty region (always the slow path).
+struct Hart::Fast {
+    Region none;
+    Region* block[1u << (32 - kBlockShift)];
+};
+
+std::string describe(const TrapInfo& t) {
+    char buf[160];
+    switch (t.cause) {
+    case kIllegalInsn:
+        snprintf(buf, sizeof buf, "illegal instruction 0x%08x at pc 0x%08x", t.insn, t.pc);
+        break;
+    case kLoadAccessFault: case kStoreAccessFault:
+        snprintf(buf, sizeof buf, "%s access fault at address 0x%08x (pc 0x%08x, instruction 0x%08x)",
+                 t.cause == kLoadAccessFault ? "load" : "store", t.tval, t.pc, t.insn);
+        break;
+    case kInsnAccessFault:
+        snprintf(buf, sizeof buf, "instruction access fault at pc 0x%08x (no executable memory there)", t.pc);
+        break;
+    case kBreakpoint:
+        snprintf(buf, sizeof buf, "breakpoint (ebreak) at pc 0x%08x", t.pc);
+        break;
+    case kEcallM:
+        snprintf(buf, sizeof buf, "unsupported environment call a7=%u at pc 0x%08x (no trap handler)", t.tval, t.pc);
+        break;
+    default:
+        snprintf(buf, sizeof buf, "exception cause %u at pc 0x%08x (tval 0x%08x)", t.cause, t.pc, t.tval);
+    }
+    return buf;
+}
+
+Hart::Hart(uint32_t hartid, const CoreTiming& timing, const IsaExtensions& isa, HartBus& bus)
+    : hartid_(hartid), timing_(timing), isa_(isa), bus_(bus), fast_(std::make_unique<Fast>()) {
+    std::fill(std::begin(fast_->block), std::end(fast_->block), &fast_->none);
+}
+
+Hart::~Hart() = default;
+
+void Hart::add_memory(const MemoryTiming& mem, uint8_t* host, AccessCounters* counters) {
+    auto r = std::make_unique<Region>();
+    r->t = mem;
+    r->host = host;
+    r->counters = counters;
+    r->read_limit = host ? mem.size : 0;
+    r->write_limit = host && mem.writable ? mem.size : 0;
+    if (mem.executable) {
+        r->cache_bytes = size_t(mem.size / 2 + 2) * sizeof(DecodedInsn);
+        r->cache = static_cast<DecodedInsn*>(lazy_zeroed(r->cache_bytes));
+        r->code_page.assign((mem.size >> kPageShift) + 1, 0);
+    }
+    const uint32_t first = mem.base >> kBlockShift, last = (mem.base + mem.size - 1) >> kBlockShift;
+    for (uint32_t b = first; b <= last; b++)
+        fast_->block[b] = fast_->block[b] == &fast_->none ? r.get() : &fast_->none;
+    // A block claimed twice stays slow; re-check blocks that this memory shares.
+    for (const auto& other : regions_)
+        for (uint32_t b = first; b <= last; b++)
+            if (b >= (other->t.base >> kBlockShift) && b <= ((other->t.base + other->t.size - 1) >> kBlockShift))
+                fast_->block[b] = &fast_->none;
+    regions_.push_back(std::move(r));
+}
+
+void Hart::reset(uint32_t pc) {
+    std::fill(std::begin(x_), std::end(x_), 0);
+    pc_ = pc;
+    cycles_ = instret_ = 0;
+    stalls_ = {};
+    exit_requested_ = false;
+    exit_status_ = 0;
+    trap_ = {};
+    mstatus_ = mtvec_ = mepc_ = mcause_ = mtval_ = mscratch_ = 0;
+    flush_decode_cache();
+    retired_static_ = {};
+}
+
+void Hart::request_exit(int status) {
+    exit_requested_ = true;
+    exit_status_ = status;
+    limit_ = 0;  // the executor stops after the current instruction
+}
+
+Hart::Region* Hart::region_of(uint32_t addr) {
+    for (auto& r : regions_)
+        if (r->contains(addr)) return r.get();
+    return nullptr;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decode cache
+
+void Hart::flush_decode_cache() {
+    for (auto& r : regions_) {
+        for (uint32_t page : r->decoded_pages) invalidate_code(*r, page << kPageShift);
+        r->decoded_pages.clear();
+    }
+}
+
+// Marks a page's instructions undecoded. Only `op` changes: an instruction that is
+// executing while it invalidates its own page keeps its operands.
+void Hart::invalidate_code(Region& r, uint32_t offset) {
+    const uint32_t page = offset >> kPageShift;
+    if (!r.code_page[page]) return;
+    r.code_page[page] = 0;
+    DecodedInsn* first = r.cache + (size_t(page) << (kPageShift - 1));
+    for (unsigned i = 0; i < (1u << (kPageShift - 1)); i++) first[i].op = Op::kUndecoded;
+}
+
+bool Hart::fetch_halfword(Region& r, uint32_t addr, uint16_t& out) {
+    if (!r.contains(addr) || !r.contains(addr + 1)) return false;
+    if (r.host) {
+        std::memcpy(&out, r.host + (addr - r.t.base), 2);
+        return true;
+    }
+    return bus_.bus_fetch(addr, &out, 2);
+}
+
+// Reads and decodes the instruction at pc; false if its bytes are not in region r.
+bool Hart::decode_at(Region& r, uint32_t pc, DecodedInsn& d) {
+    uint16_t lo = 0, hi = 0;
+    if (!fetch_halfword(r, pc, lo)) return false;
+    if ((lo & 3) == 3 && !fetch_halfword(r, pc + 2, hi)) return false;
+    decode(uint32_t(hi) << 16 | lo, isa_, d);
+    return true;
+}
+
+// Extra cycles to fetch from `target` after a jump from `pc` (the prefetch buffer
+// does not help; a backward jump within the instruction cache/ART hits).
+unsigned Hart::refetch_cycles(uint32_t pc, uint32_t target) {
+    Region* r = region_of(target);
+    if (!r) return 0;
+    if (r->contains(pc) && target <= pc && pc - target < r->t.cache_bytes) return 0;
+    return r->t.fetch_wait;
+}
+
+void Hart::decode_into(DecodedInsn& d, Region& r, uint32_t pc) {
+    // Fold the static stalls of a previously decoded (now invalidated) entry.
+    retired_static_.load_use += d.count * d.stall_load_use;
+    retired_static_.fetch += d.count * d.stall_fetch;
+    retired_static_.branch += d.count * d.stall_branch;
+    retired_static_.muldiv += d.count * d.stall_muldiv;
+
+    if (!decode_at(r, pc, d)) {  // second half beyond the memory's end
+        std::memset(&d, 0, sizeof d);
+        d.op = Op::kIllegal;
+        d.len = 2;
+    }
+    const Timing timing = op_timing(d.op);
+    const unsigned base = timing_.base_cpi;
+    unsigned cycles = std::max(class_cycles(timing, timing_), base);
+    if (timing == Timing::MUL || timing == Timing::DIV || timing == Timing::DOTP || timing == Timing::CSR)
+        d.stall_muldiv = uint8_t(cycles - base);
+    if (timing == Timing::JAL || timing == Timing::JALR)
+        d.stall_branch = uint8_t(cycles - base);
+    if (timing == Timing::JAL) {
+        d.stall_branch += refetch_cycles(pc, pc + d.imm);
+        cycles += refetch_cycles(pc, pc + d.imm);
+    }
+    if (timing == Timing::BRANCH) d.taken = uint8_t(timing_.branch_taken_penalty + refetch_cycles(pc, pc + d.imm));
+    // Fetch: without a prefetch buffer every new line costs the memory's wait states.
+    const uint32_t line = std::max(1u, r.t.line_bytes);
+    if (!r.t.prefetch && r.t.fetch_wait && ((pc % line) == 0 || (pc % line) + d.len > line))
+        d.stall_fetch = uint8_t(r.t.fetch_wait);
+    cycles += d.stall_fetch;
+    // Load-use: a load is always followed by the instruction after it.
+    if (timing == Timing::LOAD && timing_.load_use_stall && d.rd != 0) {
+        DecodedInsn next;
+        if (decode_at(r, pc + d.len, next) && (source_registers(next) >> d.rd & 1))
+            d.stall_load_use = uint8_t(timing_.load_use_stall);
+        cycles += d.stall_load_use;
+    }
+    d.cycles = uint8_t(std::min(cycles, 255u));
+    if (d.rd == 0) d.rd = 32;  // writes to x0 land in a sink register
+    d.count = 0;
+
+    const uint32_t page = (pc - r.t.base) >> kPageShift;
+    if (!r.code_page[page]) {
+        r.code_page[page] = 1;
+        r.decoded_pages.push_back(page);
+    }
+}
+
+void Hart::select_code_region(uint32_t pc) {
+    Region* r = region_of(pc);
+    if (!r || !r->cache) throw TrapException{kInsnAccessFault, pc};
+    code_ = r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loads and stores: direct to host memory when the memory granted DMI, else the bus.
+
+template <typename T> inline T Hart::load(uint32_t addr) {
+    Region* r = fast_->block[addr >> kBlockShift];
+    const uint32_t off = addr - r->t.base;
+    if (__builtin_expect(uint64_t(off) + sizeof(T) <= r->read_limit, 1)) {
+        cycles_ += r->t.read_wait;
+        stalls_.memory += r->t.read_wait;
+        r->counters->reads[width_index<T>()]++;
+        T v;
+        std::memcpy(&v, r->host + off, sizeof(T));
+        return v;
+    }
+    return T(load_slow(addr, sizeof(T)));
+}
+
+template <typename T> inline void Hart::store(uint32_t addr, T value) {
+    Region* r = fast_->block[addr >> kBlockShift];
+    const uint32_t off = addr - r->t.base;
+    if (__builtin_expect(uint64_t(off) + sizeof(T) <= r->write_limit, 1)) {
+        cycles_ += r->t.write_wait;
+        stalls_.memory += r->t.write_wait;
+        r->counters->writes[width_index<T>()]++;
+        std::memcpy(r->host + off, &value, sizeof(T));
+        if (__builtin_expect(r->cache && r->code_page[off >> kPageShift], 0)) invalidate_code(*r, off);
+        return;
+    }
+    store_slow(addr, value, sizeof(T));
+}
+
+uint32_t Hart::load_slow(uint32_t addr, unsigned len) {
+    uint32_t v = 0;
+    const BusResult res = bus_.bus_read(addr, &v, len);
+    if (!res.ok) throw TrapException{kLoadAccessFault, addr};
+    cycles_ += res.latency_cycles;
+    stalls_.memory += res.latency_cycles;
+    return v;
+}
+
+void Hart::store_slow(uint32_t addr, uint32_t value, unsigned len) {
+    const BusResult res = bus_.bus_write(addr, &value, len);
+    if (!res.ok) throw TrapException{kStoreAccessFault, addr};
+    cycles_ += res.latency_cycles;
+    stalls_.memory += res.latency_cycles;
+    Region* r = region_of(addr);  // memory without DMI may hold code too
+    if (r && r->cache) invalidate_code(*r, addr - r->t.base);
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSRs, traps, environment calls
+
+HartCounters Hart::counters() const {
+    HartCounters c;
+    c.cycles = cycles_;
+    c.instructions = instret_;
+    c.stalls = stalls_;
+    c.stalls.load_use += retired_static_.load_use;
+    c.stalls.fetch += retired_static_.fetch;
+    c.stalls.branch += retired_static_.branch;
+    c.stalls.muldiv += retired_static_.muldiv;
+    for (const auto& r : regions_)
+        for (uint32_t page : r->decoded_pages) {
+            const DecodedInsn* d = r->cache + (size_t(page) << (kPageShift - 1));
+            for (unsigned i = 0; i < (1u << (kPageShift - 1)); i++) {
+                c.stalls.load_use += d[i].count * d[i].stall_load_use;
+                c.stalls.fetch += d[i].count * d[i].stall_fetch;
+                c.stalls.branch += d[i].count * d[i].stall_branch;
+                c.stalls.muldiv += d[i].count * d[i].stall_muldiv;
+            }
+        }
+    return c;
+}
+
+std::vector<std::pair<uint32_t, uint64_t>> Hart::pc_histogram() const {
+    std::vector<std::pair<uint32_t, uint64_t>> out;
+    for (const auto& r : regions_)
+        for (uint32_t page : r->decoded_pages) {
+            const DecodedInsn* d = r->cache + (size_t(page) << (kPageShift - 1));
+            for (unsigned i = 0; i < (1u << (kPageShift - 1)); i++)
+                if (d[i].count) out.emplace_back(r->t.base + (page << kPageShift) + 2 * i, d[i].count);
+        }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// CSR numbers (privileged spec); mhpmcounter3..7 expose the stall counters.
+enum Csr : uint32_t {
+    kMstatus = 0x300, kMisa = 0x301, kMie = 0x304, kMtvec = 0x305, kMcountinhibit = 0x320,
+    kMscratch = 0x340, kMepc = 0x341, kMcause = 0x342, kMtval = 0x343, kMip = 0x344,
+    kMcycle = 0xb00, kMinstret = 0xb02, kMhpm3 = 0xb03, kMhpm7 = 0xb07,
+    kMcycleh = 0xb80, kMinstreth = 0xb82, kMhpm3h = 0xb83, kMhpm7h = 0xb87,
+    kCycle = 0xc00, kTime = 0xc01, kInstret = 0xc02, kHpm3 = 0xc03, kHpm7 = 0xc07,
+    kCycleh = 0xc80, kTimeh = 0xc81, kInstreth = 0xc82, kHpm3h = 0xc83, kHpm7h = 0xc87,
+    kMvendorid = 0xf11, kMarchid = 0xf12, kMimpid = 0xf13, kMhartid = 0xf14,
+};
+
+uint64_t Hart::hpm_counter(unsigned i) const {
+    const HartCounters c = counters();
+    const uint64_t v[] = {c.stalls.load_use, c.stalls.branch, c.stalls.muldiv, c.stalls.memory, c.stalls.fetch};
+    return v[i];
+}
+
+// Reads a CSR; false if it does not exist.
+bool Hart::csr_read(uint32_t csr, uint32_t& v) const {
+    switch (csr) {
+    case kMstatus: v = mstatus_; return true;
+    case kMisa:
+        v = (1u << 30) | (1u << 8) | (isa_.m ? 1u << 12 : 0) | (isa_.c ? 1u << 2 : 0) | (isa_.xvitsim ? 1u << 23 : 0);
+        return true;
+    case kMie: case kMip: case kMcountinhibit: case kMvendorid: case kMarchid: case kMimpid: v = 0; return true;
+    case kMtvec: v = mtvec_; return true;
+    case kMscratch: v = mscratch_; return true;
+    case kMepc: v = mepc_; return true;
+    case kMcause: v = mcause_; return true;
+    case kMtval: v = mtval_; return true;
+    case kMhartid: v = hartid_; return true;
+    case kMcycle: case kCycle: case kTime: v = uint32_t(cycles_); return true;
+    case kMcycleh: case kCycleh: case kTimeh: v = uint32_t(cycles_ >> 32); return true;
+    case kMinstret: case kInstret: v = uint32_t(instret_); return true;
+    case kMinstreth: case kInstreth: v = uint32_t(instret_ >> 32); return true;
+    }
+    if (csr >= kMhpm3 && csr <= kMhpm7) { v = uint32_t(hpm_counter(csr - kMhpm3)); return true; }
+    if (csr >= kHpm3 && csr <= kHpm7) { v = uint32_t(hpm_counter(csr - kHpm3)); return true; }
+    if (csr >= kMhpm3h && csr <= kMhpm7h) { v = uint32_t(hpm_counter(csr - kMhpm3h) >> 32); return true; }
+    if (csr >= kHpm3h && csr <= kHpm7h) { v = uint32_t(hpm_counter(csr - kHpm3h) >> 32); return true; }
+    return false;
+}
+
+// Writes a CSR; false if it is read-only.
+bool Hart::csr_write(uint32_t csr, uint32_t v) {
+    if ((csr >> 10) == 3) return false;  // read-only range
+    switch (csr) {
+    case kMstatus: mstatus_ = v & 0x1888; return true;  // MIE, MPIE, MPP
+    case kMtvec: mtvec_ = v & ~2u; return true;          // direct or vectored mode bit 0
+    case kMscratch: mscratch_ = v; return true;
+    case kMepc: mepc_ = v & ~1u; return true;
+    case kMcause: mcause_ = v; return true;
+    case kMtval: mtval_ = v; return true;
+    case kMisa: case kMie: case kMip: case kMcountinhibit: return true;  // WARL, fixed
+    // The counters are the simulator's measurements: writes are accepted and ignored.
+    case kMcycle: case kMcycleh: case kMinstret: case kMinstreth: return true;
+    }
+    return csr >= kMhpm3 && csr <= kMhpm7h;
+}
+
+template <typename F>
+void Hart::csr_op(const DecodedInsn& d, uint32_t operand, bool write, F combine) {
+    const uint32_t csr = uint32_t(d.imm) & 0xfff;
+    uint32_t old = 0;
+    if (!csr_read(csr, old)) throw TrapException{kIllegalInsn, d.raw};
+    if (write && !csr_write(csr, combine(old, operand))) throw TrapException{kIllegalInsn, d.raw};
+    x_[d.rd] = old;
+}
+
+// Enters the trap handler, or stops the run if the program has none (mtvec == 0).
+uint32_t Hart::take_trap(uint32_t cause, uint32_t pc, uint32_t insn, uint32_t tval) {
+    if (mtvec_ == 0) {
+        trap_ = {cause, pc, insn, tval};
+        throw FatalTrap{};
+    }
+    mepc_ = pc;
+    mcause_ = cause;
+    mtval_ = tval;
+    const uint32_t mie = (mstatus_ >> 3) & 1;
+    mstatus_ = (mstatus_ & ~0x88u) | (mie << 7) | (3u << 11);  // MPIE = MIE, MIE = 0, MPP = M
+    cycles_ += timing_.jump_penalty;
+    stalls_.branch += timing_.jump_penalty;
+    return mtvec_ & ~3u;
+}
+
+uint32_t Hart::mret() {
+    const uint32_t mpie = (mstatus_ >> 7) & 1;
+    mstatus_ = (mstatus_ & ~0x8u) | (mpie << 3) | 0x80;
+    return mepc_;
+}
+
+// The proxy calls of other RISC-V simulators, when the program has no trap handler:
+// a7 = 93 exit(a0), a7 = 64 write(a0 = fd, a1 = buffer, a2 = length).
+uint32_t Hart::ecall(uint32_t pc, const DecodedInsn& d) {
+    if (mtvec_ != 0) return take_trap(kEcallM, pc, d.raw, 0);
+    const uint32_t a0 = x_[10], a1 = x_[11], a2 = x_[12], a7 = x_[17];
+    if (a7 == 93) {
+        request_exit(int(a0));
+        return pc + d.len;
+    }
+    if (a7 == 64 && (a0 == 1 || a0 == 2)) {
+        std::string text(a2, '\0');
+        for (uint32_t i = 0; i < a2; i++) text[i] = char(load<uint8_t>(a1 + i));
+        if (console_) console_(text);
+        x_[10] = a2;
+        return pc + d.len;
+    }
+    trap_ = {kEcallM, pc, d.raw, a7};
+    throw FatalTrap{};
+}
+
+// ---------------------------------------------------------------------------------------------
+// The executor
+
+StopReason Hart::run(uint64_t cycle_limit) {
+    limit_ = exit_requested_ ? 0 : cycle_limit;
+    uint32_t pc = pc_;
+    DecodedInsn* d = nullptr;
+    for (;;) {
+        try {
+            execute(pc, d);
+            pc_ = pc;
+            return exit_requested_ ? StopReason::kExit : StopReason::kLimit;
+        } catch (const TrapException& t) {
+            const uint32_t insn = (d && t.cause != kInsnAccessFault) ? d->raw : 0;
+            try {
+                pc = take_trap(t.cause, pc, insn, t.cause == kIllegalInsn ? insn : t.tval);
+            } catch (const FatalTrap&) {
+                pc_ = pc;
+                return StopReason::kTrap;
+            }
+        } catch (const FatalTrap&) {
+            pc_ = pc;
+            return StopReason::kTrap;
+        }
+    }
+}
+
+void Hart::execute(uint32_t& pc_ref, DecodedInsn*& d_ref) {
+    uint32_t pc = pc_ref;
+    DecodedInsn* d = nullptr;
+    if (!code_ || !code_->contains(pc)) select_code_region(pc);
+    Region* code = code_;
+    uint32_t code_base = code->t.base, code_size = code->t.size;
+    DecodedInsn* cache = code->cache;
+
+#define RS1 x_[d->rs1]
+#define RS2 x_[d->rs2]
+#define SRS1 int32_t(x_[d->rs1])
+#define SRS2 int32_t(x_[d->rs2])
+#define RD x_[d->rd]
+#define IMM d->imm
+#define PC pc
+#define NPC npc
+#define BRANCH(cond) \
+    if (cond) { npc = pc + d->imm; cycles_ += d->taken; stalls_.branch += d->taken; }
+#define LOAD(T, addr) uint32_t(int32_t(load<T>(addr)))
+#define STORE(T, addr, v) store<T>(addr, T(v))
+#define POSTINC x_[d->rs1] += d->imm
+
+    // On a trap, pc_ref/d_ref tell the caller which instruction it was.
+    struct Publish {
+        uint32_t& pc_out; DecodedInsn*& d_out; uint32_t& pc; DecodedInsn*& d;
+        ~Publish() { pc_out = pc; d_out = d; }
+    } publish{pc_ref, d_ref, pc, d};
+
+    while (cycles_ < limit_) {
+        const uint32_t off = pc - code_base;
+        if (__builtin_expect(off >= code_size, 0)) {
+            select_code_region(pc);
+            code = code_;
+            code_base = code->t.base;
+            code_size = code->t.size;
+            cache = code->cache;
+            continue;
+        }
+        d = cache + (off >> 1);
+    execute_decoded:
+        cycles_ += d->cycles;
+        ++d->count;
+        ++instret_;
+        uint32_t npc = pc + d->len;
+        switch (d->op) {
+        case Op::kUndecoded:
+            decode_into(*d, *code, pc);
+            --instret_;
+            d->count = 0;
+            goto execute_decoded;
+        case Op::kIllegal:
+            throw TrapException{kIllegalInsn, d->raw};
+#define INSN(name, ext, mask, match, fmt, timing, ...) \
+        case Op::name: { __VA_ARGS__; } break;
+#include "iss/isa.def"
+#undef INSN
+        case Op::kCount:
+            break;
+        }
+        pc = npc;
+    }
+#undef RS1
+#undef RS2
+#undef SRS1
+#undef SRS2
+#undef RD
+#undef IMM
+#undef PC
+#undef NPC
+#undef BRANCH
+#undef LOAD
+#undef STORE
+#undef POSTINC
+}
+
+}  // namespace vitsim

@@ -1,0 +1,52 @@
+// Timing and memory descriptions the ISS needs. Values come from the SoC profile
+// (soc/profiles/*.json); nothing here is specific to one chip.
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace vitsim {
+
+// In-order single-issue pipeline parameters, in core clock cycles.
+struct CoreTiming {
+    unsigned base_cpi = 1;              // every instruction
+    unsigned load_use_stall = 1;        // load followed by a consumer of its result
+    unsigned branch_taken_penalty = 2;  // taken conditional branch (pipeline refill)
+    unsigned jump_penalty = 2;          // jal / jalr
+    unsigned mul_latency = 1;           // total cycles of mul/mulh*
+    unsigned div_latency = 32;          // total cycles of div/rem
+    unsigned dotp_latency = 1;          // total cycles of the custom SIMD dot products
+    unsigned csr_latency = 1;           // total cycles of csr* instructions
+};
+
+// Which optional ISA parts a core has.
+struct IsaExtensions {
+    bool m = true;         // multiply/divide
+    bool c = true;         // compressed
+    bool xvitsim = true;   // custom SIMD dot products, clip, post-increment load/store
+};
+
+// Reads and writes of one memory, by access width (1, 2, 4 bytes), all initiators.
+struct AccessCounters {
+    uint64_t reads[3] = {0, 0, 0};
+    uint64_t writes[3] = {0, 0, 0};
+    uint64_t read_bytes() const { return reads[0] + 2 * reads[1] + 4 * reads[2]; }
+    uint64_t write_bytes() const { return writes[0] + 2 * writes[1] + 4 * writes[2]; }
+};
+
+// A memory as the core sees it: where it is and what an access costs.
+struct MemoryTiming {
+    std::string name;
+    uint32_t base = 0;
+    uint32_t size = 0;
+    bool writable = true;          // flash/MRAM: false (only the loader writes them)
+    bool executable = true;        // may hold code (gets a decode cache)
+    unsigned read_wait = 0;        // extra cycles per data read
+    unsigned write_wait = 0;       // extra cycles per data write
+    unsigned fetch_wait = 0;       // extra cycles to fetch a line that is not buffered
+    unsigned line_bytes = 16;      // fetch line (flash prefetch buffer / ART line)
+    bool prefetch = false;         // sequential next line is fetched ahead: no wait
+    unsigned cache_bytes = 0;      // instruction cache / ART: a taken backward jump of at
+                                   // most this many bytes refetches without wait states
+};
+
+}  // namespace vitsim
