@@ -1,0 +1,142 @@
+// The hart alone (no SystemC): executes a program from host memory, counts cycles
+// with the pipeline model, traps, and runs identically with and without DMI.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <vector>
+
+#include "iss/hart.h"
+
+using namespace vitsim;
+
+namespace {
+
+constexpr uint32_t kCode = 0x08000000, kData = 0x20000000;
+
+// A bus with the two memories behind it (used when the hart has no DMI pointer).
+struct TestBus : HartBus {
+    std::vector<uint8_t> code = std::vector<uint8_t>(4096), data = std::vector<uint8_t>(4096);
+    unsigned data_read_wait = 0;
+    uint8_t* at(uint32_t a, unsigned len) {
+        if (a >= kCode && a + len <= kCode + code.size()) return &code[a - kCode];
+        if (a >= kData && a + len <= kData + data.size()) return &data[a - kData];
+        return nullptr;
+    }
+    BusResult bus_read(uint32_t a, void* v, unsigned len) override {
+        uint8_t* p = at(a, len);
+        if (!p) return {false, 0};
+        std::memcpy(v, p, len);
+        return {true, a >= kData ? data_read_wait : 0};
+    }
+    BusResult bus_write(uint32_t a, const void* v, unsigned len) override {
+        uint8_t* p = at(a, len);
+        if (!p || a < kData) return {false, 0};
+        std::memcpy(p, v, len);
+        return {true, 0};
+    }
+    bool bus_fetch(uint32_t a, void* v, unsigned len) override {
+        uint8_t* p = at(a, len);
+        if (p) std::memcpy(v, p, len);
+        return p != nullptr;
+    }
+};
+
+struct Machine {
+    TestBus bus;
+    AccessCounters code_counters, data_counters;
+    Hart hart;
+    explicit Machine(const std::vector<uint32_t>& program, bool dmi = true, CoreTiming timing = {})
+        : hart(0, timing, IsaExtensions{}, bus) {
+        std::memcpy(bus.code.data(), program.data(), program.size() * 4);
+        MemoryTiming flash{"flash", kCode, 4096, false, true, 0, 0, 0, 16, true, 0};
+        MemoryTiming sram{"sram", kData, 4096, true, true, bus.data_read_wait, 0, 0, 4, true, 0};
+        hart.add_memory(flash, dmi ? bus.code.data() : nullptr, &code_counters);
+        hart.add_memory(sram, dmi ? bus.data.data() : nullptr, &data_counters);
+        hart.reset(kCode);
+    }
+};
+
+// li a0,10; li a1,0; loop: addi a1,a1,3; addi a0,a0,-1; bnez a0,loop; lui t0,0x20000;
+// sw a1,0(t0); lw t1,0(t0); addi t1,t1,1; lw t2,0(t0); nop; addi t2,t2,1;
+// li a7,93; mv a0,t1; ecall
+const std::vector<uint32_t> kLoopProgram = {
+    0x00a00513, 0x00000593, 0x00358593, 0xfff50513, 0xfe051ce3, 0x200002b7, 0x00b2a023, 0x0002a303,
+    0x00130313, 0x0002a383, 0x00000013, 0x00138393, 0x05d00893, 0x00030513, 0x00000073};
+
+}  // namespace
+
+TEST(Hart, RunsAProgramToItsExitCall) {
+    Machine m(kLoopProgram);
+    EXPECT_EQ(m.hart.run(1000), StopReason::kExit);
+    EXPECT_EQ(m.hart.exit_status(), 31);
+    EXPECT_EQ(m.hart.reg(7), 31u);  // t2
+    const HartCounters c = m.hart.counters();
+    EXPECT_EQ(c.instructions, 42u);
+    // 42 instructions + 9 taken branches x 2 + one load-use stall (lw t1; addi t1).
+    EXPECT_EQ(c.cycles, 42u + 18u + 1u);
+    EXPECT_EQ(c.stalls.branch, 18u);
+    EXPECT_EQ(c.stalls.load_use, 1u);
+    EXPECT_EQ(m.data_counters.reads[2], 2u);
+    EXPECT_EQ(m.data_counters.writes[2], 1u);
+}
+
+TEST(Hart, CyclesDoNotDependOnDmi) {
+    Machine with(kLoopProgram, true), without(kLoopProgram, false);
+    with.hart.run(1000);
+    without.hart.run(1000);
+    EXPECT_EQ(with.hart.counters().cycles, without.hart.counters().cycles);
+    EXPECT_EQ(with.hart.counters().instructions, without.hart.counters().instructions);
+    EXPECT_EQ(without.hart.exit_status(), 31);
+}
+
+TEST(Hart, StopsAtTheCycleLimitAndResumes) {
+    Machine m(kLoopProgram);
+    EXPECT_EQ(m.hart.run(10), StopReason::kLimit);
+    EXPECT_GE(m.hart.cycles(), 10u);
+    EXPECT_LT(m.hart.cycles(), 14u);
+    EXPECT_EQ(m.hart.run(1000), StopReason::kExit);
+    EXPECT_EQ(m.hart.counters().cycles, 61u);
+}
+
+TEST(Hart, TimingParametersComeFromTheProfile) {
+    CoreTiming slow;
+    slow.branch_taken_penalty = 5;
+    slow.load_use_stall = 3;
+    Machine m(kLoopProgram, true, slow);
+    m.hart.run(1000);
+    EXPECT_EQ(m.hart.counters().cycles, 42u + 9u * 5u + 3u);
+}
+
+TEST(Hart, IllegalInstructionWithoutHandlerStops) {
+    Machine m({0x00100513, 0xffffffff});  // li a0, 1; .word -1
+    EXPECT_EQ(m.hart.run(1000), StopReason::kTrap);
+    EXPECT_EQ(m.hart.trap().cause, uint32_t(kIllegalInsn));
+    EXPECT_EQ(m.hart.trap().pc, kCode + 4);
+    EXPECT_EQ(m.hart.trap().insn, 0xffffffffu);
+    EXPECT_EQ(describe(m.hart.trap()), "illegal instruction 0xffffffff at pc 0x08000004");
+}
+
+TEST(Hart, UnmappedLoadFaultsWithItsAddress) {
+    Machine m({0x300002b7, 0x0042a303});  // lui t0, 0x30000; lw t1, 4(t0)
+    EXPECT_EQ(m.hart.run(1000), StopReason::kTrap);
+    EXPECT_EQ(m.hart.trap().cause, uint32_t(kLoadAccessFault));
+    EXPECT_EQ(m.hart.trap().tval, 0x30000004u);
+    EXPECT_EQ(m.hart.trap().pc, kCode + 4);
+}
+
+TEST(Hart, StoreToFlashFaults) {
+    Machine m({0x080002b7, 0x0062a023});  // lui t0, 0x08000; sw t1, 0(t0)
+    EXPECT_EQ(m.hart.run(1000), StopReason::kTrap);
+    EXPECT_EQ(m.hart.trap().cause, uint32_t(kStoreAccessFault));
+}
+
+TEST(Hart, TrapGoesToTheHandlerWhenMtvecIsSet) {
+    // auipc t0, 0; addi t0, t0, 20; csrw mtvec, t0; .word -1; li a0, 7;
+    // handler (+20): csrr a0, mcause; csrr a2, mepc; csrw mtvec, zero (so that ecall is
+    // the exit proxy again); li a7, 93; ecall
+    Machine m({0x00000297, 0x01428293, 0x30529073, 0xffffffff, 0x00700513,
+               0x34202573, 0x34102673, 0x30501073, 0x05d00893, 0x00000073});
+    EXPECT_EQ(m.hart.run(1000), StopReason::kExit);
+    EXPECT_EQ(m.hart.exit_status(), int(kIllegalInsn));  // a0 = mcause
+    EXPECT_EQ(m.hart.reg(12), kCode + 12);               // a2 = mepc
+}
