@@ -255,13 +255,14 @@ void Hart::select_code_region(uint32_t pc) {
 // ---------------------------------------------------------------------------------------------
 // Loads and stores: direct to host memory when the memory granted DMI, else the bus.
 
-template <typename T> inline T Hart::load(uint32_t addr) {
+template <typename T, bool kTrackTouched> inline T Hart::load(uint32_t addr) {
     Region* r = fast_->block[addr >> kBlockShift];
     const uint32_t off = addr - r->t.base;
     if (__builtin_expect(uint64_t(off) + sizeof(T) <= r->read_limit, 1)) {
         cycles_ += r->t.read_wait;
         stalls_.memory += r->t.read_wait;
         r->counters->reads[width_index<T>()]++;
+        if (kTrackTouched && r->counters->touched) mark_touched(r->counters->touched, off, sizeof(T));
         T v;
         std::memcpy(&v, r->host + off, sizeof(T));
         return v;
@@ -269,13 +270,14 @@ template <typename T> inline T Hart::load(uint32_t addr) {
     return T(load_slow(addr, sizeof(T)));
 }
 
-template <typename T> inline void Hart::store(uint32_t addr, T value) {
+template <typename T, bool kTrackTouched> inline void Hart::store(uint32_t addr, T value) {
     Region* r = fast_->block[addr >> kBlockShift];
     const uint32_t off = addr - r->t.base;
     if (__builtin_expect(uint64_t(off) + sizeof(T) <= r->write_limit, 1)) {
         cycles_ += r->t.write_wait;
         stalls_.memory += r->t.write_wait;
         r->counters->writes[width_index<T>()]++;
+        if (kTrackTouched && r->counters->touched) mark_touched(r->counters->touched, off, sizeof(T));
         std::memcpy(r->host + off, &value, sizeof(T));
         if (__builtin_expect(r->cache && r->code_page[off >> kPageShift], 0)) invalidate_code(*r, off);
         return;
@@ -458,7 +460,10 @@ StopReason Hart::run(uint64_t cycle_limit) {
     DecodedInsn* d = nullptr;
     for (;;) {
         try {
-            execute(pc, d);
+            if (track_touched_)
+                execute<true>(pc, d);
+            else
+                execute<false>(pc, d);
             pc_ = pc;
             return exit_requested_ ? StopReason::kExit : StopReason::kLimit;
         } catch (const TrapException& t) {
@@ -476,7 +481,7 @@ StopReason Hart::run(uint64_t cycle_limit) {
     }
 }
 
-void Hart::execute(uint32_t& pc_ref, DecodedInsn*& d_ref) {
+template <bool kTrackTouched> void Hart::execute(uint32_t& pc_ref, DecodedInsn*& d_ref) {
     uint32_t pc = pc_ref;
     DecodedInsn* d = nullptr;
     if (!code_ || !code_->contains(pc)) select_code_region(pc);
@@ -494,8 +499,8 @@ void Hart::execute(uint32_t& pc_ref, DecodedInsn*& d_ref) {
 #define NPC npc
 #define BRANCH(cond) \
     if (cond) { npc = pc + d->imm; cycles_ += d->taken; stalls_.branch += d->taken; }
-#define LOAD(T, addr) uint32_t(int32_t(load<T>(addr)))
-#define STORE(T, addr, v) store<T>(addr, T(v))
+#define LOAD(T, addr) uint32_t(int32_t(load<T, kTrackTouched>(addr)))
+#define STORE(T, addr, v) store<T, kTrackTouched>(addr, T(v))
 #define POSTINC x_[d->rs1] += d->imm
 
     // On a trap, pc_ref/d_ref tell the caller which instruction it was.

@@ -83,6 +83,9 @@ public:
     StopReason run(uint64_t cycle_limit);
 
     void request_exit(int status);
+    // Marks every byte loads and stores touch in the memories' touch maps (see
+    // AccessCounters::touched). Off by default: the executor then has no such code.
+    void set_touch_tracking(bool on) { track_touched_ = on; }
     void set_console(std::function<void(std::string_view)> sink) { console_ = std::move(sink); }
     void flush_decode_cache();  // fence.i, loader
 
@@ -104,7 +107,7 @@ private:
     struct Fast;
     struct FatalTrap {};  // a trap the program has no handler for: the run stops
 
-    void execute(uint32_t& pc, DecodedInsn*& d);
+    template <bool kTrackTouched> void execute(uint32_t& pc, DecodedInsn*& d);
     Region* region_of(uint32_t addr);
     void select_code_region(uint32_t pc);
     bool fetch_halfword(Region& r, uint32_t addr, uint16_t& out);
@@ -113,8 +116,8 @@ private:
     unsigned refetch_cycles(uint32_t pc, uint32_t target);
     void invalidate_code(Region& r, uint32_t offset);
 
-    template <typename T> T load(uint32_t addr);
-    template <typename T> void store(uint32_t addr, T value);
+    template <typename T, bool kTrackTouched = false> T load(uint32_t addr);
+    template <typename T, bool kTrackTouched = false> void store(uint32_t addr, T value);
     uint32_t load_slow(uint32_t addr, unsigned len);
     void store_slow(uint32_t addr, uint32_t value, unsigned len);
 
@@ -135,6 +138,7 @@ private:
     StallCounters stalls_;          // dynamic stalls (memory, taken branches, traps)
     StallCounters retired_static_;  // static stalls of re-decoded cache entries
     bool exit_requested_ = false;
+    bool track_touched_ = false;
     int exit_status_ = 0;
     TrapInfo trap_;
 

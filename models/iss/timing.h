@@ -25,13 +25,19 @@ struct IsaExtensions {
     bool xvitsim = true;   // custom SIMD dot products, clip, post-increment load/store
 };
 
-// Reads and writes of one memory, by access width (1, 2, 4 bytes), all initiators.
+// Reads and writes of one memory, by access width (1, 2, 4 bytes), all initiators;
+// and, while touch tracking is on, one bit per byte that any access touched.
 struct AccessCounters {
     uint64_t reads[3] = {0, 0, 0};
     uint64_t writes[3] = {0, 0, 0};
+    uint8_t* touched = nullptr;  // owned by the memory; nullptr when not tracking
     uint64_t read_bytes() const { return reads[0] + 2 * reads[1] + 4 * reads[2]; }
     uint64_t write_bytes() const { return writes[0] + 2 * writes[1] + 4 * writes[2]; }
 };
+
+inline void mark_touched(uint8_t* bits, uint64_t offset, uint64_t len) {
+    for (uint64_t a = offset; a < offset + len; a++) bits[a >> 3] |= uint8_t(1u << (a & 7));
+}
 
 // A memory as the core sees it: where it is and what an access costs.
 struct MemoryTiming {

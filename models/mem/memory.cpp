@@ -1,5 +1,6 @@
 #include "mem/memory.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace vitsim {
@@ -30,6 +31,7 @@ void Memory::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) 
         c[2] += len / 4;
         c[0] += len % 4;
     };
+    if (counters_.touched) mark_touched(counters_.touched, addr, len);
     if (tx.is_read()) {
         std::memcpy(tx.get_data_ptr(), &bytes_[addr], len);
         count(counters_.reads);
@@ -58,6 +60,20 @@ bool Memory::get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {
     else
         dmi.allow_read();
     return true;
+}
+
+void Memory::enable_touch_tracking() {
+    touched_.assign(bytes_.size() / 8 + 1, 0);
+    counters_.touched = touched_.data();
+}
+
+void Memory::clear_touched() { std::fill(touched_.begin(), touched_.end(), 0); }
+
+uint64_t Memory::touched_bytes(uint64_t begin_offset, uint64_t end_offset) const {
+    uint64_t n = 0;
+    end_offset = std::min<uint64_t>(end_offset, bytes_.size());
+    for (uint64_t a = begin_offset; a < end_offset; a++) n += (touched_[a >> 3] >> (a & 7)) & 1;
+    return n;
 }
 
 // Debug access: the loader and tools; no timing, no counting, flash writable.

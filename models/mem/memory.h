@@ -21,6 +21,12 @@ public:
     AccessCounters& counters() { return counters_; }
     uint8_t* data() { return bytes_.data(); }
 
+    // Touch tracking: a bit per byte set by every access (cores through DMI included),
+    // for the report's per-layer touched bytes. Off until enabled.
+    void enable_touch_tracking();
+    void clear_touched();
+    uint64_t touched_bytes(uint64_t begin_offset, uint64_t end_offset) const;
+
 private:
     void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
     bool get_direct_mem_ptr(tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi);
@@ -30,6 +36,7 @@ private:
     sc_core::sc_time period_;
     std::vector<uint8_t> bytes_;
     AccessCounters counters_;
+    std::vector<uint8_t> touched_;
 };
 
 }  // namespace vitsim

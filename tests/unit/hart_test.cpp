@@ -140,3 +140,21 @@ TEST(Hart, TrapGoesToTheHandlerWhenMtvecIsSet) {
     EXPECT_EQ(m.hart.exit_status(), int(kIllegalInsn));  // a0 = mcause
     EXPECT_EQ(m.hart.reg(12), kCode + 12);               // a2 = mepc
 }
+
+TEST(Hart, TouchTrackingMarksTheBytesLoadsAndStoresReach) {
+    Machine m(kLoopProgram);
+    std::vector<uint8_t> bits(4096 / 8);
+    m.data_counters.touched = bits.data();
+    m.hart.set_touch_tracking(true);
+    m.hart.run(1000);
+    EXPECT_EQ(bits[0], 0x0f);  // sw/lw at 0x20000000: bytes 0..3
+    for (size_t i = 1; i < bits.size(); i++) EXPECT_EQ(bits[i], 0) << i;
+}
+
+TEST(Hart, TouchTrackingOffLeavesTheMapAlone) {
+    Machine m(kLoopProgram);
+    std::vector<uint8_t> bits(4096 / 8);
+    m.data_counters.touched = bits.data();
+    m.hart.run(1000);
+    EXPECT_EQ(bits[0], 0);
+}

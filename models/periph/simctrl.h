@@ -1,0 +1,60 @@
+// SIMCTRL (VITSIM_SIMCTRL_BASE): the firmware's way to talk to the simulator.
+// EXIT ends the run; LAYER_BEGIN / LAYER_END / SNAPSHOT record a counter snapshot of
+// the core that wrote (the profiler turns marker pairs into per-layer deltas);
+// STACK_LIMIT stores the lowest legal sp; HARTS tells the firmware how many cores
+// the SoC has. The SoC wires the callbacks; the device itself knows no core.
+#pragma once
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "iss/hart.h"
+#include "periph/register_device.h"
+
+namespace vitsim {
+
+struct SimCtrlEvent {
+    enum class Kind { kLayerBegin, kLayerEnd, kSnapshot };
+    Kind kind;
+    uint32_t id;        // layer id, or the snapshot's tag
+    uint32_t hartid;    // core that wrote the marker
+    HartCounters counters;                // that core's counters at the marker
+    std::vector<AccessCounters> memories; // every memory's counters, in profile order
+    sc_core::sc_time time;                // simulated time of the write
+};
+
+class SimCtrl : public RegisterDevice {
+public:
+    using ExitHandler = std::function<void(int status)>;
+    using CounterSource = std::function<HartCounters(uint32_t hartid)>;
+    using MemorySnapshot = std::function<std::vector<AccessCounters>()>;
+
+    SimCtrl(sc_core::sc_module_name name, sc_core::sc_time access_latency, unsigned harts);
+
+    void on_exit(ExitHandler handler) { exit_handler_ = std::move(handler); }
+    void set_counter_source(CounterSource source) { counters_ = std::move(source); }
+    void set_memory_snapshot(MemorySnapshot snapshot) { memories_ = std::move(snapshot); }
+
+    const std::vector<SimCtrlEvent>& events() const { return events_; }
+    // The status written to EXIT, if the program exited that way.
+    std::optional<int> exit_status() const { return exit_status_; }
+    std::optional<uint32_t> stack_limit() const { return stack_limit_; }
+
+private:
+    Access read_register(uint32_t offset, uint32_t& value, const tlm::tlm_generic_payload& tx,
+                         const sc_core::sc_time& now) override;
+    Access write_register(uint32_t offset, uint32_t value, const tlm::tlm_generic_payload& tx,
+                          const sc_core::sc_time& now) override;
+    void record(SimCtrlEvent::Kind kind, uint32_t id, const tlm::tlm_generic_payload& tx,
+                const sc_core::sc_time& now);
+
+    unsigned harts_;
+    ExitHandler exit_handler_;
+    CounterSource counters_;
+    MemorySnapshot memories_;
+    std::vector<SimCtrlEvent> events_;
+    std::optional<int> exit_status_;
+    std::optional<uint32_t> stack_limit_;
+};
+
+}  // namespace vitsim
