@@ -3,7 +3,7 @@
  *
  * This one header is shared by the SystemC models (C++) and the firmware (C).
  * Every SoC profile maps these devices at the same addresses; memories differ per
- * profile (see soc/profiles/*.json).
+ * profile (see the JSON files in soc/profiles).
  *
  * Exit codes 110..119 are reserved for the simulator (see docs/architecture.md);
  * programs must exit with 0..109.
