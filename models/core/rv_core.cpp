@@ -2,6 +2,8 @@
 
 #include <tlm_utils/tlm_quantumkeeper.h>
 
+#include "periph/hart_id_extension.h"
+
 namespace vitsim {
 
 RvCore::RvCore(sc_core::sc_module_name name, const CoreConfig& config,
@@ -71,9 +73,12 @@ BusResult RvCore::transport(tlm::tlm_command cmd, uint32_t addr, void* data, uns
     tx.set_data_length(len);
     tx.set_streaming_width(len);
     tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    HartIdExtension who(config_.hartid);  // SIMCTRL snapshots the core that wrote
+    tx.set_extension(&who);
     const sc_core::sc_time before = local_offset();
     sc_core::sc_time delay = before;
     socket->b_transport(tx, delay);
+    tx.clear_extension(&who);
     if (!tx.is_response_ok()) return {false, 0};
     return {true, uint32_t((delay - before).value() / config_.clock_period.value())};
 }

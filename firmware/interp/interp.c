@@ -1,0 +1,354 @@
+/*
+ * vitsim network interpreter (see interp.h and docs/deploy.md).
+ *
+ * One function per op turns a layer record into kernel calls. Weight tensors
+ * are read in place from flash/qspi, or, for staged layers, from the copy the
+ * interpreter makes into the arena just before the kernel runs (one copy per
+ * weight group). Nothing here allocates: every buffer is an arena offset the
+ * deploy tool planned.
+ */
+#include <string.h>
+
+#include "interp.h"
+#include "interp_platform.h"
+#include "vitsim/kernels.h"
+
+/* The layout is part of the format: fail the build if a compiler pads it. */
+typedef char vs__header_size_check[sizeof(vs_model_header_t) == 128 ? 1 : -1];
+typedef char vs__record_size_check[sizeof(vs_layer_record_t) == 256 ? 1 : -1];
+
+typedef struct {
+    const vs_model_header_t *hdr;
+    uint8_t *arena;
+    const uint8_t *weights; /* where header.weights_address can be read */
+} vs__ctx_t;
+
+static uint32_t vs__align4(uint32_t n) { return (n + 3u) & ~3u; }
+
+static vs_quant_t vs__quant(const int32_t *p) {
+    vs_quant_t q;
+    q.mul = p[0];
+    q.shift = p[1];
+    return q;
+}
+
+/* [offset, offset + bytes) inside [0, limit), without overflow. */
+static int vs__inside(uint32_t offset, uint32_t bytes, uint32_t limit) {
+    return offset <= limit && bytes <= limit - offset;
+}
+
+static int vs__check_record(const vs__ctx_t *c, const vs_layer_record_t *r) {
+    const vs_model_header_t *h = c->hdr;
+    if (r->group_count == 0) return VS_RUN_ERR_RANGE;
+    if (r->scratch_bytes && !vs__inside(r->scratch_offset, r->scratch_bytes, h->arena_bytes)) return VS_RUN_ERR_RANGE;
+    if (r->weight_bytes) {
+        if (r->weight_address < h->weights_address ||
+            !vs__inside(r->weight_address - h->weights_address, r->weight_bytes, h->weights_bytes) ||
+            (uint64_t)r->group_bytes * r->group_count > r->weight_bytes)
+            return VS_RUN_ERR_RANGE;
+        if ((r->flags & VS_LAYER_STAGED) && !vs__inside(r->staging_offset, r->group_bytes, h->arena_bytes))
+            return VS_RUN_ERR_RANGE;
+    }
+    return VS_RUN_OK;
+}
+
+/* The weight tensors of group g: staged into the arena first, or in place. */
+static int vs__group_base(const vs__ctx_t *c, const vs_layer_record_t *r, uint32_t g, const uint8_t **base) {
+    const uint8_t *src = c->weights + (r->weight_address - c->hdr->weights_address) + g * r->group_bytes;
+    if (!(r->flags & VS_LAYER_STAGED)) {
+        *base = src;
+        return VS_RUN_OK;
+    }
+    uint8_t *dst = c->arena + r->staging_offset;
+    if (vs_interp_copy(dst, src, r->group_bytes) != 0) return VS_RUN_ERR_COPY;
+    *base = dst;
+    return VS_RUN_OK;
+}
+
+static const void *vs__tensor(const vs_layer_record_t *r, const uint8_t *base, int k) {
+    return r->tensor[k] == VS_NO_TENSOR ? (const void *)0 : (const void *)(base + r->tensor[k]);
+}
+
+static int vs__status(vs_status_t s) { return s == VS_OK ? VS_RUN_OK : VS_RUN_ERR_KERNEL; }
+
+static int vs__gelu_in_place(const vs_layer_record_t *r, int8_t *y, int32_t rows, int32_t cols, const int32_t *p) {
+    if (!(r->flags & VS_LAYER_GELU)) return VS_RUN_OK;
+    vs_mat_dims_t d;
+    vs_gelu_params_t gp;
+    d.rows = rows;
+    d.cols = cols;
+    gp.in = vs__quant(p);
+    gp.out = vs__quant(p + 2);
+    return vs__status(vs_gelu_s8(&d, &gp, y, y));
+}
+
+static int vs__patch_embed(const vs__ctx_t *c, const vs_layer_record_t *r) {
+    vs_patch_dims_t d;
+    const vs_quant_t q = vs__quant(r->param);
+    const int32_t embed = r->dim[4], sub = r->dim[5], group_embed = r->dim[6], tokens = r->dim[7];
+    const int8_t *x = (const int8_t *)(c->arena + r->in_offset);
+    int8_t *y = (int8_t *)(c->arena + r->out_offset);
+    uint8_t *scratch = c->arena + r->scratch_offset;
+    /* Several groups: each group's [tokens][group_embed] result is built at the
+     * start of the scratch area, the kernel's own scratch follows it. */
+    const uint32_t group_out = r->group_count > 1 ? vs__align4((uint32_t)(tokens * group_embed)) : 0;
+    d.height = r->dim[0];
+    d.width = r->dim[1];
+    d.channels = r->dim[2];
+    d.patch = r->dim[3];
+    d.embed = group_embed;
+    for (uint32_t g = 0; g < r->group_count; g++) {
+        const uint8_t *base;
+        int st = vs__group_base(c, r, g, &base);
+        if (st != VS_RUN_OK) return st;
+        int8_t *dst = group_out ? (int8_t *)scratch : y;
+        const int8_t *w = (const int8_t *)vs__tensor(r, base, 0);
+        const int32_t *b = (const int32_t *)vs__tensor(r, base, 1);
+        st = vs__status(sub ? vs_patch_embed_decomposed_s8(&d, sub, &q, x, w, b, dst, scratch + group_out)
+                            : vs_patch_embed_direct_s8(&d, &q, x, w, b, dst, scratch + group_out));
+        if (st != VS_RUN_OK) return st;
+        if (group_out)
+            for (int32_t t = 0; t < tokens; t++)
+                memcpy(y + t * embed + (int32_t)g * group_embed, dst + t * group_embed, (size_t)group_embed);
+    }
+    return VS_RUN_OK;
+}
+
+static int vs__linear(const vs__ctx_t *c, const vs_layer_record_t *r) {
+    vs_linear_dims_t d;
+    const vs_quant_t q = vs__quant(r->param);
+    const uint8_t *base;
+    int st = vs__group_base(c, r, 0, &base);
+    if (st != VS_RUN_OK) return st;
+    d.tokens = r->dim[0];
+    d.in_features = r->dim[1];
+    d.out_features = r->dim[2];
+    const int8_t *w = (const int8_t *)vs__tensor(r, base, 0);
+    const int32_t *b = (const int32_t *)vs__tensor(r, base, 1);
+    int8_t *y = (int8_t *)(c->arena + r->out_offset);
+    if (r->variant == 1)
+        st = vs__status(vs_linear_overwrite_s8(&d, &q, y, w, b, c->arena + r->scratch_offset));
+    else if (r->variant == 0)
+        st = vs__status(vs_linear_s8(&d, &q, (const int8_t *)(c->arena + r->in_offset), w, b, y));
+    else
+        return VS_RUN_ERR_OP;
+    if (st != VS_RUN_OK) return st;
+    return vs__gelu_in_place(r, y, d.tokens, d.out_features, r->param + 2);
+}
+
+static int vs__lowrank(const vs__ctx_t *c, const vs_layer_record_t *r) {
+    vs_lowrank_dims_t d;
+    vs_lowrank_params_t p;
+    vs_lowrank_weights_t w;
+    const uint8_t *base;
+    int st = vs__group_base(c, r, 0, &base);
+    if (st != VS_RUN_OK) return st;
+    if (r->variant > 1) return VS_RUN_ERR_OP;
+    d.tokens = r->dim[0];
+    d.in_features = r->dim[1];
+    d.rank = r->dim[2];
+    d.out_features = r->dim[3];
+    p.q1 = vs__quant(r->param);
+    p.q2 = vs__quant(r->param + 2);
+    p.q3 = vs__quant(r->param + 4);
+    w.w1 = (const int8_t *)vs__tensor(r, base, 0);
+    w.b1 = (const int32_t *)vs__tensor(r, base, 1);
+    w.w2 = (const int8_t *)vs__tensor(r, base, 2);
+    w.b2 = (const int32_t *)vs__tensor(r, base, 3);
+    w.w3 = (const int8_t *)vs__tensor(r, base, 4);
+    w.b3 = (const int32_t *)vs__tensor(r, base, 5);
+    int8_t *y = (int8_t *)(c->arena + r->out_offset);
+    st = vs__status(vs_linear_lowrank_s8(&d, r->dim[4], &p, (const int8_t *)(c->arena + r->in_offset), &w, y,
+                                         c->arena + r->scratch_offset));
+    if (st != VS_RUN_OK) return st;
+    return vs__gelu_in_place(r, y, d.tokens, d.out_features, r->param + 6);
+}
+
+static int vs__layernorm(const vs__ctx_t *c, const vs_layer_record_t *r) {
+    vs_mat_dims_t d;
+    vs_layernorm_params_t p;
+    const uint8_t *base;
+    int st = vs__group_base(c, r, 0, &base);
+    if (st != VS_RUN_OK) return st;
+    d.rows = r->dim[0];
+    d.cols = r->dim[1];
+    p.sqrt_method = r->param[0];
+    p.newton_steps = r->param[1];
+    p.eps = (uint32_t)r->param[2];
+    p.out = vs__quant(r->param + 3);
+    return vs__status(vs_layernorm_s8(&d, &p, (const int8_t *)(c->arena + r->in_offset),
+                                      (const int8_t *)vs__tensor(r, base, 0), (const int32_t *)vs__tensor(r, base, 1),
+                                      (int8_t *)(c->arena + r->out_offset)));
+}
+
+static int vs__mhsa(const vs__ctx_t *c, const vs_layer_record_t *r) {
+    vs_mhsa_dims_t d;
+    vs_mhsa_params_t p;
+    const uint8_t *base;
+    int st = vs__group_base(c, r, 0, &base);
+    if (st != VS_RUN_OK) return st;
+    d.seq_len = r->dim[0];
+    d.embed = r->dim[1];
+    d.proj = r->dim[2];
+    d.heads = r->dim[3];
+    const int32_t tile = r->dim[4];
+    p.q = vs__quant(r->param);
+    p.k = vs__quant(r->param + 2);
+    p.v = vs__quant(r->param + 4);
+    p.fused = vs__quant(r->param + 6);
+    p.scores = vs__quant(r->param + 8);
+    p.softmax.in = vs__quant(r->param + 10);
+    p.context = vs__quant(r->param + 12);
+    p.out = vs__quant(r->param + 14);
+    const int8_t *x = (const int8_t *)(c->arena + r->in_offset);
+    int8_t *y = (int8_t *)(c->arena + r->out_offset);
+    void *scratch = c->arena + r->scratch_offset;
+    if (r->variant == VS_MHSA_LAYERWISE || r->variant == VS_MHSA_DEPTHFIRST) {
+        vs_mhsa_weights_t w;
+        w.wq = (const int8_t *)vs__tensor(r, base, 0);
+        w.wk = (const int8_t *)vs__tensor(r, base, 1);
+        w.wv = (const int8_t *)vs__tensor(r, base, 2);
+        w.bq = (const int32_t *)vs__tensor(r, base, 3);
+        w.bk = (const int32_t *)vs__tensor(r, base, 4);
+        w.bv = (const int32_t *)vs__tensor(r, base, 5);
+        w.wo = (const int8_t *)vs__tensor(r, base, 6);
+        w.bo = (const int32_t *)vs__tensor(r, base, 7);
+        return vs__status(r->variant == VS_MHSA_LAYERWISE ? vs_mhsa_layerwise_s8(&d, &p, x, &w, y, scratch)
+                                                          : vs_mhsa_depthfirst_s8(&d, tile, &p, x, &w, y, scratch));
+    }
+    if (r->variant == VS_MHSA_FUSED_LAYERWISE || r->variant == VS_MHSA_FUSED_DEPTHFIRST) {
+        vs_mhsa_fused_weights_t w;
+        w.wf = (const int8_t *)vs__tensor(r, base, 0);
+        w.bf = (const int32_t *)vs__tensor(r, base, 1);
+        w.wv = (const int8_t *)vs__tensor(r, base, 2);
+        w.bv = (const int32_t *)vs__tensor(r, base, 3);
+        w.wo = (const int8_t *)vs__tensor(r, base, 4);
+        w.bo = (const int32_t *)vs__tensor(r, base, 5);
+        return vs__status(r->variant == VS_MHSA_FUSED_LAYERWISE
+                              ? vs_mhsa_fused_layerwise_s8(&d, &p, x, &w, y, scratch)
+                              : vs_mhsa_fused_depthfirst_s8(&d, tile, &p, x, &w, y, scratch));
+    }
+    return VS_RUN_ERR_OP;
+}
+
+static int vs__add(const vs__ctx_t *c, const vs_layer_record_t *r) {
+    vs_mat_dims_t d;
+    vs_add_params_t p;
+    const int8_t *b = (const int8_t *)(c->arena + r->in2_offset);
+    if (r->flags & VS_LAYER_B_WEIGHT) {
+        const uint8_t *base;
+        const int st = vs__group_base(c, r, 0, &base);
+        if (st != VS_RUN_OK) return st;
+        b = (const int8_t *)vs__tensor(r, base, 0);
+    }
+    d.rows = r->dim[0];
+    d.cols = r->dim[1];
+    p.a_mul = r->param[0];
+    p.b_mul = r->param[1];
+    p.shift = r->param[2];
+    return vs__status(
+        vs_add_s8(&d, &p, (const int8_t *)(c->arena + r->in_offset), b, (int8_t *)(c->arena + r->out_offset)));
+}
+
+static int vs__class_token(const vs__ctx_t *c, const vs_layer_record_t *r) {
+    vs_mat_dims_t d;
+    const uint8_t *base;
+    const int st = vs__group_base(c, r, 0, &base);
+    if (st != VS_RUN_OK) return st;
+    d.rows = r->dim[0];
+    d.cols = r->dim[1];
+    const int8_t *cls = (const int8_t *)vs__tensor(r, base, 0);
+    int8_t *y = (int8_t *)(c->arena + r->out_offset);
+    if (r->in_offset == r->out_offset + (uint32_t)d.cols) { /* tokens already in rows 1.. */
+        memcpy(y, cls, (size_t)d.cols);
+        return VS_RUN_OK;
+    }
+    return vs__status(vs_cls_concat_s8(&d, cls, (const int8_t *)(c->arena + r->in_offset), y));
+}
+
+static int vs__mean_pool(const vs__ctx_t *c, const vs_layer_record_t *r) {
+    vs_mat_dims_t d;
+    const vs_quant_t q = vs__quant(r->param);
+    d.rows = r->dim[0];
+    d.cols = r->dim[1];
+    return vs__status(
+        vs_mean_pool_s8(&d, &q, (const int8_t *)(c->arena + r->in_offset), (int8_t *)(c->arena + r->out_offset)));
+}
+
+static int vs__run_layer(const vs__ctx_t *c, const vs_layer_record_t *r) {
+    const int st = vs__check_record(c, r);
+    if (st != VS_RUN_OK) return st;
+    switch (r->op) {
+    case VS_OP_PATCH_EMBED: return vs__patch_embed(c, r);
+    case VS_OP_LINEAR: return vs__linear(c, r);
+    case VS_OP_LOWRANK: return vs__lowrank(c, r);
+    case VS_OP_LAYERNORM: return vs__layernorm(c, r);
+    case VS_OP_MHSA: return vs__mhsa(c, r);
+    case VS_OP_ADD: return vs__add(c, r);
+    case VS_OP_CLASS_TOKEN: return vs__class_token(c, r);
+    case VS_OP_MEAN_POOL: return vs__mean_pool(c, r);
+    default: return VS_RUN_ERR_OP;
+    }
+}
+
+int vs_model_check_header(const void *image) {
+    const vs_model_header_t *h = (const vs_model_header_t *)image;
+    if (!h || h->magic != VS_MODEL_MAGIC || h->version != VS_MODEL_VERSION ||
+        h->header_bytes != sizeof(vs_model_header_t) || h->record_bytes != sizeof(vs_layer_record_t))
+        return VS_RUN_ERR_IMAGE;
+    return VS_RUN_OK;
+}
+
+uint32_t vs_model_checksum(const void *image) {
+    const vs_model_header_t *h = (const vs_model_header_t *)image;
+    const uint8_t *p = (const uint8_t *)image;
+    const uint32_t skip = (uint32_t)((const uint8_t *)&h->model_checksum - p);
+    uint32_t hash = 0x811C9DC5u;
+    for (uint32_t i = 0; i < h->model_bytes; i++) {
+        const uint8_t byte = (i >= skip && i < skip + 4) ? 0 : p[i];
+        hash = (hash ^ byte) * 0x01000193u;
+    }
+    return hash;
+}
+
+int vs_run_model(const void *image, uint8_t *arena, uint32_t arena_bytes, const uint8_t *weights,
+                 vs_run_result_t *result) {
+    vs_run_result_t local;
+    vs_run_result_t *res = result ? result : &local;
+    vs__ctx_t c;
+    res->layer = -1;
+    res->status = vs_model_check_header(image);
+    if (res->status != VS_RUN_OK) return res->status;
+    c.hdr = (const vs_model_header_t *)image;
+    c.arena = arena;
+    c.weights = weights ? weights : (const uint8_t *)(uintptr_t)c.hdr->weights_address;
+    if (!arena || arena_bytes < c.hdr->arena_bytes || ((uintptr_t)arena & 3u)) {
+        res->status = VS_RUN_ERR_ARENA;
+        return res->status;
+    }
+    if (!vs__inside(c.hdr->input_arena_offset, c.hdr->input_bytes, c.hdr->arena_bytes) ||
+        !vs__inside(c.hdr->output_arena_offset, c.hdr->output_bytes, c.hdr->arena_bytes)) {
+        res->status = VS_RUN_ERR_RANGE;
+        return res->status;
+    }
+    /* The input arrives in SRAM before the network starts (as a camera or ADC
+     * would deliver it); the copy is outside every layer's window. */
+    if (vs_interp_copy(arena + c.hdr->input_arena_offset, (const uint8_t *)image + c.hdr->input_offset,
+                       c.hdr->input_bytes) != 0) {
+        res->status = VS_RUN_ERR_COPY;
+        return res->status;
+    }
+    const vs_layer_record_t *records =
+        (const vs_layer_record_t *)((const uint8_t *)image + c.hdr->records_offset);
+    for (uint32_t i = 0; i < c.hdr->layer_count; i++) {
+        vs_interp_layer_begin(i);
+        const int st = vs__run_layer(&c, &records[i]);
+        vs_interp_layer_end(i);
+        if (st != VS_RUN_OK) {
+            res->layer = (int32_t)i;
+            res->status = st;
+            return st;
+        }
+    }
+    return VS_RUN_OK;
+}

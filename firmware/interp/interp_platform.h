@@ -1,0 +1,29 @@
+/*
+ * What the interpreter needs from its platform. Two implementations:
+ *   interp_platform_target.c  RISC-V firmware: SIMCTRL layer markers, DMA copies
+ *   interp_platform_host.c    host golden model: hooks (no-ops by default), memcpy
+ */
+#ifndef VITSIM_INTERP_PLATFORM_H
+#define VITSIM_INTERP_PLATFORM_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+void vs_interp_layer_begin(uint32_t index);
+void vs_interp_layer_end(uint32_t index);
+
+/* Copies `bytes` from src to dst and returns when they are there; 0 = ok. */
+int vs_interp_copy(void *dst, const void *src, uint32_t bytes);
+
+/* Host only: hooks called by the host implementation (NULL = none). */
+typedef void (*vs_interp_layer_hook_t)(void *user, uint32_t index, int end);
+typedef void (*vs_interp_copy_hook_t)(void *user, uint32_t bytes);
+void vs_interp_host_set_hooks(vs_interp_layer_hook_t layer_hook, vs_interp_copy_hook_t copy_hook, void *user);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* VITSIM_INTERP_PLATFORM_H */

@@ -1,0 +1,42 @@
+/* Residual add, class token concat and mean pooling. */
+#include "vs_internal.h"
+
+vs_status_t vs_add_s8(const vs_mat_dims_t *dims, const vs_add_params_t *params,
+                      const int8_t *a, const int8_t *b, int8_t *y) {
+    if (!vs__mat_ok(dims) || !params || !vs__mul32_ok(params->a_mul) ||
+        !vs__mul32_ok(params->b_mul) || params->shift < 1 ||
+        params->shift > VS_QUANT32_SHIFT_MAX || !a || !b || !y)
+        return VS_ERR_ARG;
+    const int32_t n = dims->rows * dims->cols;
+    const int32_t am = params->a_mul, bm = params->b_mul, sh = params->shift;
+    const int32_t rnd = 1 << (sh - 1);
+    for (int32_t i = 0; i < n; i++)
+        y[i] = (int8_t)vs__sat8((a[i] * am + b[i] * bm + rnd) >> sh);
+    return VS_OK;
+}
+
+vs_status_t vs_cls_concat_s8(const vs_mat_dims_t *dims, const int8_t *cls,
+                             const int8_t *x, int8_t *y) {
+    if (!vs__mat_ok(dims) || !vs__fits((int64_t)(dims->rows + 1) * dims->cols) || !cls ||
+        !x || !y)
+        return VS_ERR_ARG;
+    const int32_t cols = dims->cols;
+    /* Last row first: row r moves to r + 1, which only overwrites a row already moved. */
+    for (int32_t r = dims->rows - 1; r >= 0; r--)
+        memcpy(y + (r + 1) * cols, x + r * cols, (size_t)cols);
+    memcpy(y, cls, (size_t)cols);
+    return VS_OK;
+}
+
+vs_status_t vs_mean_pool_s8(const vs_mat_dims_t *dims, const vs_quant_t *q,
+                            const int8_t *x, int8_t *y) {
+    if (!vs__mat_ok(dims) || dims->rows > (1 << 23) || !vs__quant_ok(q) || !x || !y)
+        return VS_ERR_ARG;
+    const int32_t rows = dims->rows, cols = dims->cols;
+    for (int32_t c = 0; c < cols; c++) {
+        int32_t s = 0;
+        for (int32_t r = 0; r < rows; r++) s += x[r * cols + c];
+        y[c] = (int8_t)vs__requant(s, q->mul, q->shift);
+    }
+    return VS_OK;
+}

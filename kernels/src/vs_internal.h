@@ -1,0 +1,141 @@
+/*
+ * Internal helpers shared by the kernel sources: path selection, requantization,
+ * saturation, word loads, scratch carving and the GEMM core.
+ */
+#ifndef VS_INTERNAL_H
+#define VS_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "vitsim/custom.h"
+#include "vitsim/kernels.h"
+
+/* VS_SIMD=1 selects the custom-instruction path; default is the portable path. */
+#ifndef VS_SIMD
+#define VS_SIMD 0
+#endif
+
+/* ---- saturation --------------------------------------------------------------- */
+static inline int32_t vs__sat8(int32_t x) {
+#if VS_SIMD
+    return vs_clip(x, 8);
+#else
+    return x < -128 ? -128 : (x > 127 ? 127 : x);
+#endif
+}
+
+/* ---- requantization ------------------------------------------------------------ */
+/*
+ * 64-bit form: sat8(((int64)acc * mul + 2^(shift-1)) >> shift).
+ * For shift >= 33 the rounding term lies entirely in the high word, so the result
+ * equals (mulh(acc, mul) + 2^(shift-33)) >> (shift-32): one mulh instead of a
+ * 64-bit multiply, add and shift (identical result, see docs/kernels.md).
+ */
+static inline int32_t vs__requant(int32_t acc, int32_t mul, int32_t shift) {
+    if (shift >= 33) {
+        int32_t hi = (int32_t)(((int64_t)acc * mul) >> 32);
+        return vs__sat8((hi + (1 << (shift - 33))) >> (shift - 32));
+    }
+    int64_t r = ((int64_t)acc * mul + ((int64_t)1 << (shift - 1))) >> shift;
+    return r < -128 ? -128 : (r > 127 ? 127 : (int32_t)r);
+}
+
+/* 32-bit form, valid for |x| <= 255, |mul| < 2^22, shift in [1, 30]; no saturation. */
+static inline int32_t vs__requant32(int32_t x, int32_t mul, int32_t shift) {
+    return (x * mul + (1 << (shift - 1))) >> shift;
+}
+
+static inline int vs__quant_ok(const vs_quant_t *q) {
+    return q && q->shift >= VS_QUANT_SHIFT_MIN && q->shift <= VS_QUANT_SHIFT_MAX;
+}
+static inline int vs__mul32_ok(int32_t mul) {
+    return mul > -VS_QUANT32_MUL_LIMIT && mul < VS_QUANT32_MUL_LIMIT;
+}
+static inline int vs__quant32_ok(const vs_quant_t *q) {
+    return q && vs__mul32_ok(q->mul) && q->shift >= 1 && q->shift <= VS_QUANT32_SHIFT_MAX;
+}
+
+/* ---- word loads ---------------------------------------------------------------- */
+/* A 32-bit view of int8 data that the compiler may not assume is type-punned away. */
+typedef uint32_t __attribute__((may_alias)) vs__word_t;
+
+/* 4 bytes from any address (byte loads; the core need not support misaligned lw). */
+static inline uint32_t vs__load4_any(const int8_t *p) {
+    const uint8_t *u = (const uint8_t *)p;
+    return (uint32_t)u[0] | ((uint32_t)u[1] << 8) | ((uint32_t)u[2] << 16) |
+           ((uint32_t)u[3] << 24);
+}
+/* n (0..3) bytes, zero-padded to a word: zero lanes add nothing to a dot product. */
+static inline uint32_t vs__load_tail(const int8_t *p, int32_t n) {
+    const uint8_t *u = (const uint8_t *)p;
+    uint32_t w = 0;
+    for (int32_t i = 0; i < n; i++) w |= (uint32_t)u[i] << (8 * i);
+    return w;
+}
+
+/* ---- scratch carving ----------------------------------------------------------- */
+static inline int32_t vs__align4(int32_t bytes) { return (bytes + 3) & ~3; }
+
+/* Returns the current position and advances it by `bytes` rounded up to 4. */
+static inline void *vs__carve(uint8_t **pos, int32_t bytes) {
+    void *p = *pos;
+    *pos += vs__align4(bytes);
+    return p;
+}
+
+/* Whether a product of non-negative sizes stays a valid int32 offset. */
+static inline int vs__fits(int64_t v) { return v >= 0 && v <= INT32_MAX; }
+
+/* A rows x cols matrix whose element count is a valid int32. */
+static inline int vs__mat_ok(const vs_mat_dims_t *d) {
+    return d && d->rows > 0 && d->cols > 0 && vs__fits((int64_t)d->rows * d->cols);
+}
+
+/* a * b as int32 if it stays below 2^31, else -1 (for scratch sizes). */
+static inline int32_t vs__mul_sat(int32_t a, int32_t b) {
+    if (a < 0 || b < 0) return -1;
+    if (a != 0 && b > INT32_MAX / a) return -1;
+    return a * b;
+}
+
+/* ---- GEMM core ------------------------------------------------------------------ */
+/*
+ * C[r][c] = sum over chunks j and k < depth of A_j[r][k] * B_j[c][k] (the "NT" form:
+ * both operands are read along rows), with A_j[r] at a + r*lda + j*a_chunk and
+ * B_j[c] at b + c*ldb + j*b_chunk. Then either
+ *   - acc == NULL: C starts at bias[c] (bias[r] if bias_per_row; or 0), is
+ *     requantized by q and stored as
+ *     int8 at c + r*ldc, or
+ *   - acc != NULL: C starts at acc[r*ld_acc + c] and is stored back there (int32).
+ * Chunks let one accumulator run over a K dimension split in pieces (the output
+ * projection over head-major heads).
+ */
+typedef struct {
+    int32_t rows, cols, depth, chunks;
+    const int8_t *a;
+    int32_t lda, a_chunk;
+    const int8_t *b;
+    int32_t ldb, b_chunk;
+    const int32_t *bias;
+    int32_t bias_per_row; /* 1: bias[r] (a bias per row of A), 0: bias[c] */
+    int32_t *acc;
+    int32_t ld_acc;
+    vs_quant_t q;
+    int8_t *c;
+    int32_t ldc;
+} vs__gemm_t;
+
+void vs__gemm_nt(const vs__gemm_t *g);
+
+/* Plain linear over `rows` rows: y[r] = requant(bias + x[r] . w[o]), strides given. */
+void vs__linear_rows(int32_t rows, int32_t in_f, int32_t out_f, const int8_t *x,
+                     int32_t ldx, const int8_t *w, const int32_t *bias, const vs_quant_t *q,
+                     int8_t *y, int32_t ldy);
+
+/* Softmax of one row into `out` (may equal `in`), exps = cols int32 of scratch. */
+void vs__softmax_row(const int8_t *in, int8_t *out, int32_t cols, int32_t in_mul,
+                     int32_t in_shift, uint32_t *exps);
+
+#endif /* VS_INTERNAL_H */

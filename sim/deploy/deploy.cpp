@@ -1,0 +1,369 @@
+#include "deploy/deploy.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <limits>
+
+#include <nlohmann/json.hpp>
+
+#include "deploy/bytes.h"
+#include "deploy/errors.h"
+#include "deploy/lower.h"
+#include "deploy/planner.h"
+#include "soc/profile.h"
+#include "vitsim/kernels.h"
+#include "vs_model.h"
+
+namespace vitsim::deploy {
+namespace {
+
+constexpr int64_t kArenaAlignment = 4;
+constexpr uint64_t kImageAlignment = 64;  // model part start (after the firmware)
+constexpr uint64_t kModelPadding = 16;    // model part size, weights blob start
+
+uint64_t round_up(uint64_t n, uint64_t a) { return (n + a - 1) / a * a; }
+
+const char* kind_name(BufferKind k) {
+    switch (k) {
+    case BufferKind::Activation: return "activation";
+    case BufferKind::Scratch: return "scratch";
+    case BufferKind::Staging: return "staging";
+    }
+    return "?";
+}
+
+// SRAM the plan may use: the budget, minus what the image itself occupies
+// when code and data share one memory (GAP9's L2).
+int64_t sram_budget(const DeployTarget& t, int64_t model_bytes, int64_t weights_in_code) {
+    int64_t budget = static_cast<int64_t>(t.sram_budget ? t.sram_budget : t.data.size);
+    if (!t.code.name.empty() && t.code.name == t.data.name)
+        budget -= static_cast<int64_t>(t.image_address - t.code.base) + model_bytes + weights_in_code;
+    return budget;
+}
+
+int64_t model_part_bytes(const Graph& g, size_t layers) {
+    return static_cast<int64_t>(round_up(sizeof(vs_model_header_t) + layers * sizeof(vs_layer_record_t) +
+                                             static_cast<uint64_t>(g.input_shape.bytes()),
+                                         kModelPadding));
+}
+
+int64_t weights_bytes(const Lowered& l) {
+    int64_t n = 0;
+    for (const auto& layer : l.layers)
+        for (const auto& g : layer.groups) n += static_cast<int64_t>(g.size());
+    return n;
+}
+
+// Places the buffers and fills the per-layer figures; sets plan.fits.
+Plan make_plan(const Graph& g, Lowered& l, const DeployOptions& o, const DeployTarget& t) {
+    std::vector<Interval> intervals;
+    for (const auto& b : l.buffers) intervals.push_back({b.size, b.first, b.last});
+    const Placement placement = place_intervals(intervals, kArenaAlignment);
+    for (size_t i = 0; i < l.buffers.size(); i++) l.buffers[i].offset = placement.offsets[i];
+
+    Plan p;
+    p.network = g.name;
+    p.options = o.text();
+    p.placement = placement.heuristic;
+    p.arena_bytes = placement.arena_bytes;
+    p.stack_reserve = static_cast<int64_t>(t.stack_reserve);
+    p.static_bytes = static_cast<int64_t>(t.static_bytes);
+    p.patch_groups = l.patch_groups;
+    p.weights_bytes = weights_bytes(l);
+    for (const auto& b : l.buffers)
+        p.buffers.push_back({b.name, kind_name(b.kind), b.offset, b.size, b.first, b.last});
+    for (size_t i = 0; i < l.layers.size(); i++) {
+        const LoweredLayer& layer = l.layers[i];
+        const int index = static_cast<int>(i);
+        LayerPlan lp;
+        lp.index = static_cast<uint32_t>(i);
+        lp.name = layer.name;
+        lp.op = layer.op_name;
+        lp.kernel = layer.kernel;
+        lp.nodes = layer.nodes;
+        lp.macs = layer.macs;
+        for (const auto& b : l.buffers) {
+            if (b.first > index || b.last < index) continue;
+            lp.arena_high_water = std::max(lp.arena_high_water, b.offset + b.size);
+            (b.kind == BufferKind::Activation ? lp.live_bytes
+                                              : b.kind == BufferKind::Scratch ? lp.scratch_bytes : lp.staging_bytes) += b.size;
+        }
+        lp.planned_bytes = lp.live_bytes + lp.scratch_bytes + lp.staging_bytes;
+        lp.sram_bytes = lp.arena_high_water + p.stack_reserve + p.static_bytes;
+        for (const auto& grp : layer.groups) lp.weight_bytes += static_cast<int64_t>(grp.size());
+        const Value& out = l.values[layer.out];
+        lp.output = out.name;
+        lp.output_offset = arena_offset(l, layer.out);
+        lp.output_bytes = out.bytes;
+        lp.output_scale = layer.out_scale;
+        p.max_planned_bytes = std::max(p.max_planned_bytes, lp.planned_bytes);
+        p.staging_bytes = std::max(p.staging_bytes, lp.staging_bytes);
+        p.layers.push_back(std::move(lp));
+    }
+    p.peak_sram_bytes = p.arena_bytes + p.stack_reserve + p.static_bytes;
+    p.sram_budget = sram_budget(t, model_part_bytes(g, l.layers.size()), 0);
+    for (const auto& lp : p.layers) {
+        if (lp.sram_bytes <= p.sram_budget) continue;
+        p.fits = false;
+        p.misfit = "network '" + g.name + "' does not fit: layer '" + lp.name + "' (index " + std::to_string(lp.index) +
+                   ") needs " + std::to_string(lp.sram_bytes) + " bytes of SRAM (arena " +
+                   std::to_string(lp.arena_high_water) + " + stack " + std::to_string(p.stack_reserve) + " + static " +
+                   std::to_string(p.static_bytes) + "), " + std::to_string(p.sram_budget) + " available";
+        break;
+    }
+    return p;
+}
+
+// weights=staged: a patch embedding whose weights would dominate SRAM is run in
+// output-channel groups, each staged on its own. Picks the fewest groups (a
+// divisor of embed) that keep the patch layer's planned bytes at or below those
+// of every other layer; if none does, the groups with the smallest footprint.
+int choose_patch_groups(const Graph& g, const Plan& one_group, const DeployOptions& o) {
+    if (o.weights != WeightMode::Staged || one_group.layers.empty()) return 1;
+    const Node* patch = nullptr;
+    for (const auto& n : g.nodes)
+        if (n.kind == NodeKind::PatchEmbed) patch = &n;
+    if (!patch) return 1;
+    int64_t others = 0, live = 0;
+    for (const auto& lp : one_group.layers) {
+        if (lp.name == patch->name)
+            live = lp.live_bytes;
+        else
+            others = std::max(others, lp.planned_bytes);
+    }
+    const bool decomposed = o.patch_embed == PatchEmbedMode::Decomposed;
+    int best = 1;
+    int64_t best_bytes = std::numeric_limits<int64_t>::max();
+    for (int groups = 1; groups <= patch->out_features; groups++) {
+        if (patch->out_features % groups) continue;
+        const int ge = patch->out_features / groups;
+        const vs_patch_dims_t d{patch->height, patch->width, patch->channels, patch->patch, ge};
+        int64_t scratch = decomposed ? vs_patch_embed_decomposed_s8_scratch_bytes(&d, patch->sub_patch)
+                                     : vs_patch_embed_direct_s8_scratch_bytes(&d);
+        if (scratch < 0) continue;
+        if (groups > 1) scratch += static_cast<int64_t>(round_up(static_cast<uint64_t>(patch->tokens) * ge, 4));
+        const int64_t staging = static_cast<int64_t>(round_up(static_cast<uint64_t>(ge) * patch->in_features, 4)) + 4 * ge;
+        const int64_t bytes = live + scratch + staging;
+        if (bytes <= others) return groups;
+        if (bytes < best_bytes) {
+            best_bytes = bytes;
+            best = groups;
+        }
+    }
+    return best;
+}
+
+struct Planned {
+    Lowered lowered;
+    Plan plan;
+};
+
+Planned lower_and_plan(const Graph& g, const Weights& w, const DeployOptions& o, const DeployTarget& t) {
+    validate_weights(g, w, "weights for network '" + g.name + "'");
+    Planned r{lower_graph(g, w, o, 1), {}};
+    r.plan = make_plan(g, r.lowered, o, t);
+    const int groups = choose_patch_groups(g, r.plan, o);
+    if (groups != 1) {
+        r.lowered = lower_graph(g, w, o, groups);
+        r.plan = make_plan(g, r.lowered, o, t);
+    }
+    return r;
+}
+
+void write_record(ByteWriter& out, const LoweredLayer& layer, const Lowered& l, uint64_t weight_address) {
+    out.u32(layer.op);
+    out.u32(layer.variant);
+    out.u32(layer.flags);
+    out.u32(layer.groups.empty() ? 1u : static_cast<uint32_t>(layer.groups.size()));
+    for (int32_t d : layer.dim) out.i32(d);
+    for (int32_t p : layer.param) out.i32(p);
+    auto offset = [&](int value) { return value < 0 ? 0u : static_cast<uint32_t>(arena_offset(l, value)); };
+    out.u32(offset(layer.in));
+    out.u32(offset(layer.in2));
+    out.u32(offset(layer.out));
+    out.u32(layer.scratch < 0 ? 0u : static_cast<uint32_t>(l.buffers[layer.scratch].offset));
+    out.u32(layer.scratch < 0 ? 0u : static_cast<uint32_t>(l.buffers[layer.scratch].size));
+    out.u32(layer.staging < 0 ? 0u : static_cast<uint32_t>(l.buffers[layer.staging].offset));
+    uint64_t bytes = 0;
+    for (const auto& g : layer.groups) bytes += g.size();
+    out.u32(layer.groups.empty() ? 0u : static_cast<uint32_t>(weight_address));
+    out.u32(static_cast<uint32_t>(bytes));
+    out.u32(layer.groups.empty() ? 0u : static_cast<uint32_t>(layer.groups[0].size()));
+    for (uint32_t t : layer.tensor) out.u32(t);
+    out.u32(0);
+    if (layer.name.size() >= VS_RECORD_NAME)
+        throw InputError("layer name '" + layer.name + "' is longer than " + std::to_string(VS_RECORD_NAME - 1) +
+                         " characters");
+    out.fixed_string(layer.name, VS_RECORD_NAME);
+}
+
+void check_address(uint64_t address, uint64_t bytes, const std::string& what) {
+    if (address + bytes > (uint64_t{1} << 32))
+        throw NoFitError(what + " at 0x" + std::to_string(address) + " does not fit the 32-bit address space");
+}
+
+}  // namespace
+
+DeployTarget target_for_profile(const Profile& profile, uint64_t firmware_code_bytes, uint64_t stack_reserve,
+                                uint64_t static_bytes) {
+    DeployTarget t;
+    t.profile = profile.name;
+    const MemoryTiming& code = profile.memory(profile.code_memory);
+    const MemoryTiming& data = profile.memory(profile.data_memory);
+    t.code = {code.name, code.base, code.size};
+    t.data = {data.name, data.base, data.size};
+    t.image_address = round_up(code.base + firmware_code_bytes, kImageAlignment);
+    t.code_budget = t.image_address - code.base >= code.size ? 0 : code.size - (t.image_address - code.base);
+    t.sram_budget = data.size;
+    t.stack_reserve = stack_reserve;
+    t.static_bytes = static_bytes;
+    std::vector<TargetMemory> others;
+    for (const auto& m : profile.memories) {
+        if (m.name == code.name || m.name == data.name || m.writable) continue;
+        (m.name == "qspi" ? t.weight_memories : others).push_back({m.name, m.base, m.size});
+    }
+    t.weight_memories.insert(t.weight_memories.end(), others.begin(), others.end());
+    return t;
+}
+
+Plan plan_network(const Graph& graph, const Weights& weights, const DeployOptions& options, const DeployTarget& target) {
+    return lower_and_plan(graph, weights, options, target).plan;
+}
+
+DeployResult deploy(const Graph& graph, const Weights& weights, const DeployOptions& options,
+                    const DeployTarget& target) {
+    Planned planned = lower_and_plan(graph, weights, options, target);
+    Lowered& l = planned.lowered;
+    Plan& plan = planned.plan;
+    if (!plan.fits) throw NoFitError(plan.misfit);
+
+    // Weights: next to the model part in the code memory when both fit, else
+    // the first other memory that holds them. In a memory shared with data
+    // (GAP9 L2) the other memories are tried first.
+    const uint64_t model_bytes = static_cast<uint64_t>(model_part_bytes(graph, l.layers.size()));
+    const uint64_t blob_bytes = static_cast<uint64_t>(weights_bytes(l));
+    if (model_bytes > target.code_budget)
+        throw NoFitError("network '" + graph.name + "': the model image (" + std::to_string(model_bytes) +
+                         " bytes) does not fit in " + target.code.name + " (" + std::to_string(target.code_budget) +
+                         " bytes free after the firmware)");
+    DeployResult r;
+    const bool shared = target.code.name == target.data.name;
+    const bool fits_code = model_bytes + blob_bytes <= target.code_budget;
+    const TargetMemory* other = nullptr;
+    for (const auto& m : target.weight_memories)
+        if (blob_bytes <= m.size) {
+            other = &m;
+            break;
+        }
+    if (fits_code && !(shared && other)) {
+        r.weights_memory = target.code.name;
+        r.weights_address = target.image_address + model_bytes;
+        if (shared && plan.peak_sram_bytes > sram_budget(target, static_cast<int64_t>(model_bytes),
+                                                         static_cast<int64_t>(blob_bytes)))
+            throw NoFitError("network '" + graph.name + "' does not fit: weights (" + std::to_string(blob_bytes) +
+                             " bytes) and the plan's " + std::to_string(plan.peak_sram_bytes) + " bytes exceed " +
+                             target.data.name);
+    } else if (other) {
+        r.weights_memory = other->name;
+        r.weights_address = other->base;
+    } else {
+        std::string where = target.code.name + " (" + std::to_string(target.code_budget - model_bytes) +
+                            " bytes free after the firmware and the model image)";
+        for (const auto& m : target.weight_memories) where += " nor in " + m.name + " (" + std::to_string(m.size) + " bytes)";
+        throw NoFitError("network '" + graph.name + "': weights (" + std::to_string(blob_bytes) + " bytes) fit neither in " +
+                         where);
+    }
+    check_address(target.image_address, model_bytes, "the model image");
+    check_address(r.weights_address, blob_bytes, "the weights");
+
+    // Weights blob: every layer's groups, in layer order.
+    ByteWriter blob;
+    std::vector<uint64_t> layer_address;
+    for (const auto& layer : l.layers) {
+        blob.align(4);
+        layer_address.push_back(r.weights_address + blob.size());
+        for (const auto& g : layer.groups) blob.bytes(g.data(), g.size());
+    }
+    blob.align(4);
+
+    ByteWriter out;
+    const uint32_t flags = (options.simd ? VS_MODEL_FLAG_SIMD : 0u) |
+                           (options.weights == WeightMode::Staged ? VS_MODEL_FLAG_STAGED : 0u);
+    const uint32_t records_offset = sizeof(vs_model_header_t);
+    const uint32_t input_offset = records_offset + static_cast<uint32_t>(l.layers.size() * sizeof(vs_layer_record_t));
+    const uint32_t header_fields[] = {
+        VS_MODEL_MAGIC, VS_MODEL_VERSION, sizeof(vs_model_header_t), sizeof(vs_layer_record_t),
+        static_cast<uint32_t>(l.layers.size()), records_offset, input_offset,
+        static_cast<uint32_t>(graph.input_shape.bytes()), static_cast<uint32_t>(model_bytes),
+        0u /* checksum, below */, static_cast<uint32_t>(target.image_address), static_cast<uint32_t>(r.weights_address),
+        static_cast<uint32_t>(blob.size()), static_cast<uint32_t>(model_bytes),
+        fnv1a32(blob.data().data(), blob.size()), static_cast<uint32_t>(target.arena_address),
+        static_cast<uint32_t>(plan.arena_bytes), static_cast<uint32_t>(arena_offset(l, l.input)),
+        static_cast<uint32_t>(arena_offset(l, l.output)), static_cast<uint32_t>(l.values[l.output].bytes), flags,
+        static_cast<uint32_t>(plan.staging_bytes), 0u, 0u};
+    for (uint32_t f : header_fields) out.u32(f);
+    out.fixed_string(graph.name, 32);
+    for (size_t i = 0; i < l.layers.size(); i++) write_record(out, l.layers[i], l, layer_address[i]);
+    out.bytes(weights.input.data(), weights.input.size());
+    out.align(kModelPadding);
+    if (out.size() != model_bytes) throw InternalError("image: model part has " + std::to_string(out.size()) + " bytes");
+    write_le32(out.data().data() + offsetof(vs_model_header_t, model_checksum), fnv1a32(out.data().data(), out.size()));
+    out.bytes(blob.data().data(), blob.size());
+
+    r.image = out.take();
+    r.blobs.push_back({"model", target.code.name, target.image_address, 0, model_bytes});
+    r.blobs.push_back({"weights", r.weights_memory, r.weights_address, model_bytes, blob.size()});
+    r.arena_address = target.arena_address;
+    r.arena_bytes = plan.arena_bytes;
+    r.output_offset = arena_offset(l, l.output);
+    r.output_bytes = l.values[l.output].bytes;
+    r.output_tensor = l.values[l.output].name;
+    r.output_scale = weights.scale(r.output_tensor);
+    r.plan = std::move(plan);
+    return r;
+}
+
+nlohmann::json plan_to_json(const Plan& p) {
+    nlohmann::json layers = nlohmann::json::array();
+    for (const auto& l : p.layers) {
+        layers.push_back({{"index", l.index},
+                          {"name", l.name},
+                          {"op", l.op},
+                          {"kernel", l.kernel},
+                          {"nodes", l.nodes},
+                          {"macs", l.macs},
+                          {"live_bytes", l.live_bytes},
+                          {"scratch_bytes", l.scratch_bytes},
+                          {"staging_bytes", l.staging_bytes},
+                          {"planned_bytes", l.planned_bytes},
+                          {"arena_high_water", l.arena_high_water},
+                          {"sram_bytes", l.sram_bytes},
+                          {"weight_bytes", l.weight_bytes},
+                          {"output", {{"tensor", l.output}, {"offset", l.output_offset}, {"bytes", l.output_bytes},
+                                      {"scale", l.output_scale}}}});
+    }
+    nlohmann::json buffers = nlohmann::json::array();
+    for (const auto& b : p.buffers)
+        buffers.push_back({{"name", b.name}, {"kind", b.kind}, {"offset", b.offset}, {"bytes", b.bytes},
+                           {"first", b.first}, {"last", b.last}});
+    return {{"schema", "vitsim-plan"},
+            {"version", 1},
+            {"network", p.network},
+            {"options", p.options},
+            {"placement", p.placement},
+            {"arena_bytes", p.arena_bytes},
+            {"max_planned_bytes", p.max_planned_bytes},
+            {"stack_reserve", p.stack_reserve},
+            {"static_bytes", p.static_bytes},
+            {"peak_sram_bytes", p.peak_sram_bytes},
+            {"sram_budget", p.sram_budget},
+            {"staging_bytes", p.staging_bytes},
+            {"patch_groups", p.patch_groups},
+            {"weights_bytes", p.weights_bytes},
+            {"fits", p.fits},
+            {"misfit", p.misfit},
+            {"layers", layers},
+            {"buffers", buffers}};
+}
+
+}  // namespace vitsim::deploy

@@ -1,0 +1,135 @@
+// Deployment: network graph + quantized weights + options -> model image that
+// the firmware interpreter (firmware/interp) runs, with the memory plan and the
+// target address of every part. docs/deploy.md explains the steps, the image
+// format and the figures.
+//
+//   auto net = load_network("eegformer");
+//   auto w = generate_weights(net.graph, 1);
+//   auto target = target_for_profile(load_profile("stm32f746"), elf_flash_bytes, 4096, elf_static_bytes);
+//   DeployResult r = deploy(net.graph, w, parse_options({"mhsa=depth-first"}), target);
+//   // r.blobs: load each at its address; r.plan: per-layer figures;
+//   // golden_run(r.image) (golden.h): the expected output bytes.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "deploy/network.h"
+#include "deploy/options.h"
+#include "deploy/weights.h"
+
+namespace vitsim {
+struct Profile;
+}
+
+namespace vitsim::deploy {
+
+struct TargetMemory {
+    std::string name;
+    uint64_t base = 0;
+    uint64_t size = 0;
+};
+
+// Where the model may go. Addresses are target addresses (32 bit).
+struct DeployTarget {
+    std::string profile;                      // informational
+    TargetMemory code;                        // flash: model part, and the weights if they fit
+    uint64_t image_address = 0;               // model part starts here (after the firmware)
+    uint64_t code_budget = 0;                 // bytes usable from image_address on
+    std::vector<TargetMemory> weight_memories;  // where weights go when flash is full, in order
+    TargetMemory data;                        // SRAM: arena, stack, static data
+    uint64_t arena_address = 0;               // 0: the firmware places the arena (its heap start)
+    uint64_t sram_budget = 0;                 // bytes of `data` the plan may use (0: data.size)
+    uint64_t stack_reserve = 4096;            // bytes kept for the stack
+    uint64_t static_bytes = 2048;             // .data + .bss of the firmware
+};
+
+// A target from a SoC profile: the model part follows a firmware of
+// `firmware_code_bytes` in the code memory (aligned to 64); weights that do not
+// fit there go to "qspi", then to any other read-only memory (e.g. "mram").
+DeployTarget target_for_profile(const Profile& profile, uint64_t firmware_code_bytes, uint64_t stack_reserve,
+                                uint64_t static_bytes);
+
+// A part of the image file and where it must be placed on the target.
+struct PlacedBlob {
+    std::string name;      // "model" (header, records, input) or "weights"
+    std::string memory;    // target memory name
+    uint64_t address = 0;  // target address
+    uint64_t file_offset = 0;
+    uint64_t bytes = 0;
+};
+
+// One activation buffer of the plan (for reports and the overlap checks).
+struct PlannedBuffer {
+    std::string name;  // tensor name, "<layer>:scratch" or "<layer>:staging"
+    std::string kind;  // "activation", "scratch", "staging"
+    int64_t offset = 0, bytes = 0;
+    int first = 0, last = 0;  // layers during which it is live
+};
+
+struct LayerPlan {
+    uint32_t index = 0;
+    std::string name;                // report name ("block0.attn")
+    std::string op;                  // image op ("mhsa", "linear", ...)
+    std::string kernel;              // kernel function called
+    std::vector<std::string> nodes;  // graph nodes this layer computes
+    int64_t macs = 0;
+    int64_t live_bytes = 0;          // activation buffers live during the layer
+    int64_t scratch_bytes = 0;       // kernel scratch
+    int64_t staging_bytes = 0;       // staged weights (weights=staged)
+    int64_t planned_bytes = 0;       // live + scratch + staging
+    int64_t arena_high_water = 0;    // highest arena byte in use during the layer
+    int64_t sram_bytes = 0;          // arena_high_water + stack + static
+    int64_t weight_bytes = 0;
+    std::string output;              // output tensor
+    int64_t output_offset = 0, output_bytes = 0;
+    double output_scale = 0;
+};
+
+struct Plan {
+    std::string network;
+    std::string options;             // DeployOptions::text()
+    std::vector<LayerPlan> layers;
+    std::vector<PlannedBuffer> buffers;
+    std::string placement;           // heuristic that won
+    int64_t arena_bytes = 0;
+    int64_t max_planned_bytes = 0;   // max over layers of planned_bytes (lower bound)
+    int64_t stack_reserve = 0, static_bytes = 0;
+    int64_t peak_sram_bytes = 0;     // arena + stack + static = max over layers of sram_bytes
+    int64_t sram_budget = 0;
+    int64_t staging_bytes = 0;       // largest staging area
+    int patch_groups = 1;            // output-channel groups of a staged patch embedding
+    int64_t weights_bytes = 0;
+    bool fits = true;
+    std::string misfit;              // the NoFitError message when !fits
+};
+
+struct DeployResult {
+    std::vector<uint8_t> image;      // the image file: model part, then the weights blob
+    std::vector<PlacedBlob> blobs;
+    Plan plan;
+    uint64_t arena_address = 0;      // 0: the firmware's heap start
+    int64_t arena_bytes = 0;
+    int64_t output_offset = 0, output_bytes = 0;
+    double output_scale = 0;         // real value of one output LSB
+    std::string output_tensor;
+    std::string weights_memory;
+    uint64_t weights_address = 0;
+};
+
+// Lowers, plans and serialises. Throws InputError (weights do not match the
+// graph), NoFitError (plan or weights do not fit: names the first layer that
+// does not fit, the bytes needed and the bytes available).
+DeployResult deploy(const Graph& graph, const Weights& weights, const DeployOptions& options,
+                    const DeployTarget& target);
+
+// The plan alone, also when it does not fit (plan.fits, plan.misfit), e.g. for sweeps.
+Plan plan_network(const Graph& graph, const Weights& weights, const DeployOptions& options,
+                  const DeployTarget& target);
+
+// Stable JSON of a plan (schema "vitsim-plan", version 1; docs/deploy.md).
+nlohmann::json plan_to_json(const Plan& plan);
+
+}  // namespace vitsim::deploy

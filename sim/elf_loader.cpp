@@ -1,0 +1,124 @@
+#include "sim/elf_loader.h"
+
+#include <elf.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "exit_codes.h"
+#include "soc/soc.h"
+
+namespace vitsim {
+
+int ElfError::exit_code() const { return kind_ == ElfErrorKind::kOutsideMemory ? kExitLoad : kExitBadInput; }
+
+namespace {
+
+std::string hex(uint64_t v) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "0x%08llx", static_cast<unsigned long long>(v));
+    return buf;
+}
+
+std::vector<uint8_t> read_bytes(const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        throw ElfError(ElfErrorKind::kUnreadable, path + ": is a directory, not a program");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ElfError(ElfErrorKind::kUnreadable, path + ": cannot open: " + std::strerror(errno));
+    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) throw ElfError(ElfErrorKind::kUnreadable, path + ": read error: " + std::strerror(errno));
+    return bytes;
+}
+
+// Identification bytes first: each answers "is this something we can run" with its
+// own message before any header field is trusted.
+void check_ident(const std::vector<uint8_t>& file, const std::string& path) {
+    if (file.size() < SELFMAG || std::memcmp(file.data(), ELFMAG, SELFMAG) != 0)
+        throw ElfError(ElfErrorKind::kNotElf, path + ": not an ELF file");
+    if (file.size() < EI_NIDENT) throw ElfError(ElfErrorKind::kTruncated, path + ": truncated ELF header");
+    if (file[EI_CLASS] == ELFCLASS64)
+        throw ElfError(ElfErrorKind::kNot32Bit, path + ": 64-bit ELF; vitsim runs RV32 programs (ELFCLASS32)");
+    if (file[EI_CLASS] != ELFCLASS32)
+        throw ElfError(ElfErrorKind::kNot32Bit, path + ": unknown ELF class " + std::to_string(file[EI_CLASS]));
+    if (file[EI_DATA] != ELFDATA2LSB)
+        throw ElfError(ElfErrorKind::kNotLittleEndian, path + ": big-endian ELF; RISC-V programs are little-endian");
+    if (file.size() < sizeof(Elf32_Ehdr)) throw ElfError(ElfErrorKind::kTruncated, path + ": truncated ELF header");
+}
+
+void check_header(const Elf32_Ehdr& eh, size_t file_size, const std::string& path) {
+    if (eh.e_machine != EM_RISCV)
+        throw ElfError(ElfErrorKind::kNotRiscV,
+                       path + ": not a RISC-V program (ELF machine " + std::to_string(eh.e_machine) + ")");
+    if (eh.e_type != ET_EXEC)
+        throw ElfError(ElfErrorKind::kNotExecutable,
+                       path + ": not an executable (ELF type " + std::to_string(eh.e_type) + "); link it with -static");
+    if (eh.e_phnum == 0) throw ElfError(ElfErrorKind::kMalformed, path + ": no program headers");
+    if (eh.e_phentsize != sizeof(Elf32_Phdr))
+        throw ElfError(ElfErrorKind::kMalformed,
+                       path + ": program header size " + std::to_string(eh.e_phentsize) + ", expected " +
+                           std::to_string(sizeof(Elf32_Phdr)));
+    if (uint64_t{eh.e_phoff} + uint64_t{eh.e_phnum} * sizeof(Elf32_Phdr) > file_size)
+        throw ElfError(ElfErrorKind::kTruncated, path + ": program headers extend beyond the end of the file");
+}
+
+ElfSegment read_segment(const Elf32_Phdr& ph, unsigned index, const std::vector<uint8_t>& file,
+                        const std::string& path) {
+    const std::string which = path + ": segment " + std::to_string(index) + " (" + hex(ph.p_paddr) + ")";
+    if (ph.p_filesz > ph.p_memsz)
+        throw ElfError(ElfErrorKind::kMalformed, which + ": file size larger than memory size");
+    if (uint64_t{ph.p_offset} + ph.p_filesz > file.size())
+        throw ElfError(ElfErrorKind::kTruncated, which + ": bytes extend beyond the end of the file");
+    ElfSegment s;
+    s.paddr = ph.p_paddr;
+    s.memsz = ph.p_memsz;
+    s.data.assign(file.begin() + ph.p_offset, file.begin() + ph.p_offset + ph.p_filesz);
+    return s;
+}
+
+}  // namespace
+
+ElfImage read_elf(const std::string& path) {
+    const std::vector<uint8_t> file = read_bytes(path);
+    check_ident(file, path);
+    Elf32_Ehdr eh;
+    std::memcpy(&eh, file.data(), sizeof eh);
+    check_header(eh, file.size(), path);
+
+    ElfImage image;
+    image.entry = eh.e_entry;
+    for (unsigned i = 0; i < eh.e_phnum; i++) {
+        Elf32_Phdr ph;
+        std::memcpy(&ph, file.data() + eh.e_phoff + i * sizeof(Elf32_Phdr), sizeof ph);
+        if (ph.p_type == PT_LOAD && ph.p_memsz > 0) image.segments.push_back(read_segment(ph, i, file, path));
+    }
+    if (image.segments.empty()) throw ElfError(ElfErrorKind::kMalformed, path + ": no loadable segment");
+    return image;
+}
+
+void place_elf(const ElfImage& image, Soc& soc, const std::string& path) {
+    // Check every segment before writing any, so a failed load leaves memory untouched.
+    for (const ElfSegment& s : image.segments) {
+        const uint64_t end = uint64_t{s.paddr} + s.memsz;
+        if (!soc.memory_at(s.paddr, s.memsz))
+            throw ElfError(ElfErrorKind::kOutsideMemory, path + ": segment " + hex(s.paddr) + ".." + hex(end) +
+                                                             " is outside every memory of " + soc.profile().name);
+    }
+    for (const ElfSegment& s : image.segments) {
+        soc.write_memory(s.paddr, s.data.data(), s.data.size());
+        const std::vector<uint8_t> zeros(s.memsz - s.data.size(), 0);
+        soc.write_memory(s.paddr + s.data.size(), zeros.data(), zeros.size());
+    }
+}
+
+uint32_t load_elf(const std::string& path, Soc& soc) {
+    const ElfImage image = read_elf(path);
+    place_elf(image, soc, path);
+    return image.entry;
+}
+
+}  // namespace vitsim

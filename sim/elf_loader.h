@@ -1,0 +1,59 @@
+// Loader of bare-metal RV32 programs: ELF32, little-endian, EM_RISCV, executable.
+// PT_LOAD segments go to their physical addresses (p_paddr), so a program linked to
+// run from SRAM but stored in flash (LMA != VMA) is placed as a real flash image.
+#pragma once
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace vitsim {
+
+class Soc;
+
+enum class ElfErrorKind {
+    kUnreadable,     // cannot open or read the file
+    kNotElf,         // no ELF magic
+    kNot32Bit,       // ELFCLASS64 (or unknown class)
+    kNotLittleEndian,
+    kNotRiscV,       // e_machine != EM_RISCV
+    kNotExecutable,  // e_type != ET_EXEC
+    kTruncated,      // a header or a segment's bytes extend beyond the end of the file
+    kMalformed,      // inconsistent headers (entry size, filesz > memsz, nothing to load)
+    kOutsideMemory,  // a segment does not fit in any memory of the SoC
+};
+
+class ElfError : public std::runtime_error {
+public:
+    ElfError(ElfErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+    ElfErrorKind kind() const { return kind_; }
+    // 112 for kOutsideMemory (a load error), 111 for a bad file.
+    int exit_code() const;
+
+private:
+    ElfErrorKind kind_;
+};
+
+struct ElfSegment {
+    uint32_t paddr = 0;
+    uint32_t memsz = 0;          // bytes beyond data.size() are zero-filled (.bss)
+    std::vector<uint8_t> data;   // the p_filesz bytes from the file
+};
+
+struct ElfImage {
+    uint32_t entry = 0;
+    std::vector<ElfSegment> segments;  // PT_LOAD with memsz > 0, in file order
+};
+
+// Reads and checks `path`; messages start with the path: "prog.elf: not an ELF file".
+ElfImage read_elf(const std::string& path);
+
+// Writes every segment into the SoC's memories (untimed). `path` names the program
+// in error messages: "prog.elf: segment 0x30000000..0x30000100 is outside every
+// memory of stm32f746".
+void place_elf(const ElfImage& image, Soc& soc, const std::string& path);
+
+// read_elf + place_elf; returns the entry point.
+uint32_t load_elf(const std::string& path, Soc& soc);
+
+}  // namespace vitsim

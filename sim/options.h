@@ -1,0 +1,39 @@
+// Command-line option parsing shared by the vitsim subcommands.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sim/exit_codes.h"
+
+namespace vitsim {
+
+// A bad command line: exit 110, the message is followed by a hint to --help.
+class UsageError : public CommandError {
+public:
+    explicit UsageError(const std::string& message) : CommandError(kExitUsage, message) {}
+};
+
+// "--name VALUE", "--name=VALUE" and flags; everything else is positional.
+// "--" ends the options.
+class OptionParser {
+public:
+    explicit OptionParser(std::string command) : command_(std::move(command)) {}
+    void add_value(const std::string& name, std::string* out) { values_[name] = out; }
+    void add_flag(const std::string& name, bool* out) { flags_[name] = out; }
+    // Returns the positional arguments; throws UsageError.
+    std::vector<std::string> parse(const std::vector<std::string>& args) const;
+
+private:
+    std::string command_;
+    std::map<std::string, std::string*> values_;
+    std::map<std::string, bool*> flags_;
+};
+
+// Option values; each throws UsageError naming the option and the bad text.
+uint64_t parse_count(const std::string& option, const std::string& text);   // "1000", "50e9"
+double parse_positive(const std::string& option, const std::string& text);  // "10", "0.5"
+bool parse_on_off(const std::string& option, const std::string& text);      // "on" / "off"
+
+}  // namespace vitsim

@@ -1,0 +1,300 @@
+#include "soc/profile.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <limits>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "vitsim/platform.h"
+
+#ifndef VITSIM_PROFILE_DIR
+#error "VITSIM_PROFILE_DIR must name the directory of the shipped profiles"
+#endif
+
+namespace vitsim {
+
+using nlohmann::json;
+
+const MemoryTiming& Profile::memory(const std::string& wanted) const {
+    for (const MemoryTiming& m : memories)
+        if (m.name == wanted) return m;
+    throw std::out_of_range("profile " + name + " has no memory called " + wanted);
+}
+
+uint64_t parse_size(const std::string& text) {
+    if (text.empty()) throw std::invalid_argument("empty size");
+    uint64_t multiplier = 1;
+    std::string digits = text;
+    const char suffix = text.back();
+    if (suffix == 'K' || suffix == 'k') multiplier = 1024;
+    if (suffix == 'M' || suffix == 'm') multiplier = 1024 * 1024;
+    if (suffix == 'G' || suffix == 'g') multiplier = 1024ull * 1024 * 1024;
+    if (multiplier != 1) digits.pop_back();
+    const bool hex = digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X');
+    if (hex && multiplier != 1) throw std::invalid_argument("a hex size takes no K/M suffix");
+    const std::string body = hex ? digits.substr(2) : digits;
+    if (body.empty() || body.size() > 16 ||
+        !std::all_of(body.begin(), body.end(), [&](char c) { return hex ? std::isxdigit(c) : std::isdigit(c); }))
+        throw std::invalid_argument("not a size: \"" + text + "\"");
+    const uint64_t value = std::stoull(body, nullptr, hex ? 16 : 10);
+    if (value > std::numeric_limits<uint64_t>::max() / multiplier) throw std::invalid_argument("size too large");
+    return value * multiplier;
+}
+
+namespace {
+
+// Reads the fields of one JSON object and turns every problem into a ProfileError
+// naming the file and the field path ("memories[1].size"). Keys nobody asked for
+// are typos and rejected by finish().
+class Fields {
+public:
+    Fields(const json& object, std::string path, const std::string& source)
+        : object_(object), path_(std::move(path)), source_(source) {
+        if (!object_.is_object()) fail(path_.empty() ? "the profile" : path_, "expected an object");
+    }
+
+    [[noreturn]] void fail(const std::string& field, const std::string& problem) const {
+        throw ProfileError(source_ + ": " + field + ": " + problem);
+    }
+    std::string field(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+
+    bool has(const std::string& key) const { return object_.contains(key); }
+
+    const json& get(const std::string& key) {
+        used_.insert(key);
+        auto it = object_.find(key);
+        if (it == object_.end()) fail(field(key), "missing required field");
+        return *it;
+    }
+
+    std::string text(const std::string& key) {
+        const json& v = get(key);
+        if (!v.is_string()) fail(field(key), "expected a string");
+        return v.get<std::string>();
+    }
+
+    bool flag(const std::string& key) {
+        const json& v = get(key);
+        if (!v.is_boolean()) fail(field(key), "expected true or false");
+        return v.get<bool>();
+    }
+
+    uint64_t number(const std::string& key, uint64_t max = std::numeric_limits<uint32_t>::max()) {
+        const json& v = get(key);
+        if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<int64_t>() >= 0))
+            fail(field(key), "expected a non-negative integer");
+        const uint64_t n = v.get<uint64_t>();
+        if (n > max) fail(field(key), "value " + std::to_string(n) + " is larger than " + std::to_string(max));
+        return n;
+    }
+
+    // A size: "320K", "1M", "0x8000", "4096" or a plain JSON integer.
+    uint64_t size(const std::string& key) {
+        const json& v = get(key);
+        if (v.is_number_unsigned()) return v.get<uint64_t>();
+        if (!v.is_string()) fail(field(key), "expected a size like \"320K\", \"1M\" or \"0x8000\"");
+        try {
+            return parse_size(v.get<std::string>());
+        } catch (const std::exception&) {
+            fail(field(key), "expected a size like \"320K\", \"1M\" or \"0x8000\", got \"" + v.get<std::string>() + "\"");
+        }
+    }
+
+    // An address: "0x20000000" or a plain JSON integer.
+    uint64_t address(const std::string& key) {
+        const json& v = get(key);
+        if (v.is_number_unsigned()) return v.get<uint64_t>();
+        const std::string s = v.is_string() ? v.get<std::string>() : "";
+        const bool hex = s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && s.size() <= 18 &&
+                         std::all_of(s.begin() + 2, s.end(), [](char c) { return std::isxdigit(c); });
+        if (!hex) fail(field(key), "expected a hex address like \"0x20000000\"");
+        return std::stoull(s.substr(2), nullptr, 16);
+    }
+
+    Fields object(const std::string& key) { return Fields(get(key), field(key), source_); }
+
+    void finish() const {
+        for (auto it = object_.begin(); it != object_.end(); ++it)
+            if (!used_.count(it.key())) fail(field(it.key()), "unknown field");
+    }
+
+private:
+    const json& object_;
+    std::string path_;
+    const std::string& source_;
+    std::set<std::string> used_;
+};
+
+constexpr uint64_t kTimingMax = 100000;  // cycles; anything larger is a typo
+
+IsaExtensions parse_isa(Fields f) {
+    IsaExtensions isa;
+    isa.m = f.flag("m");
+    isa.c = f.flag("c");
+    isa.xvitsim = f.flag("xvitsim");
+    f.finish();
+    return isa;
+}
+
+CoreTiming parse_core_timing(Fields f) {
+    CoreTiming t;
+    t.base_cpi = f.number("base_cpi", kTimingMax);
+    if (t.base_cpi == 0) f.fail(f.field("base_cpi"), "must be at least 1");
+    t.load_use_stall = f.number("load_use_stall", kTimingMax);
+    t.branch_taken_penalty = f.number("branch_taken_penalty", kTimingMax);
+    t.jump_penalty = f.number("jump_penalty", kTimingMax);
+    t.mul_latency = f.number("mul_latency", kTimingMax);
+    t.div_latency = f.number("div_latency", kTimingMax);
+    t.dotp_latency = f.number("dotp_latency", kTimingMax);
+    t.csr_latency = f.number("csr_latency", kTimingMax);
+    f.finish();
+    return t;
+}
+
+MemoryTiming parse_memory(Fields f) {
+    MemoryTiming m;
+    m.name = f.text("name");
+    if (m.name.empty()) f.fail(f.field("name"), "must not be empty");
+    const uint64_t base = f.address("base");
+    const uint64_t size = f.size("size");
+    if (size == 0) f.fail(f.field("size"), "must not be zero");
+    if (base + size > (1ull << 32)) f.fail(f.field("size"), "memory ends beyond the 32-bit address space");
+    m.base = static_cast<uint32_t>(base);
+    m.size = static_cast<uint32_t>(size);
+    m.writable = f.flag("writable");
+    m.executable = f.flag("executable");
+    m.read_wait = f.number("read_wait", kTimingMax);
+    m.write_wait = f.number("write_wait", kTimingMax);
+    m.fetch_wait = f.number("fetch_wait", kTimingMax);
+    m.line_bytes = f.number("line_bytes", 4096);
+    if (m.line_bytes == 0 || (m.line_bytes & (m.line_bytes - 1)))
+        f.fail(f.field("line_bytes"), "must be a power of two");
+    m.prefetch = f.flag("prefetch");
+    if (f.has("cache_bytes")) m.cache_bytes = f.size("cache_bytes");  // optional: 0 = none
+    f.finish();
+    return m;
+}
+
+bool overlaps(uint64_t base_a, uint64_t size_a, uint64_t base_b, uint64_t size_b) {
+    return base_a < base_b + size_b && base_b < base_a + size_a;
+}
+
+std::string hex(uint64_t v) {
+    std::ostringstream s;
+    s << "0x" << std::hex << std::setfill('0') << std::setw(8) << v;
+    return s.str();
+}
+
+// Checks that need the whole profile: names, overlaps, the roles of the memories.
+void check_memory_map(const Profile& p, Fields& f) {
+    for (size_t i = 0; i < p.memories.size(); i++) {
+        const MemoryTiming& m = p.memories[i];
+        const std::string where = "memories[" + std::to_string(i) + "]";
+        if (overlaps(m.base, m.size, VITSIM_PERIPH_BASE, VITSIM_PERIPH_SIZE))
+            f.fail(where, m.name + " overlaps the peripheral window " + hex(VITSIM_PERIPH_BASE) + ".." +
+                              hex(uint64_t{VITSIM_PERIPH_BASE} + VITSIM_PERIPH_SIZE));
+        for (size_t j = 0; j < i; j++) {
+            const MemoryTiming& o = p.memories[j];
+            if (o.name == m.name) f.fail(where + ".name", "duplicate memory name " + m.name);
+            if (overlaps(m.base, m.size, o.base, o.size)) f.fail(where, m.name + " overlaps " + o.name);
+        }
+    }
+    auto find = [&](const std::string& name) -> const MemoryTiming* {
+        for (const MemoryTiming& m : p.memories)
+            if (m.name == name) return &m;
+        return nullptr;
+    };
+    const MemoryTiming* code = find(p.code_memory);
+    if (!code) f.fail("code_memory", "no memory is called " + p.code_memory);
+    if (!code->executable) f.fail("code_memory", p.code_memory + " is not executable");
+    const MemoryTiming* data = find(p.data_memory);
+    if (!data) f.fail("data_memory", "no memory is called " + p.data_memory);
+    if (!data->writable) f.fail("data_memory", p.data_memory + " is not writable");
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ProfileError(path + ": cannot read profile: " + std::strerror(errno));
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+Profile parse_profile(const std::string& json_text, const std::string& source) {
+    json doc;
+    try {
+        doc = json::parse(json_text);
+    } catch (const json::parse_error& e) {
+        // Drop nlohmann's "[json.exception.parse_error.101] " prefix: one readable line.
+        std::string what = e.what();
+        const auto bracket = what.find("] ");
+        throw ProfileError(source + ": invalid JSON: " + (bracket == std::string::npos ? what : what.substr(bracket + 2)));
+    }
+    Fields f(doc, "", source);
+    Profile p;
+    p.source = source;
+    p.name = f.text("name");
+    if (p.name.empty()) f.fail("name", "must not be empty");
+    if (f.has("description")) p.description = f.text("description");
+    p.clock_hz = f.number("clock_hz", 10'000'000'000ull);
+    if (p.clock_hz == 0) f.fail("clock_hz", "must not be zero");
+    p.isa = parse_isa(f.object("isa"));
+    p.timing = parse_core_timing(f.object("core_timing"));
+
+    const json& memories = f.get("memories");
+    if (!memories.is_array() || memories.empty()) f.fail("memories", "expected a non-empty array of memories");
+    for (size_t i = 0; i < memories.size(); i++)
+        p.memories.push_back(parse_memory(Fields(memories[i], "memories[" + std::to_string(i) + "]", source)));
+
+    p.code_memory = f.text("code_memory");
+    p.data_memory = f.text("data_memory");
+    p.peripheral_latency = f.number("peripheral_latency", kTimingMax);
+    Fields dma = f.object("dma");
+    p.dma.setup_cycles = dma.number("setup_cycles", kTimingMax);
+    p.dma.bytes_per_cycle = dma.number("bytes_per_cycle", 4096);
+    if (p.dma.bytes_per_cycle == 0) dma.fail("dma.bytes_per_cycle", "must be at least 1");
+    dma.finish();
+    f.finish();
+    check_memory_map(p, f);
+    return p;
+}
+
+std::string profile_dir() { return VITSIM_PROFILE_DIR; }
+
+std::vector<std::string> profile_names() {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(profile_dir(), ec))
+        if (entry.path().extension() == ".json") names.push_back(entry.path().stem().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+Profile load_profile(const std::string& name_or_path) {
+    if (ends_with(name_or_path, ".json")) return parse_profile(read_file(name_or_path), name_or_path);
+    const std::vector<std::string> known = profile_names();
+    if (std::find(known.begin(), known.end(), name_or_path) == known.end()) {
+        std::string list;
+        for (const std::string& n : known) list += (list.empty() ? "" : ", ") + n;
+        throw ProfileError("unknown SoC profile '" + name_or_path + "' (known: " + list +
+                           "; a path to a profile must end in .json)");
+    }
+    const std::string path = profile_dir() + "/" + name_or_path + ".json";
+    return parse_profile(read_file(path), path);
+}
+
+}  // namespace vitsim

@@ -1,0 +1,60 @@
+// SoC profiles: one JSON file per chip (soc/profiles/*.json) describing the clock,
+// the memories and the timing parameters that the SystemC models are built from.
+// No SystemC here, so host tools (deploy, reports) can read profiles too.
+#pragma once
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "iss/timing.h"
+
+namespace vitsim {
+
+// The memory-to-memory DMA channel of the platform (models/periph/dma.h).
+struct DmaParams {
+    unsigned setup_cycles = 16;    // from the start write to the first byte moved
+    unsigned bytes_per_cycle = 4;  // sustained copy bandwidth
+};
+
+struct Profile {
+    std::string name;
+    std::string description;
+    std::string source;  // file the profile was read from
+    uint64_t clock_hz = 0;
+    IsaExtensions isa;
+    CoreTiming timing;
+    std::vector<MemoryTiming> memories;
+    std::string code_memory;   // where programs and model images are placed (flash, L2)
+    std::string data_memory;   // main RAM: stack and activations (SRAM, L2)
+    unsigned peripheral_latency = 0;  // cycles per peripheral register access
+    DmaParams dma;
+
+    // The memory called `name`; throws std::out_of_range if there is none.
+    const MemoryTiming& memory(const std::string& name) const;
+};
+
+// A profile that cannot be found, read or parsed. what() names the file and the
+// field, e.g. "soc/profiles/x.json: memories[1].size: expected a size like \"320K\"".
+class ProfileError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// The directory of the profiles shipped with vitsim (the source tree's soc/profiles).
+std::string profile_dir();
+
+// Names of the shipped profiles, sorted.
+std::vector<std::string> profile_names();
+
+// `name_or_path` ending in ".json" is a file path; anything else is the name of a
+// shipped profile. Throws ProfileError.
+Profile load_profile(const std::string& name_or_path);
+
+// Parses the text of a profile; `source` names it in error messages.
+Profile parse_profile(const std::string& json_text, const std::string& source);
+
+// "1M", "320K", "0x100000", "4096" -> bytes. Throws std::invalid_argument.
+uint64_t parse_size(const std::string& text);
+
+}  // namespace vitsim

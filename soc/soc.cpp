@@ -1,0 +1,120 @@
+#include "soc/soc.h"
+
+#include <chrono>
+#include <cstring>
+#include <stdexcept>
+
+#include "vitsim/platform.h"
+
+namespace vitsim {
+
+namespace {
+// Each device decodes a 4 KiB window (platform.h spaces them 0x1000 apart).
+constexpr uint64_t kDeviceWindow = VITSIM_SIMCTRL_BASE - VITSIM_UART_BASE;
+}  // namespace
+
+sc_core::sc_time clock_period(uint64_t clock_hz) {
+    const sc_core::sc_time period(1.0 / static_cast<double>(clock_hz), sc_core::SC_SEC);
+    if (period == sc_core::SC_ZERO_TIME) throw std::invalid_argument("clock too fast for the SystemC time resolution");
+    return period;
+}
+
+Soc::Soc(sc_core::sc_module_name name, const Profile& profile, const RunOptions& options, ConsoleSink console)
+    : sc_module(name), profile_(profile), options_(options), period_(clock_period(profile.clock_hz)) {
+    bus_ = std::make_unique<Bus>("bus");
+
+    for (const MemoryTiming& timing : profile_.memories) {
+        memories_.push_back(std::make_unique<Memory>(timing.name.c_str(), timing, period_));
+        attach(timing.name, timing.base, timing.size, memories_.back()->socket);
+    }
+
+    const sc_core::sc_time device_latency = profile_.peripheral_latency * period_;
+    const unsigned harts = 1;  // the cluster (a later profile field) adds workers here
+    uart_ = std::make_unique<Uart>("uart", device_latency, console);
+    simctrl_ = std::make_unique<SimCtrl>("simctrl", device_latency, harts);
+    timer_ = std::make_unique<Timer>("timer", device_latency, period_, profile_.clock_hz);
+    dma_ = std::make_unique<Dma>("dma", device_latency, period_,
+                                 Dma::Timing{profile_.dma.setup_cycles, profile_.dma.bytes_per_cycle});
+    attach("uart", VITSIM_UART_BASE, kDeviceWindow, uart_->socket);
+    attach("simctrl", VITSIM_SIMCTRL_BASE, kDeviceWindow, simctrl_->socket);
+    attach("timer", VITSIM_TIMER_BASE, kDeviceWindow, timer_->socket);
+    attach("dma", VITSIM_DMA_BASE, kDeviceWindow, dma_->socket);
+    dma_->initiator.bind(bus_->targets_side);
+
+    std::vector<std::pair<MemoryTiming, AccessCounters*>> core_memories;
+    for (auto& m : memories_) core_memories.emplace_back(m->timing(), &m->counters());
+    for (unsigned hartid = 0; hartid < harts; hartid++) {
+        CoreConfig config;
+        config.hartid = hartid;
+        config.clock_period = period_;
+        config.timing = profile_.timing;
+        config.isa = profile_.isa;
+        config.quantum = sc_core::sc_time(options_.quantum_us, sc_core::SC_US);
+        config.dmi = options_.dmi;
+        config.max_cycles = options_.max_cycles;
+        const std::string core_name = "core" + std::to_string(hartid);
+        cores_.push_back(std::make_unique<RvCore>(core_name.c_str(), config, core_memories));
+        cores_.back()->socket.bind(bus_->targets_side);
+        cores_.back()->set_console(console);
+    }
+
+    simctrl_->on_exit([this](int status) {
+        for (auto& core : cores_) core->request_exit(status);
+    });
+    simctrl_->set_counter_source([this](uint32_t hartid) {
+        return hartid < cores_.size() ? cores_[hartid]->hart().counters() : HartCounters{};
+    });
+    simctrl_->set_memory_snapshot([this] {
+        std::vector<AccessCounters> snapshot;
+        for (auto& m : memories_) snapshot.push_back(m->counters());
+        return snapshot;
+    });
+}
+
+Memory* Soc::memory_at(uint64_t addr, uint64_t len) {
+    for (auto& m : memories_) {
+        const MemoryTiming& t = m->timing();
+        if (addr >= t.base && addr + len <= uint64_t{t.base} + t.size) return m.get();
+    }
+    return nullptr;
+}
+
+// The bus's debug transport is only reachable once SystemC has bound the ports
+// (elaboration), but programs are loaded before that; the write goes straight to the
+// memory's storage instead, with the same meaning: no time, no counters.
+bool Soc::write_memory(uint64_t addr, const void* data, uint64_t len) {
+    Memory* m = memory_at(addr, len);
+    if (!m) return false;
+    if (len) std::memcpy(m->data() + (addr - m->timing().base), data, len);
+    return true;
+}
+
+bool Soc::read_memory(uint64_t addr, void* data, uint64_t len) {
+    Memory* m = memory_at(addr, len);
+    if (!m) return false;
+    if (len) std::memcpy(data, m->data() + (addr - m->timing().base), len);
+    return true;
+}
+
+void Soc::reset(uint32_t entry) {
+    const MemoryTiming& data = profile_.memory(profile_.data_memory);
+    for (auto& core : cores_) {
+        core->reset(entry);
+        core->hart().set_reg(2, data.base + data.size);
+    }
+}
+
+RunResult Soc::run() {
+    RunResult result;
+    const auto start = std::chrono::steady_clock::now();
+    sc_core::sc_start();
+    result.host_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    RvCore& main_core = *cores_.front();
+    if (!main_core.finished())
+        throw std::runtime_error("simulation ended before core0 stopped (at " +
+                                 sc_core::sc_time_stamp().to_string() + ")");
+    result.stop = main_core.stop_reason();
+    return result;
+}
+
+}  // namespace vitsim

@@ -1,0 +1,21 @@
+# Runs the kernel dump of both host libraries and requires identical bytes.
+# Inputs: SIMD, PORTABLE (dump executables), OUT (directory for the dumps).
+foreach(variant SIMD PORTABLE)
+  set(file ${OUT}/kernel_dump.${variant}.bin)
+  execute_process(COMMAND ${${variant}} ${file} RESULT_VARIABLE rc
+                  OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${${variant}} failed (${rc}): ${out}${err}")
+  endif()
+  message(STATUS "${variant}: ${out}")
+endforeach()
+file(SHA256 ${OUT}/kernel_dump.SIMD.bin simd_hash)
+file(SHA256 ${OUT}/kernel_dump.PORTABLE.bin portable_hash)
+file(SIZE ${OUT}/kernel_dump.SIMD.bin simd_size)
+if(simd_size LESS 100000)
+  message(FATAL_ERROR "kernel dump suspiciously small: ${simd_size} bytes")
+endif()
+if(NOT simd_hash STREQUAL portable_hash)
+  message(FATAL_ERROR "portable and SIMD kernels differ (compare ${OUT}/kernel_dump.*.bin)")
+endif()
+message(STATUS "portable == SIMD over ${simd_size} bytes of kernel outputs")

@@ -1,0 +1,195 @@
+// Profile loader: every shipped profile loads with the facts docs/profiles.md states;
+// broken profiles give one error naming the file and the field.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "soc/profile.h"
+
+namespace vitsim {
+namespace {
+
+using nlohmann::json;
+
+json canonical() {
+    std::ifstream in(profile_dir() + "/stm32f746.json");
+    return json::parse(in);
+}
+
+std::string error_of(const json& doc) {
+    try {
+        parse_profile(doc.dump(), "bad.json");
+    } catch (const ProfileError& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+TEST(Profile, EveryShippedProfileLoads) {
+    const std::vector<std::string> names = profile_names();
+    for (const char* expected : {"gap9", "stm32f746", "stm32h743", "stm32l476"})
+        EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
+    for (const std::string& name : names) {
+        SCOPED_TRACE(name);
+        const Profile p = load_profile(name);
+        EXPECT_EQ(p.name, name);
+        EXPECT_GT(p.clock_hz, 0u);
+        EXPECT_TRUE(p.memory(p.code_memory).executable);
+        EXPECT_TRUE(p.memory(p.data_memory).writable);
+        EXPECT_FALSE(p.description.empty());
+    }
+}
+
+TEST(Profile, Stm32f746MatchesTheDesignContract) {
+    const Profile p = load_profile("stm32f746");
+    EXPECT_EQ(p.clock_hz, 216000000u);
+    EXPECT_EQ(p.memory("flash").base, 0x08000000u);
+    EXPECT_EQ(p.memory("flash").size, 1u << 20);
+    EXPECT_FALSE(p.memory("flash").writable);
+    EXPECT_EQ(p.memory("sram").base, 0x20000000u);
+    EXPECT_EQ(p.memory("sram").size, 320u * 1024);
+    EXPECT_EQ(p.memory("qspi").base, 0x90000000u);
+    EXPECT_EQ(p.memory("qspi").size, 16u << 20);
+    EXPECT_EQ(p.timing.div_latency, 12u);
+    EXPECT_EQ(p.dma.bytes_per_cycle, 4u);
+}
+
+TEST(Profile, Stm32h743UsesAxiSramAsDataMemory) {
+    const Profile p = load_profile("stm32h743");
+    EXPECT_EQ(p.clock_hz, 480000000u);
+    EXPECT_EQ(p.memory("flash").size, 2u << 20);
+    EXPECT_EQ(p.data_memory, "axisram");
+    EXPECT_EQ(p.memory("axisram").base, 0x24000000u);
+    EXPECT_EQ(p.memory("axisram").size, 512u * 1024);
+}
+
+TEST(Profile, Stm32l476HasFourFlashWaitStates) {
+    const Profile p = load_profile("stm32l476");
+    EXPECT_EQ(p.clock_hz, 80000000u);
+    EXPECT_EQ(p.memory("flash").read_wait, 4u);
+    EXPECT_EQ(p.memory("flash").fetch_wait, 4u);
+    EXPECT_EQ(p.memory("sram1").base, 0x20000000u);
+    EXPECT_EQ(p.memory("sram1").size, 96u * 1024);
+    EXPECT_EQ(p.memory("sram2").base, 0x10000000u);
+    EXPECT_EQ(p.timing.div_latency, 12u);
+}
+
+TEST(Profile, Gap9RunsFromL2) {
+    const Profile p = load_profile("gap9");
+    EXPECT_EQ(p.clock_hz, 370000000u);
+    EXPECT_EQ(p.code_memory, "l2");
+    EXPECT_EQ(p.data_memory, "l2");
+    EXPECT_EQ(p.memory("l2").base, 0x1C000000u);
+    EXPECT_EQ(p.memory("l2").size, 1536u * 1024);
+    EXPECT_EQ(p.memory("mram").size, 2u << 20);
+    EXPECT_FALSE(p.memory("mram").writable);
+    EXPECT_TRUE(p.isa.xvitsim);
+}
+
+TEST(Profile, ParsesSizes) {
+    EXPECT_EQ(parse_size("320K"), 320u * 1024);
+    EXPECT_EQ(parse_size("1M"), 1u << 20);
+    EXPECT_EQ(parse_size("0x8000"), 0x8000u);
+    EXPECT_EQ(parse_size("4096"), 4096u);
+    EXPECT_THROW(parse_size("12Q"), std::invalid_argument);
+    EXPECT_THROW(parse_size("K"), std::invalid_argument);
+    EXPECT_THROW(parse_size("0x10K"), std::invalid_argument);
+    EXPECT_THROW(parse_size(""), std::invalid_argument);
+}
+
+TEST(Profile, InvalidJsonNamesTheFile) {
+    try {
+        parse_profile("{ \"name\": ", "broken.json");
+        FAIL() << "no error";
+    } catch (const ProfileError& e) {
+        EXPECT_EQ(std::string(e.what()).rfind("broken.json: invalid JSON: ", 0), 0u) << e.what();
+        EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos);
+    }
+}
+
+TEST(Profile, MissingFieldIsNamed) {
+    json doc = canonical();
+    doc.erase("clock_hz");
+    EXPECT_EQ(error_of(doc), "bad.json: clock_hz: missing required field");
+    doc = canonical();
+    doc["memories"][1].erase("size");
+    EXPECT_EQ(error_of(doc), "bad.json: memories[1].size: missing required field");
+    doc = canonical();
+    doc["core_timing"].erase("div_latency");
+    EXPECT_EQ(error_of(doc), "bad.json: core_timing.div_latency: missing required field");
+}
+
+TEST(Profile, WrongTypesAndValuesAreNamed) {
+    json doc = canonical();
+    doc["memories"][1]["size"] = "320Q";
+    EXPECT_EQ(error_of(doc),
+              "bad.json: memories[1].size: expected a size like \"320K\", \"1M\" or \"0x8000\", got \"320Q\"");
+    doc = canonical();
+    doc["memories"][0]["base"] = "08000000";
+    EXPECT_EQ(error_of(doc), "bad.json: memories[0].base: expected a hex address like \"0x20000000\"");
+    doc = canonical();
+    doc["clock_hz"] = -5;
+    EXPECT_EQ(error_of(doc), "bad.json: clock_hz: expected a non-negative integer");
+    doc = canonical();
+    doc["isa"]["m"] = "yes";
+    EXPECT_EQ(error_of(doc), "bad.json: isa.m: expected true or false");
+    doc = canonical();
+    doc["memories"][0]["line_bytes"] = 24;
+    EXPECT_EQ(error_of(doc), "bad.json: memories[0].line_bytes: must be a power of two");
+}
+
+TEST(Profile, UnknownFieldIsATypo) {
+    json doc = canonical();
+    doc["memories"][0]["read_wiat"] = 2;
+    EXPECT_EQ(error_of(doc), "bad.json: memories[0].read_wiat: unknown field");
+}
+
+TEST(Profile, MemoryMapIsChecked) {
+    json doc = canonical();
+    doc["memories"][1]["base"] = "0x080F0000";  // sram over the end of flash
+    EXPECT_EQ(error_of(doc), "bad.json: memories[1]: sram overlaps flash");
+    doc = canonical();
+    doc["memories"][1]["base"] = "0x40000000";
+    EXPECT_EQ(error_of(doc), "bad.json: memories[1]: sram overlaps the peripheral window 0x40000000..0x40010000");
+    doc = canonical();
+    doc["memories"][2]["base"] = "0xFFFFF000";
+    EXPECT_EQ(error_of(doc), "bad.json: memories[2].size: memory ends beyond the 32-bit address space");
+    doc = canonical();
+    doc["data_memory"] = "dram";
+    EXPECT_EQ(error_of(doc), "bad.json: data_memory: no memory is called dram");
+    doc = canonical();
+    doc["data_memory"] = "flash";
+    EXPECT_EQ(error_of(doc), "bad.json: data_memory: flash is not writable");
+    doc = canonical();
+    doc["code_memory"] = "qspi";
+    EXPECT_EQ(error_of(doc), "bad.json: code_memory: qspi is not executable");
+}
+
+TEST(Profile, UnknownNameListsTheKnownOnes) {
+    try {
+        load_profile("stm32f999");
+        FAIL() << "no error";
+    } catch (const ProfileError& e) {
+        EXPECT_NE(std::string(e.what()).find("unknown SoC profile 'stm32f999'"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("stm32f746"), std::string::npos) << e.what();
+    }
+}
+
+TEST(Profile, MissingFileIsNamed) {
+    try {
+        load_profile("/nonexistent/board.json");
+        FAIL() << "no error";
+    } catch (const ProfileError& e) {
+        EXPECT_EQ(std::string(e.what()), "/nonexistent/board.json: cannot read profile: No such file or directory");
+    }
+}
+
+TEST(Profile, LoadsByPath) {
+    const Profile p = load_profile(profile_dir() + "/gap9.json");
+    EXPECT_EQ(p.name, "gap9");
+    EXPECT_EQ(p.source, profile_dir() + "/gap9.json");
+}
+
+}  // namespace
+}  // namespace vitsim
