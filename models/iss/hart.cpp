@@ -509,39 +509,52 @@ template <bool kTrackTouched> void Hart::execute(uint32_t& pc_ref, DecodedInsn*&
         ~Publish() { pc_out = pc; d_out = d; }
     } publish{pc_ref, d_ref, pc, d};
 
-    while (cycles_ < limit_) {
-        const uint32_t off = pc - code_base;
-        if (__builtin_expect(off >= code_size, 0)) {
-            select_code_region(pc);
-            code = code_;
-            code_base = code->t.base;
-            code_size = code->t.size;
-            cache = code->cache;
-            continue;
-        }
-        d = cache + (off >> 1);
-    execute_decoded:
-        cycles_ += d->cycles;
-        ++d->count;
-        ++instret_;
-        uint32_t npc = pc + d->len;
-        switch (d->op) {
-        case Op::kUndecoded:
-            decode_into(*d, *code, pc);
-            --instret_;
-            d->count = 0;
-            goto execute_decoded;
-        case Op::kIllegal:
-            throw TrapException{kIllegalInsn, d->raw};
-#define INSN(name, ext, mask, match, fmt, timing, ...) \
-        case Op::name: { __VA_ARGS__; } break;
+    // Threaded dispatch: every handler ends with its own copy of DISPATCH, so the host
+    // predicts each guest instruction's successor separately (GCC labels as values).
+    static const void* const kHandlers[] = {
+        &&op_kUndecoded, &&op_kIllegal,
+#define INSN(name, ...) &&op_##name,
 #include "iss/isa.def"
 #undef INSN
-        default:
-            __builtin_unreachable();  // every Op has a case: no range check needed
-        }
-        pc = npc;
-    }
+    };
+    static_assert(sizeof kHandlers / sizeof *kHandlers == size_t(Op::kCount), "a handler per Op");
+    uint32_t npc = pc, off = 0;
+#define DISPATCH()                                                        \
+    do {                                                                  \
+        pc = npc;                                                         \
+        if (__builtin_expect(cycles_ >= limit_, 0)) return;               \
+        off = pc - code_base;                                             \
+        if (__builtin_expect(off >= code_size, 0)) goto change_region;    \
+        d = cache + (off >> 1);                                           \
+        cycles_ += d->cycles;                                             \
+        ++d->count;                                                       \
+        ++instret_;                                                       \
+        npc = pc + d->len;                                                \
+        goto* kHandlers[size_t(d->op)];                                   \
+    } while (0)
+
+    DISPATCH();
+change_region:
+    select_code_region(pc);
+    code = code_;
+    code_base = code->t.base;
+    code_size = code->t.size;
+    cache = code->cache;
+    npc = pc;
+    DISPATCH();
+op_kUndecoded:
+    decode_into(*d, *code, pc);  // first execution at this address
+    cycles_ += d->cycles;
+    d->count = 1;
+    npc = pc + d->len;
+    goto* kHandlers[size_t(d->op)];
+op_kIllegal:
+    throw TrapException{kIllegalInsn, d->raw};
+#define INSN(name, ext, mask, match, fmt, timing, ...) \
+op_##name: { __VA_ARGS__; } DISPATCH();
+#include "iss/isa.def"
+#undef INSN
+#undef DISPATCH
 #undef RS1
 #undef RS2
 #undef SRS1
