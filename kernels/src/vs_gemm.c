@@ -3,12 +3,13 @@
  *
  * Register blocking: 2 rows of A x 4 rows of B (4 output columns) = 8 int32
  * accumulators. SIMD path: per 4 depth elements it loads 2 + 4 words and issues
- * 8 vs_sdotp4 (4-lane int8 dot product). Remainder rows/columns use 1x4, 2x1 and
- * 1x1 blocks. When every row start and the depth are multiples of 4 the words are
- * loaded with lw; otherwise they are assembled from bytes and the depth tail is
- * zero-padded (slower, same result). The portable path uses the same blocking
- * with scalar multiply-accumulate. Integer sums are exact, so every blocking and
- * both paths give identical accumulators.
+ * 8 vs_sdotp4 (4-lane int8 dot product), two such steps per loop iteration.
+ * Remainder rows/columns use 1x4, 2x1 and 1x1 blocks. When every row start and
+ * the depth are multiples of 4 the words are loaded with lw; otherwise they are
+ * assembled from bytes and the depth tail is zero-padded (slower, same result).
+ * The portable path uses the same blocking with scalar multiply-accumulate.
+ * Integer sums are exact, so every blocking and both paths give identical
+ * accumulators. Measured MAC/cycle: docs/kernels.md.
  */
 #include "vs_internal.h"
 
@@ -22,6 +23,10 @@
  *   VS_OUT_RQ64  requantize with the full 64-bit formula (shift <= 32)
  */
 enum { VS_OUT_ACC = 0, VS_OUT_RQ = 1, VS_OUT_RQ64 = 2 };
+/* Or-ed into the mode: the K dimension is one chunk (fewer live registers). */
+#define VS_ONE_CHUNK 16
+#define VS_OUT(mode) ((mode) & ~VS_ONE_CHUNK)
+#define VS_CHUNKS(x, mode) (((mode) & VS_ONE_CHUNK) ? 1 : (x)->g.chunks)
 
 /* The GEMM description plus the loop-invariant parts of the requantization. */
 typedef struct {
@@ -31,15 +36,15 @@ typedef struct {
 
 static VS_ALWAYS_INLINE int32_t vs__init(const vs__ctx_t *x, int32_t r, int32_t c,
                                          const int mode) {
-    if (mode == VS_OUT_ACC) return x->g.acc[r * x->g.ld_acc + c];
+    if (VS_OUT(mode) == VS_OUT_ACC) return x->g.acc[r * x->g.ld_acc + c];
     return x->g.bias ? x->g.bias[x->g.bias_per_row ? r : c] : 0;
 }
 
 static VS_ALWAYS_INLINE void vs__store(const vs__ctx_t *x, int32_t r, int32_t c, int32_t s,
                                        const int mode) {
-    if (mode == VS_OUT_ACC) {
+    if (VS_OUT(mode) == VS_OUT_ACC) {
         x->g.acc[r * x->g.ld_acc + c] = s;
-    } else if (mode == VS_OUT_RQ) {
+    } else if (VS_OUT(mode) == VS_OUT_RQ) {
         const int32_t hi = (int32_t)(((int64_t)s * x->g.q.mul) >> 32);
         x->g.c[r * x->g.ldc + c] = (int8_t)vs__sat8((hi + x->rq_rnd) >> x->rq_shift);
     } else {
@@ -67,7 +72,7 @@ static VS_ALWAYS_INLINE void vs__blk2x4(const vs__ctx_t *x, int32_t r, int32_t c
     int32_t s10 = vs__init(x, r + 1, c, mode), s11 = vs__init(x, r + 1, c + 1, mode);
     int32_t s12 = vs__init(x, r + 1, c + 2, mode), s13 = vs__init(x, r + 1, c + 3, mode);
     const int32_t words = x->g.depth >> 2, tail = x->g.depth & 3;
-    for (int32_t j = 0; j < x->g.chunks; j++) {
+    for (int32_t j = 0; j < VS_CHUNKS(x, mode); j++) {
         const int8_t *a0 = vs__arow(x, r, j), *a1 = a0 + x->g.lda;
         const int8_t *b0 = vs__brow(x, c, j), *b1 = b0 + x->g.ldb;
         const int8_t *b2 = b1 + x->g.ldb, *b3 = b2 + x->g.ldb;
@@ -147,7 +152,7 @@ static VS_ALWAYS_INLINE void vs__blk1x4(const vs__ctx_t *x, int32_t r, int32_t c
     int32_t s0 = vs__init(x, r, c, mode), s1 = vs__init(x, r, c + 1, mode);
     int32_t s2 = vs__init(x, r, c + 2, mode), s3 = vs__init(x, r, c + 3, mode);
     const int32_t words = x->g.depth >> 2, tail = x->g.depth & 3;
-    for (int32_t j = 0; j < x->g.chunks; j++) {
+    for (int32_t j = 0; j < VS_CHUNKS(x, mode); j++) {
         const int8_t *a0 = vs__arow(x, r, j);
         const int8_t *b0 = vs__brow(x, c, j), *b1 = b0 + x->g.ldb;
         const int8_t *b2 = b1 + x->g.ldb, *b3 = b2 + x->g.ldb;
@@ -177,7 +182,7 @@ static VS_ALWAYS_INLINE void vs__blk2x1(const vs__ctx_t *x, int32_t r, int32_t c
                                         const int aligned, const int mode) {
     int32_t s0 = vs__init(x, r, c, mode), s1 = vs__init(x, r + 1, c, mode);
     const int32_t words = x->g.depth >> 2, tail = x->g.depth & 3;
-    for (int32_t j = 0; j < x->g.chunks; j++) {
+    for (int32_t j = 0; j < VS_CHUNKS(x, mode); j++) {
         const int8_t *a0 = vs__arow(x, r, j), *a1 = a0 + x->g.lda;
         const int8_t *b0 = vs__brow(x, c, j);
         for (int32_t k = 0; k < words; k++) {
@@ -200,7 +205,7 @@ static VS_ALWAYS_INLINE void vs__blk1x1(const vs__ctx_t *x, int32_t r, int32_t c
                                         const int aligned, const int mode) {
     int32_t s = vs__init(x, r, c, mode);
     const int32_t words = x->g.depth >> 2, tail = x->g.depth & 3;
-    for (int32_t j = 0; j < x->g.chunks; j++) {
+    for (int32_t j = 0; j < VS_CHUNKS(x, mode); j++) {
         const int8_t *a0 = vs__arow(x, r, j), *b0 = vs__brow(x, c, j);
         for (int32_t k = 0; k < words; k++)
             s = vs_sdotp4(s, vs__word(a0, k, aligned), vs__word(b0, k, aligned));
@@ -220,22 +225,23 @@ static VS_ALWAYS_INLINE void vs__blk2x4(const vs__ctx_t *x, int32_t r, int32_t c
     int32_t s02 = vs__init(x, r, c + 2, mode), s03 = vs__init(x, r, c + 3, mode);
     int32_t s10 = vs__init(x, r + 1, c, mode), s11 = vs__init(x, r + 1, c + 1, mode);
     int32_t s12 = vs__init(x, r + 1, c + 2, mode), s13 = vs__init(x, r + 1, c + 3, mode);
-    for (int32_t j = 0; j < x->g.chunks; j++) {
+    for (int32_t j = 0; j < VS_CHUNKS(x, mode); j++) {
         const int8_t *a0 = vs__arow(x, r, j), *a1 = a0 + x->g.lda;
         const int8_t *b0 = vs__brow(x, c, j), *b1 = b0 + x->g.ldb;
         const int8_t *b2 = b1 + x->g.ldb, *b3 = b2 + x->g.ldb;
-        for (int32_t k = 0; k < x->g.depth; k++) {
-            int32_t x0 = a0[k], x1 = a1[k], w;
-            w = b0[k];
+        for (int32_t k = x->g.depth; k > 0; k--) {
+            /* pointer increments: an indexed loop needs more registers than RV32 has */
+            int32_t x0 = *a0++, x1 = *a1++, w;
+            w = *b0++;
             s00 += x0 * w;
             s10 += x1 * w;
-            w = b1[k];
+            w = *b1++;
             s01 += x0 * w;
             s11 += x1 * w;
-            w = b2[k];
+            w = *b2++;
             s02 += x0 * w;
             s12 += x1 * w;
-            w = b3[k];
+            w = *b3++;
             s03 += x0 * w;
             s13 += x1 * w;
         }
@@ -255,16 +261,16 @@ static VS_ALWAYS_INLINE void vs__blk1x4(const vs__ctx_t *x, int32_t r, int32_t c
     (void)aligned;
     int32_t s0 = vs__init(x, r, c, mode), s1 = vs__init(x, r, c + 1, mode);
     int32_t s2 = vs__init(x, r, c + 2, mode), s3 = vs__init(x, r, c + 3, mode);
-    for (int32_t j = 0; j < x->g.chunks; j++) {
+    for (int32_t j = 0; j < VS_CHUNKS(x, mode); j++) {
         const int8_t *a0 = vs__arow(x, r, j);
         const int8_t *b0 = vs__brow(x, c, j), *b1 = b0 + x->g.ldb;
         const int8_t *b2 = b1 + x->g.ldb, *b3 = b2 + x->g.ldb;
-        for (int32_t k = 0; k < x->g.depth; k++) {
-            int32_t x0 = a0[k];
-            s0 += x0 * b0[k];
-            s1 += x0 * b1[k];
-            s2 += x0 * b2[k];
-            s3 += x0 * b3[k];
+        for (int32_t k = x->g.depth; k > 0; k--) {
+            int32_t x0 = *a0++;
+            s0 += x0 * *b0++;
+            s1 += x0 * *b1++;
+            s2 += x0 * *b2++;
+            s3 += x0 * *b3++;
         }
     }
     vs__store(x, r, c, s0, mode);
@@ -277,7 +283,7 @@ static VS_ALWAYS_INLINE void vs__blk2x1(const vs__ctx_t *x, int32_t r, int32_t c
                                         const int aligned, const int mode) {
     (void)aligned;
     int32_t s0 = vs__init(x, r, c, mode), s1 = vs__init(x, r + 1, c, mode);
-    for (int32_t j = 0; j < x->g.chunks; j++) {
+    for (int32_t j = 0; j < VS_CHUNKS(x, mode); j++) {
         const int8_t *a0 = vs__arow(x, r, j), *a1 = a0 + x->g.lda;
         const int8_t *b0 = vs__brow(x, c, j);
         for (int32_t k = 0; k < x->g.depth; k++) {
@@ -294,7 +300,7 @@ static VS_ALWAYS_INLINE void vs__blk1x1(const vs__ctx_t *x, int32_t r, int32_t c
                                         const int aligned, const int mode) {
     (void)aligned;
     int32_t s = vs__init(x, r, c, mode);
-    for (int32_t j = 0; j < x->g.chunks; j++) {
+    for (int32_t j = 0; j < VS_CHUNKS(x, mode); j++) {
         const int8_t *a0 = vs__arow(x, r, j), *b0 = vs__brow(x, c, j);
         for (int32_t k = 0; k < x->g.depth; k++) s += a0[k] * b0[k];
     }
@@ -303,7 +309,11 @@ static VS_ALWAYS_INLINE void vs__blk1x1(const vs__ctx_t *x, int32_t r, int32_t c
 #endif
 
 /* The whole C matrix, specialised on word loads and on the output mode. */
-static VS_ALWAYS_INLINE void vs__gemm_all(const vs__ctx_t *x, const int aligned, const int mode) {
+static VS_ALWAYS_INLINE void vs__gemm_all(const vs__ctx_t *xp, const int aligned,
+                                          const int mode) {
+    /* A local copy whose address never escapes: stores through int8_t* cannot
+     * alias it, so its fields stay in registers across the output stores. */
+    const vs__ctx_t local = *xp, *x = &local;
     const int32_t rows = x->g.rows, cols = x->g.cols;
     const int32_t rows2 = rows & ~1, cols4 = cols & ~3;
     for (int32_t r = 0; r < rows2; r += 2) {
@@ -317,18 +327,26 @@ static VS_ALWAYS_INLINE void vs__gemm_all(const vs__ctx_t *x, const int aligned,
     }
 }
 
-/* One copy per (load kind, output mode); the 64-bit requantization is rare
- * (real multipliers >= 1/4) and always takes the byte-load copy. */
-static void vs__gemm_words_acc(const vs__ctx_t *x) { vs__gemm_all(x, 1, VS_OUT_ACC); }
-static void vs__gemm_words_rq(const vs__ctx_t *x) { vs__gemm_all(x, 1, VS_OUT_RQ); }
-static void vs__gemm_bytes_acc(const vs__ctx_t *x) { vs__gemm_all(x, 0, VS_OUT_ACC); }
-static void vs__gemm_bytes_rq(const vs__ctx_t *x) { vs__gemm_all(x, 0, VS_OUT_RQ); }
-static void vs__gemm_bytes_rq64(const vs__ctx_t *x) { vs__gemm_all(x, 0, VS_OUT_RQ64); }
+/* One copy per (load kind, output mode, single chunk or not). The 64-bit
+ * requantization is rare (real multipliers >= 1/4) and the int32 output is only
+ * used with one chunk, so those take fewer copies. */
+#define VS_VARIANT static __attribute__((noinline)) void
+VS_VARIANT vs__gemm_words_acc1(const vs__ctx_t *x) {
+    vs__gemm_all(x, 1, VS_OUT_ACC | VS_ONE_CHUNK);
+}
+VS_VARIANT vs__gemm_words_rq(const vs__ctx_t *x) { vs__gemm_all(x, 1, VS_OUT_RQ); }
+VS_VARIANT vs__gemm_words_rq1(const vs__ctx_t *x) {
+    vs__gemm_all(x, 1, VS_OUT_RQ | VS_ONE_CHUNK);
+}
+VS_VARIANT vs__gemm_bytes_acc(const vs__ctx_t *x) { vs__gemm_all(x, 0, VS_OUT_ACC); }
+VS_VARIANT vs__gemm_bytes_rq(const vs__ctx_t *x) { vs__gemm_all(x, 0, VS_OUT_RQ); }
+VS_VARIANT vs__gemm_bytes_rq1(const vs__ctx_t *x) {
+    vs__gemm_all(x, 0, VS_OUT_RQ | VS_ONE_CHUNK);
+}
+VS_VARIANT vs__gemm_bytes_rq64(const vs__ctx_t *x) { vs__gemm_all(x, 0, VS_OUT_RQ64); }
 
 void vs__gemm_nt(const vs__gemm_t *g) {
     if (g->rows <= 0 || g->cols <= 0) return;
-    /* A local copy: stores through int8_t* cannot alias it, so its fields stay in
-     * registers across the output stores. */
     vs__ctx_t x = {*g, 0, 0};
     const int mode = g->acc ? VS_OUT_ACC : (g->q.shift >= 33 ? VS_OUT_RQ : VS_OUT_RQ64);
     if (mode == VS_OUT_RQ) {
@@ -338,11 +356,13 @@ void vs__gemm_nt(const vs__gemm_t *g) {
     const uint32_t bits = (uint32_t)(uintptr_t)g->a | (uint32_t)(uintptr_t)g->b |
                           (uint32_t)g->lda | (uint32_t)g->ldb | (uint32_t)g->a_chunk |
                           (uint32_t)g->b_chunk | (uint32_t)g->depth;
-    const int words = VS_SIMD && (bits & 3u) == 0;
+    const int words = VS_SIMD && (bits & 3u) == 0, one = g->chunks == 1;
     if (mode == VS_OUT_ACC)
-        (words ? vs__gemm_words_acc : vs__gemm_bytes_acc)(&x);
+        (words && one ? vs__gemm_words_acc1 : vs__gemm_bytes_acc)(&x);
+    else if (mode == VS_OUT_RQ && words)
+        (one ? vs__gemm_words_rq1 : vs__gemm_words_rq)(&x);
     else if (mode == VS_OUT_RQ)
-        (words ? vs__gemm_words_rq : vs__gemm_bytes_rq)(&x);
+        (one ? vs__gemm_bytes_rq1 : vs__gemm_bytes_rq)(&x);
     else
         vs__gemm_bytes_rq64(&x);
 }

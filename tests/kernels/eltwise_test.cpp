@@ -9,16 +9,18 @@ TEST(Add, MatchesNaiveReferenceAndSaturates) {
     Rng rng(41);
     const vs_mat_dims_t d = {13, 7};
     const Bytes a = rng.bytes(91), b = rng.bytes(91);
-    for (auto scales : {std::array<double, 3>{0.05, 0.05, 0.05}, {0.05, 0.02, 0.07},
-                        {0.1, 0.001, 0.03}, {0.02, 0.02, 0.005}}) {
+    for (auto scales : {std::array<double, 3>{0.05, 0.05, 0.05},
+                        {0.05, 0.02, 0.07},
+                        {0.1, 0.001, 0.03},
+                        {0.02, 0.02, 0.005}}) {
         const vs_add_params_t p = vs_add_params_from_scales(scales[0], scales[1], scales[2]);
         Buf y(91, 2);
         ASSERT_EQ(vs_add_s8(&d, &p, a.data(), b.data(), y.data()), VS_OK);
         EXPECT_EQ(y.vec(), ref::add(a, b, p));
         // float: one rounding, so within 0.5 LSB plus the multipliers' error (< 2^-21 rel.)
         for (int i = 0; i < 91; i++) {
-            const double f = std::clamp(a[i] * scales[0] + b[i] * scales[1], -128 * scales[2],
-                                        127 * scales[2]);
+            const double f =
+                std::clamp(a[i] * scales[0] + b[i] * scales[1], -128 * scales[2], 127 * scales[2]);
             EXPECT_NEAR(y.vec()[i] * scales[2], f, 0.5 * scales[2] + 1e-4);
         }
         Bytes inplace = a;
@@ -66,7 +68,8 @@ TEST(MeanPool, MatchesNaiveReferenceAndFloat) {
         EXPECT_EQ(y.vec(), ref::mean_pool(x, rows, cols, q));
         for (int c = 0; c < cols; c++) {
             double m = 0;
-            for (int r = 0; r < rows; r++) m += x[r * cols + c];
+            for (int r = 0; r < rows; r++)
+                m += x[r * cols + c];
             EXPECT_NEAR(y.vec()[c], m / rows, 0.5 + 1e-6);
         }
     }

@@ -9,7 +9,8 @@ namespace {
 
 Bytes all_int8() {
     Bytes v(256);
-    for (int i = 0; i < 256; i++) v[i] = (int8_t)(i - 128);
+    for (int i = 0; i < 256; i++)
+        v[i] = (int8_t)(i - 128);
     return v;
 }
 
@@ -44,8 +45,10 @@ TEST(Gelu, FloatReferenceWithinBound) {
         Bytes y(256);
         ASSERT_EQ(vs_gelu_s8(&d, &p, x.data(), y.data()), VS_OK);
         for (int i = 0; i < 256; i++) {
-            const double expect = std::clamp(gelu_f(x[i] * in_scale), -128 * out_scale, 127 * out_scale);
-            EXPECT_NEAR(y[i] * out_scale, expect, 0.5 * out_scale + 0.015) << (int)x[i] << " " << in_scale;
+            const double expect =
+                std::clamp(gelu_f(x[i] * in_scale), -128 * out_scale, 127 * out_scale);
+            EXPECT_NEAR(y[i] * out_scale, expect, 0.5 * out_scale + 0.015)
+                << (int)x[i] << " " << in_scale;
         }
     }
 }
@@ -59,6 +62,8 @@ TEST(Gelu, ShapeProperties) {
     EXPECT_EQ(y[128], 0);   // GELU(0) = 0
     EXPECT_EQ(y[255], 127); // GELU(6.35) = 6.35
     EXPECT_EQ(y[0], 0);     // GELU(-6.4) ~ 0
-    for (int i = 129; i < 256; i++) EXPECT_GE(y[i], y[i - 1]) << i; // increasing for x > 0
-    for (int i = 0; i < 128; i++) EXPECT_LE(y[i], 0) << i;
+    for (int i = 129; i < 256; i++)
+        EXPECT_GE(y[i], y[i - 1]) << i; // increasing for x > 0
+    for (int i = 0; i < 128; i++)
+        EXPECT_LE(y[i], 0) << i;
 }

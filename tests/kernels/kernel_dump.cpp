@@ -29,12 +29,14 @@ struct Gen {
     int32_t in(int32_t lo, int32_t hi) { return lo + (int32_t)(next() % (uint32_t)(hi - lo + 1)); }
     Bytes bytes(size_t n) {
         Bytes v(n);
-        for (auto &b : v) b = (int8_t)in(-128, 127);
+        for (auto &b : v)
+            b = (int8_t)in(-128, 127);
         return v;
     }
     Ints ints(size_t n, int32_t lo, int32_t hi) {
         Ints v(n);
-        for (auto &b : v) b = in(lo, hi);
+        for (auto &b : v)
+            b = in(lo, hi);
         return v;
     }
 };
@@ -84,8 +86,8 @@ void dump_requant(Gen &g) {
 }
 
 void dump_linear(Gen &g) {
-    const int shapes[][3] = {{1, 1, 1}, {3, 5, 7}, {8, 16, 32}, {81, 32, 96}, {66, 16, 2},
-                             {9, 217, 11}, {145, 216, 64}, {2, 64, 6}};
+    const int shapes[][3] = {{1, 1, 1},   {3, 5, 7},    {8, 16, 32},    {81, 32, 96},
+                             {66, 16, 2}, {9, 217, 11}, {145, 216, 64}, {2, 64, 6}};
     for (auto &s : shapes)
         for (int off = 0; off < 2; off++) {
             const int t = s[0], in = s[1], out = s[2];
@@ -108,7 +110,8 @@ void dump_linear(Gen &g) {
             emit(y1);
         }
     const vs_lowrank_dims_t lr = {33, 48, 19, 40};
-    const Bytes x = g.bytes(33 * 48), w1 = g.bytes(19 * 48), w2 = g.bytes(19 * 19), w3 = g.bytes(40 * 19);
+    const Bytes x = g.bytes(33 * 48), w1 = g.bytes(19 * 48), w2 = g.bytes(19 * 19),
+                w3 = g.bytes(40 * 19);
     const vs_lowrank_weights_t wt = {w1.data(), nullptr, w2.data(), nullptr, w3.data(), nullptr};
     const vs_lowrank_params_t lp = {q_for_depth(48), q_for_depth(19), q_for_depth(19)};
     for (int tile : {1, 4, 33}) {
@@ -153,7 +156,8 @@ void dump_norm_act(Gen &g) {
         for (int off = 0; off < 2; off++)
             for (int steps : {1, 2, 3, 6}) {
                 vs_layernorm_params_t p = vs_layernorm_params_from_scales(
-                    cols, 0.03, 0.01, 0.04, 1e-5, steps == 6 ? VS_SQRT_BISECT : VS_SQRT_NEWTON, steps);
+                    cols, 0.03, 0.01, 0.04, 1e-5, steps == 6 ? VS_SQRT_BISECT : VS_SQRT_NEWTON,
+                    steps);
                 Buf xb(x, off), y((size_t)rows * cols, off);
                 check(vs_layernorm_s8(&d, &p, xb.data(), gam.data(), beta.data(), y.data()),
                       "layernorm");
@@ -187,8 +191,8 @@ void dump_norm_act(Gen &g) {
 }
 
 void dump_mhsa(Gen &g) {
-    const vs_mhsa_dims_t shapes[] = {{81, 32, 32, 8}, {66, 16, 2, 8}, {32, 64, 64, 16},
-                                     {17, 12, 5, 2}, {5, 7, 3, 3}};
+    const vs_mhsa_dims_t shapes[] = {
+        {81, 32, 32, 8}, {66, 16, 2, 8}, {32, 64, 64, 16}, {17, 12, 5, 2}, {5, 7, 3, 3}};
     for (const vs_mhsa_dims_t &d : shapes) {
         const int S = d.seq_len, E = d.embed, P = d.proj, H = d.heads;
         const Bytes x = g.bytes((size_t)S * E);
@@ -205,10 +209,10 @@ void dump_mhsa(Gen &g) {
         p.softmax = vs_softmax_params_from_scale(0.06);
         p.context = vs_quant_from_real(1.0 / 128 * 1.5);
         p.out = q_for_depth(H * P);
-        const vs_mhsa_weights_t w = {wq.data(), wk.data(), wv.data(), bq.data(), bk.data(),
-                                     bv.data(), wo.data(), bo.data()};
-        const vs_mhsa_fused_weights_t fw = {wf.data(), bf.data(), wv.data(), bv.data(),
-                                            wo.data(), bo.data()};
+        const vs_mhsa_weights_t w = {wq.data(), wk.data(), wv.data(), bq.data(),
+                                     bk.data(), bv.data(), wo.data(), bo.data()};
+        const vs_mhsa_fused_weights_t fw = {wf.data(), bf.data(), wv.data(),
+                                            bv.data(), wo.data(), bo.data()};
         Bytes y((size_t)S * E);
         Scratch s1(vs_mhsa_layerwise_s8_scratch_bytes(&d));
         check(vs_mhsa_layerwise_s8(&d, &p, x.data(), &w, y.data(), s1.get()), "mhsa_layerwise");
@@ -243,7 +247,8 @@ int main(int argc, char **argv) {
     dump_patch(g);
     dump_norm_act(g);
     dump_mhsa(g);
-    if (g_failures) return 4;
+    if (g_failures)
+        return 4;
     std::FILE *f = std::fopen(argv[1], "wb");
     if (!f || std::fwrite(g_out.data(), 1, g_out.size(), f) != g_out.size() || std::fclose(f)) {
         std::fprintf(stderr, "kernel_dump: cannot write %s\n", argv[1]);

@@ -8,30 +8,34 @@ using namespace kt;
 namespace {
 
 std::vector<uint32_t> sqrt_inputs() {
-    std::vector<uint32_t> v = {0, 1, 2, 3, 4, 5, 8, 9, 15, 16, 17, 99, 100, 101,
-                               0xFFFFFFFFu, 0xFFFFFFFEu, 0xFFFE0001u, 0xFFFE0000u, 0x80000000u,
-                               0x7FFFFFFFu, 0x40000000u, 0x3FFFFFFFu, 16785408u};
+    std::vector<uint32_t> v = {0,           1,           2,           3,           4,
+                               5,           8,           9,           15,          16,
+                               17,          99,          100,         101,         0xFFFFFFFFu,
+                               0xFFFFFFFEu, 0xFFFE0001u, 0xFFFE0000u, 0x80000000u, 0x7FFFFFFFu,
+                               0x40000000u, 0x3FFFFFFFu, 16785408u};
     for (uint32_t r = 1; r < 65536; r += 97) { // around perfect squares
         v.push_back(r * r);
         v.push_back(r * r - 1);
         v.push_back(r * r + 1);
     }
     Rng rng(21);
-    for (int i = 0; i < 200000; i++) v.push_back((uint32_t)rng.uniform(INT32_MIN, INT32_MAX));
-    for (int b = 0; b < 32; b++) v.push_back(1u << b);
+    for (int i = 0; i < 200000; i++)
+        v.push_back((uint32_t)rng.uniform(INT32_MIN, INT32_MAX));
+    for (int b = 0; b < 32; b++)
+        v.push_back(1u << b);
     return v;
 }
 
 vs_layernorm_params_t ln_params(int cols, int method, int steps) {
     // inputs at 1/32, gamma at 1/64, outputs at 1/32
-    return vs_layernorm_params_from_scales(cols, 1.0 / 32, 1.0 / 64, 1.0 / 32, 1e-5, method,
-                                           steps);
+    return vs_layernorm_params_from_scales(cols, 1.0 / 32, 1.0 / 64, 1.0 / 32, 1e-5, method, steps);
 }
 
 } // namespace
 
 TEST(Isqrt, BisectionIsExactFloorSqrt) {
-    for (uint32_t n : sqrt_inputs()) ASSERT_EQ(vs_isqrt_bisect_u32(n), ref::isqrt_exact(n)) << n;
+    for (uint32_t n : sqrt_inputs())
+        ASSERT_EQ(vs_isqrt_bisect_u32(n), ref::isqrt_exact(n)) << n;
 }
 
 TEST(Isqrt, NewtonConvergesFromAboveAndIsExactWithEnoughSteps) {
@@ -62,7 +66,8 @@ TEST(LayerNorm, MatchesNaiveReferenceForBothSqrtMethods) {
         const Ints b = rng.ints(cols, -40000, 40000);
         for (int method : {VS_SQRT_BISECT, VS_SQRT_NEWTON})
             for (int steps : {1, 2, 3, 5, 8}) {
-                if (method == VS_SQRT_BISECT && steps != 1) continue;
+                if (method == VS_SQRT_BISECT && steps != 1)
+                    continue;
                 const vs_layernorm_params_t p = ln_params(cols, method, steps);
                 const vs_mat_dims_t d = {rows, cols};
                 for (int off : {0, 1}) {
@@ -73,9 +78,9 @@ TEST(LayerNorm, MatchesNaiveReferenceForBothSqrtMethods) {
                         << "cols " << cols << " method " << method << " steps " << steps;
                 }
                 Bytes inplace = x;
-                ASSERT_EQ(vs_layernorm_s8(&d, &p, inplace.data(), g.data(), nullptr,
-                                          inplace.data()),
-                          VS_OK);
+                ASSERT_EQ(
+                    vs_layernorm_s8(&d, &p, inplace.data(), g.data(), nullptr, inplace.data()),
+                    VS_OK);
                 EXPECT_EQ(inplace, ref::layernorm(x, g, nullptr, rows, cols, p));
             }
     }
@@ -99,9 +104,9 @@ TEST(LayerNorm, ExtremeRows) {
     const vs_mat_dims_t d = {3, cols};
     Bytes x(3 * cols);
     for (int i = 0; i < cols; i++) {
-        x[i] = -128;                               // constant: variance 0
-        x[cols + i] = i % 2 ? 127 : -128;          // largest variance
-        x[2 * cols + i] = i == 5 ? 127 : -128;     // one outlier: |x - mean| / std = sqrt(cols - 1)
+        x[i] = -128;                           // constant: variance 0
+        x[cols + i] = i % 2 ? 127 : -128;      // largest variance
+        x[2 * cols + i] = i == 5 ? 127 : -128; // one outlier: |x - mean| / std = sqrt(cols - 1)
     }
     const Bytes g(cols, 127);
     const Ints b(cols, 1000);
@@ -110,7 +115,8 @@ TEST(LayerNorm, ExtremeRows) {
     ASSERT_EQ(vs_layernorm_s8(&d, &p, x.data(), g.data(), b.data(), y.data()), VS_OK);
     EXPECT_EQ(y, ref::layernorm(x, g, &b, 3, cols, p));
     const int8_t beta_only = vs_requantize_s8(1000, &p.out);
-    for (int i = 0; i < cols; i++) EXPECT_EQ(y[i], beta_only); // normalised value 0
+    for (int i = 0; i < cols; i++)
+        EXPECT_EQ(y[i], beta_only);  // normalised value 0
     EXPECT_EQ(y[2 * cols + 5], 127); // (x - mean) / std = 7.9, times gamma: saturates
 }
 
@@ -135,9 +141,11 @@ TEST(LayerNorm, FloatReferenceWithinOneLsb) {
         double worst = 0;
         for (int r = 0; r < rows; r++) {
             double mean = 0, var = 0;
-            for (int i = 0; i < cols; i++) mean += x[r * cols + i] * sx;
+            for (int i = 0; i < cols; i++)
+                mean += x[r * cols + i] * sx;
             mean /= cols;
-            for (int i = 0; i < cols; i++) var += std::pow(x[r * cols + i] * sx - mean, 2);
+            for (int i = 0; i < cols; i++)
+                var += std::pow(x[r * cols + i] * sx - mean, 2);
             var /= cols;
             for (int i = 0; i < cols; i++) {
                 double f = (x[r * cols + i] * sx - mean) / std::sqrt(var + eps) * g[i] * sg +

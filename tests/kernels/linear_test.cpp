@@ -22,8 +22,9 @@ vs_quant_t typical_quant(int in) {
 } // namespace
 
 TEST(Requant, MatchesSpecOverShiftsAndExtremes) {
-    const int32_t accs[] = {0, 1, -1, 2, -2, 127, -128, 1000, -1000, 123456, -123456,
-                            INT32_MAX, INT32_MIN, INT32_MAX - 1, INT32_MIN + 1};
+    const int32_t accs[] = {
+        0,     1,      -1,      2,         -2,        127,           -128,         1000,
+        -1000, 123456, -123456, INT32_MAX, INT32_MIN, INT32_MAX - 1, INT32_MIN + 1};
     const int32_t muls[] = {1, 2, 3, (1 << 30), INT32_MAX, 1234567, -1, -1234567, INT32_MIN};
     for (int32_t shift = VS_QUANT_SHIFT_MIN; shift <= VS_QUANT_SHIFT_MAX; shift++)
         for (int32_t mul : muls)
@@ -35,7 +36,7 @@ TEST(Requant, MatchesSpecOverShiftsAndExtremes) {
 }
 
 TEST(Requant, RoundsHalfUp) {
-    const vs_quant_t half = {1, 1}; // acc / 2
+    const vs_quant_t half = {1, 1};             // acc / 2
     EXPECT_EQ(vs_requantize_s8(1, &half), 1);   // 0.5 -> 1
     EXPECT_EQ(vs_requantize_s8(-1, &half), 0);  // -0.5 -> 0
     EXPECT_EQ(vs_requantize_s8(-3, &half), -1); // -1.5 -> -1
@@ -47,9 +48,9 @@ TEST(Requant, RoundsHalfUp) {
 
 TEST(Linear, MatchesNaiveReferenceOverShapes) {
     Rng rng(1);
-    const Shape shapes[] = {{1, 1, 1},   {2, 4, 4},   {3, 5, 7},    {7, 13, 9},  {8, 16, 32},
-                            {81, 32, 96}, {66, 16, 2}, {5, 3, 1},   {2, 64, 6},  {9, 217, 11},
-                            {145, 216, 64}};
+    const Shape shapes[] = {{1, 1, 1},   {2, 4, 4},    {3, 5, 7},     {7, 13, 9},
+                            {8, 16, 32}, {81, 32, 96}, {66, 16, 2},   {5, 3, 1},
+                            {2, 64, 6},  {9, 217, 11}, {145, 216, 64}};
     for (const Shape &s : shapes)
         for (int bias_on = 0; bias_on < 2; bias_on++) {
             const Bytes x = rng.bytes((size_t)s.tokens * s.in), w = rng.bytes((size_t)s.out * s.in);
@@ -57,9 +58,9 @@ TEST(Linear, MatchesNaiveReferenceOverShapes) {
             const vs_quant_t q = typical_quant(s.in);
             const vs_linear_dims_t d = {s.tokens, s.in, s.out};
             Buf y((size_t)s.tokens * s.out);
-            ASSERT_EQ(vs_linear_s8(&d, &q, x.data(), w.data(), bias_on ? b.data() : nullptr,
-                                   y.data()),
-                      VS_OK);
+            ASSERT_EQ(
+                vs_linear_s8(&d, &q, x.data(), w.data(), bias_on ? b.data() : nullptr, y.data()),
+                VS_OK);
             EXPECT_EQ(y.vec(), ref::linear(x, w, bias_on ? &b : nullptr, s.tokens, s.in, s.out, q))
                 << s.tokens << "x" << s.in << "->" << s.out;
             EXPECT_TRUE(y.guard_intact());
@@ -84,19 +85,22 @@ TEST(Linear, SaturatesAtInt8Extremes) {
     const vs_linear_dims_t d = {2, in, out};
     Bytes x(2 * in, -128), w(out * in, -128);
     for (int o = out / 2; o < out; o++)
-        for (int i = 0; i < in; i++) w[o * in + i] = 127;
+        for (int i = 0; i < in; i++)
+            w[o * in + i] = 127;
     const vs_quant_t q = {1 << 30, 31}; // acc / 2: |acc| = 64 * 16384 -> saturates
     Bytes y(2 * out);
     ASSERT_EQ(vs_linear_s8(&d, &q, x.data(), w.data(), nullptr, y.data()), VS_OK);
     for (int t = 0; t < 2; t++)
-        for (int o = 0; o < out; o++) EXPECT_EQ(y[t * out + o], o < out / 2 ? 127 : -128);
+        for (int o = 0; o < out; o++)
+            EXPECT_EQ(y[t * out + o], o < out / 2 ? 127 : -128);
     EXPECT_EQ(y, ref::linear(x, w, nullptr, 2, in, out, q));
     // the largest int32 bias with the largest multiplier still saturates, not wraps
     const Ints big = Ints(out, INT32_MAX - 64 * 16384);
     const vs_quant_t one = {INT32_MAX, 31};
     Bytes xp(2 * in, 127), wp(out * in, 127);
     ASSERT_EQ(vs_linear_s8(&d, &one, xp.data(), wp.data(), big.data(), y.data()), VS_OK);
-    for (int8_t v : y) EXPECT_EQ(v, 127);
+    for (int8_t v : y)
+        EXPECT_EQ(v, 127);
 }
 
 TEST(Linear, FloatReferenceWithinHalfLsb) {
@@ -112,7 +116,8 @@ TEST(Linear, FloatReferenceWithinHalfLsb) {
     const auto yf = linear_f(dequantize(x, sx), dequantize(w, sw), nullptr, tokens, in, out);
     std::vector<double> yb(yf);
     for (int t = 0; t < tokens; t++)
-        for (int o = 0; o < out; o++) yb[t * out + o] += b[o] * sx * sw;
+        for (int o = 0; o < out; o++)
+            yb[t * out + o] += b[o] * sx * sw;
     const double sy = maxabs_scale(yb);
     const vs_quant_t q = vs_quant_from_real(sx * sw / sy);
     const vs_linear_dims_t d = {tokens, in, out};
@@ -123,9 +128,9 @@ TEST(Linear, FloatReferenceWithinHalfLsb) {
 
 TEST(LinearOverwrite, EqualsOutOfPlace) {
     Rng rng(4);
-    const Shape shapes[] = {{1, 8, 8},  {2, 8, 8},  {7, 32, 32}, {9, 32, 16}, {9, 16, 32},
-                            {5, 7, 3},  {5, 3, 7},  {66, 16, 2}, {81, 32, 96}, {81, 96, 32},
-                            {4, 1, 1},  {3, 13, 13}};
+    const Shape shapes[] = {{1, 8, 8},    {2, 8, 8},    {7, 32, 32}, {9, 32, 16},
+                            {9, 16, 32},  {5, 7, 3},    {5, 3, 7},   {66, 16, 2},
+                            {81, 32, 96}, {81, 96, 32}, {4, 1, 1},   {3, 13, 13}};
     for (const Shape &s : shapes) {
         const Bytes x = rng.bytes((size_t)s.tokens * s.in), w = rng.bytes((size_t)s.out * s.in);
         const Ints b = rng.ints(s.out, -5000, 5000);
@@ -155,8 +160,8 @@ TEST(LowRank, ChainEqualsThreeLinearsForAllTilesAndInPlace) {
     struct LR {
         int tokens, in, rank, out;
     };
-    const LR shapes[] = {{9, 32, 12, 32}, {66, 16, 6, 64}, {81, 96, 27, 32}, {5, 7, 3, 11},
-                         {1, 4, 4, 4}};
+    const LR shapes[] = {
+        {9, 32, 12, 32}, {66, 16, 6, 64}, {81, 96, 27, 32}, {5, 7, 3, 11}, {1, 4, 4, 4}};
     for (const LR &s : shapes) {
         const Bytes x = rng.bytes((size_t)s.tokens * s.in);
         const Bytes w1 = rng.bytes((size_t)s.rank * s.in), w2 = rng.bytes((size_t)s.rank * s.rank),
@@ -164,8 +169,8 @@ TEST(LowRank, ChainEqualsThreeLinearsForAllTilesAndInPlace) {
         const Ints b1 = rng.ints(s.rank, -3000, 3000), b3 = rng.ints(s.out, -3000, 3000);
         const vs_lowrank_params_t p = {typical_quant(s.in), typical_quant(s.rank),
                                        typical_quant(s.rank)};
-        const vs_lowrank_weights_t wt = {w1.data(), b1.data(), w2.data(), nullptr,
-                                         w3.data(), b3.data()};
+        const vs_lowrank_weights_t wt = {w1.data(), b1.data(), w2.data(),
+                                         nullptr,   w3.data(), b3.data()};
         const Bytes h1 = ref::linear(x, w1, &b1, s.tokens, s.in, s.rank, p.q1);
         const Bytes h2 = ref::linear(h1, w2, nullptr, s.tokens, s.rank, s.rank, p.q2);
         const Bytes expect = ref::linear(h2, w3, &b3, s.tokens, s.rank, s.out, p.q3);
@@ -180,10 +185,11 @@ TEST(LowRank, ChainEqualsThreeLinearsForAllTilesAndInPlace) {
             Bytes init((size_t)s.tokens * std::max(s.in, s.out), 0);
             std::copy(x.begin(), x.end(), init.begin());
             Buf buf(init);
-            ASSERT_EQ(vs_linear_lowrank_s8(&d, tile, &p, buf.data(), &wt, buf.data(),
-                                           scratch.get()),
-                      VS_OK);
-            EXPECT_EQ(ref::rows_of(buf.vec(), s.out, 0, s.tokens), expect) << "in place, tile " << tile;
+            ASSERT_EQ(
+                vs_linear_lowrank_s8(&d, tile, &p, buf.data(), &wt, buf.data(), scratch.get()),
+                VS_OK);
+            EXPECT_EQ(ref::rows_of(buf.vec(), s.out, 0, s.tokens), expect)
+                << "in place, tile " << tile;
             EXPECT_TRUE(scratch.guard_intact());
         }
     }
@@ -209,8 +215,7 @@ TEST(Classifier, IsLinearOnOneToken) {
         EXPECT_EQ(y, ref::linear(ref::rows_of(x, in, token, 1), w, &b, 1, in, classes, q));
     }
     Bytes y(classes);
-    EXPECT_EQ(vs_classifier_s8(&d, tokens, &q, x.data(), w.data(), b.data(), y.data()),
-              VS_ERR_ARG);
+    EXPECT_EQ(vs_classifier_s8(&d, tokens, &q, x.data(), w.data(), b.data(), y.data()), VS_ERR_ARG);
 }
 
 TEST(Argmax, FirstMaximum) {

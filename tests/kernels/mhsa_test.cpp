@@ -16,8 +16,8 @@ struct Model {
     vs_mhsa_dims_t d;
     Bytes x, wq, wk, wv, wo, wf;
     Ints bq, bk, bv, bo, bf;
-    vs_mhsa_params_t params;       // standard attention
-    vs_quant_t fused_scores;       // FWSA scores have their own scale
+    vs_mhsa_params_t params; // standard attention
+    vs_quant_t fused_scores; // FWSA scores have their own scale
     vs_softmax_params_t fused_softmax;
     Floats y_float; // float attention of the dequantized int8 tensors
     double sy = 1;
@@ -30,13 +30,19 @@ struct Model {
     }
 
     vs_mhsa_weights_t weights(bool with_bias = true) const {
-        return {wq.data(), wk.data(), wv.data(),
-                with_bias ? bq.data() : nullptr, with_bias ? bk.data() : nullptr,
-                with_bias ? bv.data() : nullptr, wo.data(), with_bias ? bo.data() : nullptr};
+        return {wq.data(),
+                wk.data(),
+                wv.data(),
+                with_bias ? bq.data() : nullptr,
+                with_bias ? bk.data() : nullptr,
+                with_bias ? bv.data() : nullptr,
+                wo.data(),
+                with_bias ? bo.data() : nullptr};
     }
     vs_mhsa_fused_weights_t fused_weights(bool with_bias = true) const {
-        return {wf.data(), with_bias ? bf.data() : nullptr, wv.data(),
-                with_bias ? bv.data() : nullptr, wo.data(), with_bias ? bo.data() : nullptr};
+        return {wf.data(), with_bias ? bf.data() : nullptr,
+                wv.data(), with_bias ? bv.data() : nullptr,
+                wo.data(), with_bias ? bo.data() : nullptr};
     }
 };
 
@@ -91,26 +97,31 @@ Model make_model(const vs_mhsa_dims_t &d, uint32_t seed) {
         const Floats k = linear_f(xf, wk_h, &bk_h, S, E, P);
         const Floats v = linear_f(xf, head_rows(wvf, h, P, E), &bv_h, S, E, P);
         Floats s = mat_nt(q, k, S, S, P);
-        for (double &e : s) e *= inv_sqrt_p;
+        for (double &e : s)
+            e *= inv_sqrt_p;
         // fused: Wf[f][e] = sum_p Wk[p][f] Wq[p][e], bf[f] = sum_p Wk[p][f] bq[p]
         for (int f = 0; f < E; f++) {
             for (int e = 0; e < E; e++) {
                 double acc = 0;
-                for (int p = 0; p < P; p++) acc += wk_h[p * E + f] * wq_h[p * E + e];
+                for (int p = 0; p < P; p++)
+                    acc += wk_h[p * E + f] * wq_h[p * E + e];
                 wff[((size_t)h * E + f) * E + e] = acc;
             }
             double acc = 0;
-            for (int p = 0; p < P; p++) acc += wk_h[p * E + f] * bq_h[p];
+            for (int p = 0; p < P; p++)
+                acc += wk_h[p * E + f] * bq_h[p];
             bff[h * E + f] = acc;
         }
         Floats vt(v.size());
         for (int j = 0; j < S; j++)
-            for (int p = 0; p < P; p++) vt[p * S + j] = v[j * P + p];
+            for (int p = 0; p < P; p++)
+                vt[p * S + j] = v[j * P + p];
         Floats probs = s;
         softmax_f(probs, S, S);
         const Floats o = mat_nt(probs, vt, S, P, S);
         for (int i = 0; i < S; i++)
-            for (int p = 0; p < P; p++) concat[(size_t)i * HP + h * P + p] = o[i * P + p];
+            for (int p = 0; p < P; p++)
+                concat[(size_t)i * HP + h * P + p] = o[i * P + p];
         q_all.insert(q_all.end(), q.begin(), q.end());
         k_all.insert(k_all.end(), k.begin(), k.end());
         v_all.insert(v_all.end(), v.begin(), v.end());
@@ -125,7 +136,8 @@ Model make_model(const vs_mhsa_dims_t &d, uint32_t seed) {
         const Floats bf_h(bffq.begin() + h * E, bffq.begin() + (h + 1) * E);
         const Floats t = linear_f(xf, head_rows(wffq, h, E, E), &bf_h, S, E, E);
         Floats sf = mat_nt(t, xf, S, S, E);
-        for (double &e : sf) e *= inv_sqrt_p;
+        for (double &e : sf)
+            e *= inv_sqrt_p;
         t_all.insert(t_all.end(), t.begin(), t.end());
         sf_all.insert(sf_all.end(), sf.begin(), sf.end());
     }
@@ -215,7 +227,8 @@ Bytes run_fused_depthfirst(const Model &m, const vs_mhsa_fused_weights_t &w, int
 
 std::vector<int> tiles_for(int S) {
     std::vector<int> t = {1, 2, 3, 4, 7, S, S + 3};
-    if (S > 16) t.push_back(16);
+    if (S > 16)
+        t.push_back(16);
     return t;
 }
 
@@ -228,7 +241,8 @@ double max_err(const Bytes &y, const Model &m) {
 
 double mean_err(const Bytes &y, const Model &m) {
     double sum = 0;
-    for (size_t i = 0; i < y.size(); i++) sum += std::fabs(y[i] * m.sy - m.y_float[i]);
+    for (size_t i = 0; i < y.size(); i++)
+        sum += std::fabs(y[i] * m.sy - m.y_float[i]);
     return sum / y.size() / m.sy;
 }
 
@@ -316,7 +330,8 @@ TEST(Mhsa, CloseToFloatAttention) {
         // fused differs from standard (its quantization differs) but stays close
         EXPECT_NE(yf, y) << name(d);
         double diff = 0;
-        for (size_t i = 0; i < y.size(); i++) diff += std::abs(y[i] - yf[i]);
+        for (size_t i = 0; i < y.size(); i++)
+            diff += std::abs(y[i] - yf[i]);
         EXPECT_LE(diff / y.size(), 2.5) << name(d);
         std::cout << name(d) << ": max err " << max_err(y, m) << " LSB, mean " << mean_err(y, m)
                   << "; fused max " << max_err(yf, m) << ", mean " << mean_err(yf, m)
@@ -326,19 +341,23 @@ TEST(Mhsa, CloseToFloatAttention) {
 
 TEST(Mhsa, ScratchSizes) {
     const vs_mhsa_dims_t eeg = {81, 32, 32, 8};
-    const int32_t S = 81, P = 32, H = 8, E = 32;
+    const int32_t S = 81, S4 = 84, P = 32, H = 8, E = 32;
     auto r4 = [](int32_t v) { return (v + 3) / 4 * 4; };
-    EXPECT_EQ(vs_mhsa_layerwise_s8_scratch_bytes(&eeg), 4 * r4(S * H * P) + r4(H * S * S) + 4 * S);
+    EXPECT_EQ(vs_mhsa_layerwise_s8_scratch_bytes(&eeg),
+              3 * r4(S * H * P) + r4(H * P * S4) + r4(H * S * S4) + 4 * S);
     EXPECT_EQ(vs_mhsa_depthfirst_s8_scratch_bytes(&eeg, 8),
-              2 * r4(S * P) + r4(8 * P) + r4(8 * S) + r4(H * S * P) + 4 * S);
+              r4(S * P) + r4(P * S4) + r4(8 * P) + r4(8 * S4) + r4(H * S * P) + 4 * S);
     EXPECT_EQ(vs_mhsa_depthfirst_s8_scratch_bytes(&eeg, 1000),
               vs_mhsa_depthfirst_s8_scratch_bytes(&eeg, S));
     EXPECT_EQ(vs_mhsa_fused_layerwise_s8_scratch_bytes(&eeg),
-              r4(H * S * E) + r4(H * P * S) + r4(H * S * S) + r4(H * S * P) + 4 * S);
+              r4(H * S * E) + r4(H * P * S4) + r4(H * S * S4) + r4(H * S * P) + 4 * S);
     EXPECT_EQ(vs_mhsa_fused_depthfirst_s8_scratch_bytes(&eeg, 4),
-              r4(P * S) + r4(4 * E) + r4(4 * S) + r4(H * S * P) + 4 * S);
+              r4(P * S4) + r4(4 * E) + r4(4 * S4) + r4(H * S * P) + 4 * S);
+    const vs_mhsa_dims_t aligned = {32, 64, 64, 16}; // S multiple of 4: no padding
+    EXPECT_EQ(vs_mhsa_layerwise_s8_scratch_bytes(&aligned), 4 * 32 * 1024 + 16 * 32 * 32 + 128);
     for (const vs_mhsa_dims_t &d : kPaperShapes)
-        EXPECT_LT(vs_mhsa_depthfirst_s8_scratch_bytes(&d, 4), vs_mhsa_layerwise_s8_scratch_bytes(&d))
+        EXPECT_LT(vs_mhsa_depthfirst_s8_scratch_bytes(&d, 4),
+                  vs_mhsa_layerwise_s8_scratch_bytes(&d))
             << name(d);
     EXPECT_EQ(vs_mhsa_depthfirst_s8_scratch_bytes(&eeg, 0), VS_ERR_ARG);
     const vs_mhsa_dims_t too_long = {VS_SOFTMAX_MAX_COLS + 1, 8, 8, 1};

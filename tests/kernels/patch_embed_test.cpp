@@ -22,14 +22,14 @@ vs_quant_t conv_quant(const vs_patch_dims_t &d) {
 TEST(PatchEmbed, DirectAndDecomposedMatchNaiveConvolution) {
     Rng rng(11);
     const Case cases[] = {
-        {{32, 32, 3, 16, 24}, 4},  // 4 tokens, RGB
-        {{48, 40, 3, 8, 16}, 4},   // odd token count 30
-        {{20, 20, 3, 5, 7}, 5},    // patch not a multiple of 4, sub = patch
-        {{21, 23, 3, 5, 9}, 1},    // leftover pixels ignored, 1x1 sub-kernels
-        {{24, 24, 1, 12, 5}, 6},   // one channel
-        {{16, 16, 4, 8, 32}, 2},   // aligned everything
-        {{9, 9, 2, 3, 3}, 3},      // tiny, odd
-        {{60, 60, 3, 20, 16}, 4},  // MCUFormer-like patch 20 (3x3 tokens)
+        {{32, 32, 3, 16, 24}, 4}, // 4 tokens, RGB
+        {{48, 40, 3, 8, 16}, 4},  // odd token count 30
+        {{20, 20, 3, 5, 7}, 5},   // patch not a multiple of 4, sub = patch
+        {{21, 23, 3, 5, 9}, 1},   // leftover pixels ignored, 1x1 sub-kernels
+        {{24, 24, 1, 12, 5}, 6},  // one channel
+        {{16, 16, 4, 8, 32}, 2},  // aligned everything
+        {{9, 9, 2, 3, 3}, 3},     // tiny, odd
+        {{60, 60, 3, 20, 16}, 4}, // MCUFormer-like patch 20 (3x3 tokens)
     };
     for (const Case &c : cases) {
         const vs_patch_dims_t &d = c.d;
@@ -43,10 +43,11 @@ TEST(PatchEmbed, DirectAndDecomposedMatchNaiveConvolution) {
 
         Scratch s1(vs_patch_embed_direct_s8_scratch_bytes(&d));
         Buf direct((size_t)tokens * d.embed);
-        ASSERT_EQ(vs_patch_embed_direct_s8(&d, &q, x.data(), w.data(), b.data(), direct.data(),
-                                           s1.get()),
-                  VS_OK);
-        EXPECT_EQ(direct.vec(), expect) << "direct " << d.height << "x" << d.width << " p" << d.patch;
+        ASSERT_EQ(
+            vs_patch_embed_direct_s8(&d, &q, x.data(), w.data(), b.data(), direct.data(), s1.get()),
+            VS_OK);
+        EXPECT_EQ(direct.vec(), expect)
+            << "direct " << d.height << "x" << d.width << " p" << d.patch;
         EXPECT_TRUE(direct.guard_intact());
         EXPECT_TRUE(s1.guard_intact());
 
@@ -66,7 +67,8 @@ TEST(PatchEmbed, DecomposedScratchIsSmall) {
     const vs_patch_dims_t d = {240, 240, 3, 20, 216}; // MCUFormer 320 KB configuration
     EXPECT_EQ(vs_patch_embed_direct_s8_scratch_bytes(&d), 2 * 20 * 20 * 3);
     EXPECT_EQ(vs_patch_embed_decomposed_s8_scratch_bytes(&d, 4), 2 * 48 + 2 * 216 * 4);
-    EXPECT_EQ(vs_patch_embed_decomposed_s8_scratch_bytes(&d, 3), VS_ERR_ARG); // 3 does not divide 20
+    EXPECT_EQ(vs_patch_embed_decomposed_s8_scratch_bytes(&d, 3),
+              VS_ERR_ARG); // 3 does not divide 20
     EXPECT_EQ(vs_patch_embed_tokens(&d), 144);
 }
 
@@ -74,14 +76,16 @@ TEST(PatchEmbed, SaturatesAndWorksWithoutBias) {
     const vs_patch_dims_t d = {8, 8, 3, 4, 4};
     const Bytes x(8 * 8 * 3, -128);
     Bytes w(4 * 4 * 4 * 3, 127);
-    for (size_t i = 0; i < 2 * 48; i++) w[i] = -128; // embed 0, 1: +16384 per tap
-    const vs_quant_t q = {1 << 30, 35};               // acc / 32
+    for (size_t i = 0; i < 2 * 48; i++)
+        w[i] = -128;                    // embed 0, 1: +16384 per tap
+    const vs_quant_t q = {1 << 30, 35}; // acc / 32
     Scratch s(vs_patch_embed_direct_s8_scratch_bytes(&d));
     Bytes y(4 * 4);
     ASSERT_EQ(vs_patch_embed_direct_s8(&d, &q, x.data(), w.data(), nullptr, y.data(), s.get()),
               VS_OK);
     for (int t = 0; t < 4; t++)
-        for (int e = 0; e < 4; e++) EXPECT_EQ(y[t * 4 + e], e < 2 ? 127 : -128);
+        for (int e = 0; e < 4; e++)
+            EXPECT_EQ(y[t * 4 + e], e < 2 ? 127 : -128);
     EXPECT_EQ(y, ref::patch_embed(x, w, nullptr, d, q));
 }
 
@@ -100,8 +104,8 @@ TEST(PatchEmbed, FloatReferenceWithinHalfLsb) {
                 for (int kx = 0; kx < 8; kx++)
                     for (int c = 0; c < 3; c++) {
                         const int iy = t / 4 * 8 + ky, ix = t % 4 * 8 + kx;
-                        yf[t * d.embed + e] += x[(iy * 32 + ix) * 3 + c] * sx *
-                                               w[e * k + (ky * 8 + kx) * 3 + c] * sw;
+                        yf[t * d.embed + e] +=
+                            x[(iy * 32 + ix) * 3 + c] * sx * w[e * k + (ky * 8 + kx) * 3 + c] * sw;
                     }
     const double sy = maxabs_scale(yf);
     const vs_quant_t q = vs_quant_from_real(sx * sw / sy);

@@ -38,15 +38,16 @@ inline Bytes linear(const Bytes &x, const Bytes &w, const Ints *bias, int tokens
     for (int t = 0; t < tokens; t++)
         for (int o = 0; o < out; o++) {
             int64_t acc = bias ? (*bias)[o] : 0;
-            for (int i = 0; i < in; i++) acc += (int64_t)x[t * in + i] * w[o * in + i];
+            for (int i = 0; i < in; i++)
+                acc += (int64_t)x[t * in + i] * w[o * in + i];
             y[t * out + o] = requant(acc, q);
         }
     return y;
 }
 
 // Convolution with kernel = stride = p on an HWC image, weights [e][p][p][c].
-inline Bytes patch_embed(const Bytes &x, const Bytes &w, const Ints *bias,
-                         const vs_patch_dims_t &d, const vs_quant_t &q) {
+inline Bytes patch_embed(const Bytes &x, const Bytes &w, const Ints *bias, const vs_patch_dims_t &d,
+                         const vs_quant_t &q) {
     const int gh = d.height / d.patch, gw = d.width / d.patch;
     Bytes y((size_t)gh * gw * d.embed);
     for (int py = 0; py < gh; py++)
@@ -68,20 +69,25 @@ inline Bytes patch_embed(const Bytes &x, const Bytes &w, const Ints *bias,
 // floor(sqrt(n)) by search over 64-bit squares.
 inline uint32_t isqrt_exact(uint32_t n) {
     uint64_t r = (uint64_t)std::sqrt((double)n);
-    while (r * r > n) r--;
-    while ((r + 1) * (r + 1) <= n) r++;
+    while (r * r > n)
+        r--;
+    while ((r + 1) * (r + 1) <= n)
+        r++;
     return (uint32_t)r;
 }
 
 // Newton from 2^ceil(bits/2), at most `steps` iterations, stop when not decreasing.
 inline uint32_t isqrt_newton(uint32_t n, int steps) {
-    if (n == 0) return 0;
+    if (n == 0)
+        return 0;
     int bits = 0;
-    while (bits < 32 && (n >> bits) != 0) bits++;
+    while (bits < 32 && (n >> bits) != 0)
+        bits++;
     uint64_t x = (uint64_t)1 << ((bits + 1) / 2);
     for (int i = 0; i < steps; i++) {
         const uint64_t next = (x + n / x) / 2;
-        if (next >= x) break;
+        if (next >= x)
+            break;
         x = next;
     }
     return (uint32_t)x;
@@ -98,7 +104,8 @@ inline Bytes layernorm(const Bytes &x, const Bytes &gamma, const Ints *beta, int
             sumsq += row[i] * row[i];
         }
         uint64_t v = (uint64_t)(cols * sumsq - sum * sum) + p.eps;
-        if (v > 0xFFFFFFFFull) v = 0xFFFFFFFFull;
+        if (v > 0xFFFFFFFFull)
+            v = 0xFFFFFFFFull;
         int k = 0;
         while (v < (1ull << 30)) {
             v *= 4;
@@ -121,7 +128,8 @@ inline Bytes layernorm(const Bytes &x, const Bytes &gamma, const Ints *beta, int
 
 // I-BERT exponential of -u * 2^-10 at scale 0.3585 * 2^-20 (u >= 0).
 inline uint32_t iexp(int64_t u) {
-    if (u > 31 * 710) u = 31 * 710;
+    if (u > 31 * 710)
+        u = 31 * 710;
     const int64_t z = u / 710;
     const int64_t pb = z * 710 - u + 1385;
     return (uint32_t)((pb * pb + 1006165) >> z);
@@ -132,7 +140,8 @@ inline Bytes softmax(const Bytes &x, int rows, int cols, const vs_softmax_params
     for (int r = 0; r < rows; r++) {
         const int8_t *row = &x[(size_t)r * cols];
         int m = row[0];
-        for (int i = 1; i < cols; i++) m = row[i] > m ? row[i] : m;
+        for (int i = 1; i < cols; i++)
+            m = row[i] > m ? row[i] : m;
         std::vector<uint64_t> e(cols);
         uint64_t sum = 0;
         for (int i = 0; i < cols; i++) {
@@ -163,8 +172,8 @@ inline Bytes gelu(const Bytes &x, const vs_gelu_params_t &p) {
 inline Bytes add(const Bytes &a, const Bytes &b, const vs_add_params_t &p) {
     Bytes y(a.size());
     for (size_t i = 0; i < a.size(); i++) {
-        const int64_t s = (int64_t)a[i] * p.a_mul + (int64_t)b[i] * p.b_mul +
-                          ((int64_t)1 << (p.shift - 1));
+        const int64_t s =
+            (int64_t)a[i] * p.a_mul + (int64_t)b[i] * p.b_mul + ((int64_t)1 << (p.shift - 1));
         y[i] = (int8_t)sat8(floor_shift(s, p.shift));
     }
     return y;
@@ -174,7 +183,8 @@ inline Bytes mean_pool(const Bytes &x, int rows, int cols, const vs_quant_t &q) 
     Bytes y(cols);
     for (int c = 0; c < cols; c++) {
         int64_t s = 0;
-        for (int r = 0; r < rows; r++) s += x[(size_t)r * cols + c];
+        for (int r = 0; r < rows; r++)
+            s += x[(size_t)r * cols + c];
         y[c] = requant(s, q);
     }
     return y;
@@ -193,7 +203,8 @@ inline Bytes matmul_nt(const Bytes &a, const Bytes &b, int n, int m, int k, cons
 inline Bytes transpose(const Bytes &a, int rows, int cols) {
     Bytes t(a.size());
     for (int r = 0; r < rows; r++)
-        for (int c = 0; c < cols; c++) t[(size_t)c * rows + r] = a[(size_t)r * cols + c];
+        for (int c = 0; c < cols; c++)
+            t[(size_t)c * rows + r] = a[(size_t)r * cols + c];
     return t;
 }
 
@@ -231,7 +242,8 @@ inline Bytes mhsa(const Bytes &x, const vs_mhsa_dims_t &d, const vs_mhsa_params_
         Bytes probs = softmax(scores, S, S, p.softmax);
         Bytes o = matmul_nt(probs, transpose(v, S, P), S, P, S, p.context);
         for (int s = 0; s < S; s++)
-            for (int i = 0; i < P; i++) concat[(size_t)s * H * P + h * P + i] = o[s * P + i];
+            for (int i = 0; i < P; i++)
+                concat[(size_t)s * H * P + h * P + i] = o[s * P + i];
     }
     const int8_t *wo = w ? w->wo : fw->wo;
     const int32_t *bo = w ? w->bo : fw->bo;

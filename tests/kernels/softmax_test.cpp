@@ -10,7 +10,8 @@ namespace {
 // Dequantized probabilities of one row.
 std::vector<double> probs(const Bytes &y, int r, int cols) {
     std::vector<double> p(cols);
-    for (int i = 0; i < cols; i++) p[i] = y[(size_t)r * cols + i] * vs_softmax_out_scale();
+    for (int i = 0; i < cols; i++)
+        p[i] = y[(size_t)r * cols + i] * vs_softmax_out_scale();
     return p;
 }
 
@@ -40,7 +41,8 @@ TEST(Softmax, ExponentReductionIsExactOverTheWholeRange) {
     // kernel's multiply-shift z = floor(u / 710) must equal the division for every
     // u the kernel can see (the reference divides).
     Bytes row(256);
-    for (int i = 0; i < 256; i++) row[i] = (int8_t)(127 - i);
+    for (int i = 0; i < 256; i++)
+        row[i] = (int8_t)(127 - i);
     const vs_mat_dims_t d = {1, 256};
     Scratch s(vs_softmax_s8_scratch_bytes(&d));
     for (int32_t mul = 1; mul < 400; mul++) {
@@ -96,8 +98,9 @@ TEST(Softmax, ExtremeRows) {
     const int cols = 10;
     const vs_mat_dims_t d = {3, cols};
     Bytes x(3 * cols, -128);
-    for (int i = 0; i < cols; i++) x[cols + i] = 127; // uniform rows: 1/10 each
-    x[2 * cols + 4] = 127;                            // one-hot at coarse scale
+    for (int i = 0; i < cols; i++)
+        x[cols + i] = 127; // uniform rows: 1/10 each
+    x[2 * cols + 4] = 127; // one-hot at coarse scale
     const vs_softmax_params_t p = vs_softmax_params_from_scale(0.25);
     Scratch s(vs_softmax_s8_scratch_bytes(&d));
     Bytes y(3 * cols);

@@ -237,7 +237,9 @@ uint32_t vs_isqrt_newton_u32(uint32_t n, int32_t steps);
  *   at the working scale 2^-10 (in = input_scale * 2^10), clamped to 31 * 710;
  *   z = floor(u / 710) (ln2 in Q10); p = z * 710 - u in (-710, 0];
  *   e = ((p + 1385)^2 + 1006165) >> z   [0.3585 (p + 1.353)^2 + 0.344, Q10];
- *   out = round(e * 128 / sum e) via one division per row, saturated to 127.
+ *   f = floor((2^32 - 1) / sum e)        (the one division per row);
+ *   out = min(127, (e * f + 2^24) >> 25) ~ round(128 e / sum e), computed in
+ *   uint32 as ((e * f >> 24) + 1) >> 1 (e * f <= 2^32 - 1 since e <= sum).
  * Output probabilities are int8 with fixed scale 2^-7 (VS_SOFTMAX_OUT_SHIFT).
  * y may be x. Scratch: cols * 4 bytes (the row's exponentials).
  */
@@ -341,7 +343,9 @@ typedef struct {
  * Layer-wise baseline: Q, K, V computed one token at a time with the linear
  * kernel into a token-major [S][H*P] buffer, then explicitly transposed into
  * head-major buffers; the full H x S x S map is materialised.
- * Scratch: 4*S*H*P + H*S*S + 4*S bytes (each part rounded up to 4).
+ * Scratch: 3*S*H*P + H*P*S4 + H*S*S4 + 4*S bytes, S4 = S rounded up to a
+ * multiple of 4 (each part rounded up to 4). Rows of S scores/probabilities and
+ * of V^T are stored S4 apart with zero padding, for word loads whatever S is.
  */
 vs_status_t vs_mhsa_layerwise_s8(const vs_mhsa_dims_t *dims, const vs_mhsa_params_t *params,
                                  const int8_t *x, const vs_mhsa_weights_t *weights,
@@ -352,7 +356,8 @@ int32_t vs_mhsa_layerwise_s8_scratch_bytes(const vs_mhsa_dims_t *dims);
  * Depth-first: per head K [S][P] and V^T [P][S] resident; query rows in tiles of
  * `tile` rows (1..S): Q tile -> score rows -> softmax -> times V -> O rows.
  * Bit-identical to the layer-wise schedule.
- * Scratch: 2*S*P + tile*P + tile*S + H*S*P + 4*S bytes (each part rounded up to 4).
+ * Scratch: S*P + P*S4 + tile*P + tile*S4 + H*S*P + 4*S bytes (each part rounded
+ * up to 4; S4 as above).
  */
 vs_status_t vs_mhsa_depthfirst_s8(const vs_mhsa_dims_t *dims, int32_t tile,
                                   const vs_mhsa_params_t *params, const int8_t *x,
@@ -362,7 +367,7 @@ int32_t vs_mhsa_depthfirst_s8_scratch_bytes(const vs_mhsa_dims_t *dims, int32_t 
 
 /*
  * FWSA, layer-wise: T for all heads [H][S][E], V^T [H][P][S] and the full map.
- * Scratch: H*S*E + H*P*S + H*S*S + H*S*P + 4*S bytes (each part rounded up to 4).
+ * Scratch: H*S*E + H*P*S4 + H*S*S4 + H*S*P + 4*S bytes (each part rounded up to 4).
  */
 vs_status_t vs_mhsa_fused_layerwise_s8(const vs_mhsa_dims_t *dims,
                                        const vs_mhsa_params_t *params, const int8_t *x,
@@ -373,7 +378,7 @@ int32_t vs_mhsa_fused_layerwise_s8_scratch_bytes(const vs_mhsa_dims_t *dims);
 /*
  * FWSA, depth-first: per head V^T [P][S] resident (X itself plays K), T computed
  * per query tile. Bit-identical to vs_mhsa_fused_layerwise_s8.
- * Scratch: P*S + tile*E + tile*S + H*S*P + 4*S bytes (each part rounded up to 4).
+ * Scratch: P*S4 + tile*E + tile*S4 + H*S*P + 4*S bytes (each part rounded up to 4).
  */
 vs_status_t vs_mhsa_fused_depthfirst_s8(const vs_mhsa_dims_t *dims, int32_t tile,
                                         const vs_mhsa_params_t *params, const int8_t *x,
