@@ -39,7 +39,9 @@ static int vs__inside(uint32_t offset, uint32_t bytes, uint32_t limit) {
 
 static int vs__check_record(const vs__ctx_t *c, const vs_layer_record_t *r) {
     const vs_model_header_t *h = c->hdr;
-    if (r->group_count == 0) return VS_RUN_ERR_RANGE;
+    if (r->group_count == 0 || r->in_offset >= h->arena_bytes || r->out_offset >= h->arena_bytes ||
+        r->in2_offset >= h->arena_bytes)
+        return VS_RUN_ERR_RANGE;
     if (r->scratch_bytes && !vs__inside(r->scratch_offset, r->scratch_bytes, h->arena_bytes)) return VS_RUN_ERR_RANGE;
     if (r->weight_bytes) {
         if (r->weight_address < h->weights_address ||

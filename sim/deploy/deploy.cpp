@@ -32,14 +32,8 @@ const char* kind_name(BufferKind k) {
     return "?";
 }
 
-// SRAM the plan may use: the budget, minus what the image itself occupies
-// when code and data share one memory (GAP9's L2).
-int64_t sram_budget(const DeployTarget& t, int64_t model_bytes, int64_t weights_in_code) {
-    int64_t budget = static_cast<int64_t>(t.sram_budget ? t.sram_budget : t.data.size);
-    if (!t.code.name.empty() && t.code.name == t.data.name)
-        budget -= static_cast<int64_t>(t.image_address - t.code.base) + model_bytes + weights_in_code;
-    return budget;
-}
+// SRAM the plan may use.
+int64_t sram_budget(const DeployTarget& t) { return static_cast<int64_t>(t.sram_budget ? t.sram_budget : t.data.size); }
 
 int64_t model_part_bytes(const Graph& g, size_t layers) {
     return static_cast<int64_t>(round_up(sizeof(vs_model_header_t) + layers * sizeof(vs_layer_record_t) +
@@ -56,9 +50,9 @@ int64_t weights_bytes(const Lowered& l) {
 
 // Places the buffers and fills the per-layer figures; sets plan.fits.
 Plan make_plan(const Graph& g, Lowered& l, const DeployOptions& o, const DeployTarget& t) {
-    std::vector<Interval> intervals;
-    for (const auto& b : l.buffers) intervals.push_back({b.size, b.first, b.last});
-    const Placement placement = place_intervals(intervals, kArenaAlignment);
+    std::vector<std::vector<Part>> shapes;
+    for (const auto& b : l.buffers) shapes.push_back(parts_of_profile(b.profile, b.first));
+    const Placement placement = place_buffers(shapes, kArenaAlignment);
     for (size_t i = 0; i < l.buffers.size(); i++) l.buffers[i].offset = placement.offsets[i];
 
     Plan p;
@@ -70,8 +64,14 @@ Plan make_plan(const Graph& g, Lowered& l, const DeployOptions& o, const DeployT
     p.static_bytes = static_cast<int64_t>(t.static_bytes);
     p.patch_groups = l.patch_groups;
     p.weights_bytes = weights_bytes(l);
-    for (const auto& b : l.buffers)
-        p.buffers.push_back({b.name, kind_name(b.kind), b.offset, b.size, b.first, b.last});
+    for (size_t i = 0; i < l.buffers.size(); i++)
+        for (const auto& part : shapes[i])
+            p.buffers.push_back({l.buffers[i].name, kind_name(l.buffers[i].kind), l.buffers[i].offset + part.offset,
+                                 part.size, part.first, part.last});
+    for (const auto& v : l.values)
+        if (v.first >= 0)
+            p.tensors.push_back({v.name, l.buffers[v.buffer].name, l.buffers[v.buffer].offset + v.offset, v.bytes,
+                                 v.first, v.last});
     for (size_t i = 0; i < l.layers.size(); i++) {
         const LoweredLayer& layer = l.layers[i];
         const int index = static_cast<int>(i);
@@ -84,9 +84,10 @@ Plan make_plan(const Graph& g, Lowered& l, const DeployOptions& o, const DeployT
         lp.macs = layer.macs;
         for (const auto& b : l.buffers) {
             if (b.first > index || b.last < index) continue;
-            lp.arena_high_water = std::max(lp.arena_high_water, b.offset + b.size);
+            const int64_t size = b.profile[static_cast<size_t>(index - b.first)];
+            lp.arena_high_water = std::max(lp.arena_high_water, b.offset + size);
             (b.kind == BufferKind::Activation ? lp.live_bytes
-                                              : b.kind == BufferKind::Scratch ? lp.scratch_bytes : lp.staging_bytes) += b.size;
+                                              : b.kind == BufferKind::Scratch ? lp.scratch_bytes : lp.staging_bytes) += size;
         }
         lp.planned_bytes = lp.live_bytes + lp.scratch_bytes + lp.staging_bytes;
         lp.sram_bytes = lp.arena_high_water + p.stack_reserve + p.static_bytes;
@@ -101,15 +102,29 @@ Plan make_plan(const Graph& g, Lowered& l, const DeployOptions& o, const DeployT
         p.layers.push_back(std::move(lp));
     }
     p.peak_sram_bytes = p.arena_bytes + p.stack_reserve + p.static_bytes;
-    p.sram_budget = sram_budget(t, model_part_bytes(g, l.layers.size()), 0);
+    p.sram_budget = sram_budget(t);
+    // The first layer whose own buffers cannot fit; if every layer could, the
+    // first one the placement pushed over (fragmentation).
+    const int64_t reserve = p.stack_reserve + p.static_bytes;
+    const std::string head = "network '" + g.name + "' does not fit: layer '";
+    for (const auto& lp : p.layers) {
+        if (lp.planned_bytes + reserve <= p.sram_budget) continue;
+        p.fits = false;
+        p.misfit = head + lp.name + "' (index " + std::to_string(lp.index) + ") needs " +
+                   std::to_string(lp.planned_bytes + reserve) + " bytes of SRAM (activations " +
+                   std::to_string(lp.live_bytes) + " + scratch " + std::to_string(lp.scratch_bytes) + " + staged weights " +
+                   std::to_string(lp.staging_bytes) + " + stack " + std::to_string(p.stack_reserve) + " + static " +
+                   std::to_string(p.static_bytes) + "), " + std::to_string(p.sram_budget) + " available";
+        return p;
+    }
     for (const auto& lp : p.layers) {
         if (lp.sram_bytes <= p.sram_budget) continue;
         p.fits = false;
-        p.misfit = "network '" + g.name + "' does not fit: layer '" + lp.name + "' (index " + std::to_string(lp.index) +
-                   ") needs " + std::to_string(lp.sram_bytes) + " bytes of SRAM (arena " +
-                   std::to_string(lp.arena_high_water) + " + stack " + std::to_string(p.stack_reserve) + " + static " +
-                   std::to_string(p.static_bytes) + "), " + std::to_string(p.sram_budget) + " available";
-        break;
+        p.misfit = head + lp.name + "' (index " + std::to_string(lp.index) + ") needs " + std::to_string(lp.sram_bytes) +
+                   " bytes of SRAM (arena high-water " + std::to_string(lp.arena_high_water) + " + stack " +
+                   std::to_string(p.stack_reserve) + " + static " + std::to_string(p.static_bytes) + "), " +
+                   std::to_string(p.sram_budget) + " available";
+        return p;
     }
     return p;
 }
@@ -117,8 +132,11 @@ Plan make_plan(const Graph& g, Lowered& l, const DeployOptions& o, const DeployT
 // weights=staged: a patch embedding whose weights would dominate SRAM is run in
 // output-channel groups, each staged on its own. Picks the fewest groups (a
 // divisor of embed) that keep the patch layer's planned bytes at or below those
-// of every other layer; if none does, the groups with the smallest footprint.
+// of every other layer and within the SRAM budget; if none does, the groups
+// with the smallest footprint.
 int choose_patch_groups(const Graph& g, const Plan& one_group, const DeployOptions& o) {
+    // Aim at the other layers' footprint, but never above what the SRAM holds.
+    const int64_t arena_budget = one_group.sram_budget - one_group.stack_reserve - one_group.static_bytes;
     if (o.weights != WeightMode::Staged || one_group.layers.empty()) return 1;
     const Node* patch = nullptr;
     for (const auto& n : g.nodes)
@@ -131,6 +149,7 @@ int choose_patch_groups(const Graph& g, const Plan& one_group, const DeployOptio
         else
             others = std::max(others, lp.planned_bytes);
     }
+    others = std::min(others, arena_budget);
     const bool decomposed = o.patch_embed == PatchEmbedMode::Decomposed;
     int best = 1;
     int64_t best_bytes = std::numeric_limits<int64_t>::max();
@@ -210,19 +229,31 @@ DeployTarget target_for_profile(const Profile& profile, uint64_t firmware_code_b
     t.profile = profile.name;
     const MemoryTiming& code = profile.memory(profile.code_memory);
     const MemoryTiming& data = profile.memory(profile.data_memory);
-    t.code = {code.name, code.base, code.size};
     t.data = {data.name, data.base, data.size};
-    t.image_address = round_up(code.base + firmware_code_bytes, kImageAlignment);
-    t.code_budget = t.image_address - code.base >= code.size ? 0 : code.size - (t.image_address - code.base);
     t.sram_budget = data.size;
     t.stack_reserve = stack_reserve;
     t.static_bytes = static_bytes;
-    std::vector<TargetMemory> others;
+    std::vector<TargetMemory> read_only;  // "qspi" first
     for (const auto& m : profile.memories) {
         if (m.name == code.name || m.name == data.name || m.writable) continue;
-        (m.name == "qspi" ? t.weight_memories : others).push_back({m.name, m.base, m.size});
+        read_only.insert(m.name == "qspi" ? read_only.begin() : read_only.end(), {m.name, m.base, m.size});
     }
-    t.weight_memories.insert(t.weight_memories.end(), others.begin(), others.end());
+    if (code.name != data.name) {
+        t.code = {code.name, code.base, code.size};
+        t.image_address = round_up(code.base + firmware_code_bytes, kImageAlignment);
+        t.code_budget = t.image_address - code.base >= code.size ? 0 : code.size - (t.image_address - code.base);
+        t.weight_memories = read_only;
+        return t;
+    }
+    // Code and data share one memory (GAP9 L2): the image goes to a read-only
+    // memory of its own (GAP9 MRAM), so the arena keeps the whole heap.
+    if (read_only.empty())
+        throw InputError("profile '" + profile.name + "': code and data share '" + data.name +
+                         "' and there is no read-only memory for the model image");
+    t.code = read_only.front();
+    t.image_address = t.code.base;
+    t.code_budget = t.code.size;
+    t.weight_memories.assign(read_only.begin() + 1, read_only.end());
     return t;
 }
 
@@ -238,31 +269,25 @@ DeployResult deploy(const Graph& graph, const Weights& weights, const DeployOpti
     if (!plan.fits) throw NoFitError(plan.misfit);
 
     // Weights: next to the model part in the code memory when both fit, else
-    // the first other memory that holds them. In a memory shared with data
-    // (GAP9 L2) the other memories are tried first.
+    // the first other memory that holds them.
     const uint64_t model_bytes = static_cast<uint64_t>(model_part_bytes(graph, l.layers.size()));
     const uint64_t blob_bytes = static_cast<uint64_t>(weights_bytes(l));
+    if (target.code.name == target.data.name)
+        throw InternalError("deploy target: the model image cannot go into the data memory '" + target.data.name + "'");
     if (model_bytes > target.code_budget)
         throw NoFitError("network '" + graph.name + "': the model image (" + std::to_string(model_bytes) +
                          " bytes) does not fit in " + target.code.name + " (" + std::to_string(target.code_budget) +
                          " bytes free after the firmware)");
     DeployResult r;
-    const bool shared = target.code.name == target.data.name;
-    const bool fits_code = model_bytes + blob_bytes <= target.code_budget;
     const TargetMemory* other = nullptr;
     for (const auto& m : target.weight_memories)
         if (blob_bytes <= m.size) {
             other = &m;
             break;
         }
-    if (fits_code && !(shared && other)) {
+    if (model_bytes + blob_bytes <= target.code_budget) {
         r.weights_memory = target.code.name;
         r.weights_address = target.image_address + model_bytes;
-        if (shared && plan.peak_sram_bytes > sram_budget(target, static_cast<int64_t>(model_bytes),
-                                                         static_cast<int64_t>(blob_bytes)))
-            throw NoFitError("network '" + graph.name + "' does not fit: weights (" + std::to_string(blob_bytes) +
-                             " bytes) and the plan's " + std::to_string(plan.peak_sram_bytes) + " bytes exceed " +
-                             target.data.name);
     } else if (other) {
         r.weights_memory = other->name;
         r.weights_address = other->base;

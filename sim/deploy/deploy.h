@@ -36,6 +36,7 @@ struct TargetMemory {
 struct DeployTarget {
     std::string profile;                      // informational
     TargetMemory code;                        // flash: model part, and the weights if they fit
+                                              // (never the data memory)
     uint64_t image_address = 0;               // model part starts here (after the firmware)
     uint64_t code_budget = 0;                 // bytes usable from image_address on
     std::vector<TargetMemory> weight_memories;  // where weights go when flash is full, in order
@@ -48,7 +49,9 @@ struct DeployTarget {
 
 // A target from a SoC profile: the model part follows a firmware of
 // `firmware_code_bytes` in the code memory (aligned to 64); weights that do not
-// fit there go to "qspi", then to any other read-only memory (e.g. "mram").
+// fit there go to "qspi", then to any other read-only memory. When code and data
+// share one memory (GAP9 L2), model and weights go to the first read-only memory
+// instead (GAP9 MRAM); InputError if there is none.
 DeployTarget target_for_profile(const Profile& profile, uint64_t firmware_code_bytes, uint64_t stack_reserve,
                                 uint64_t static_bytes);
 
@@ -61,12 +64,21 @@ struct PlacedBlob {
     uint64_t bytes = 0;
 };
 
-// One activation buffer of the plan (for reports and the overlap checks).
+// An arena range in use from layer `first` to `last`: a part of a buffer (a
+// buffer whose contents grow and shrink has several parts).
 struct PlannedBuffer {
-    std::string name;  // tensor name, "<layer>:scratch" or "<layer>:staging"
+    std::string name;  // buffer: first tensor's name, "<layer>:scratch" or "<layer>:staging"
     std::string kind;  // "activation", "scratch", "staging"
     int64_t offset = 0, bytes = 0;
-    int first = 0, last = 0;  // layers during which it is live
+    int first = 0, last = 0;
+};
+
+// An activation tensor of the plan: where it is and when it is in use.
+struct PlannedTensor {
+    std::string name;
+    std::string buffer;
+    int64_t offset = 0, bytes = 0;
+    int first = 0, last = 0;  // the layer that writes it (0: the input) to the last reader
 };
 
 struct LayerPlan {
@@ -92,7 +104,8 @@ struct Plan {
     std::string network;
     std::string options;             // DeployOptions::text()
     std::vector<LayerPlan> layers;
-    std::vector<PlannedBuffer> buffers;
+    std::vector<PlannedBuffer> buffers;  // parts; different buffers never overlap while in use
+    std::vector<PlannedTensor> tensors;
     std::string placement;           // heuristic that won
     int64_t arena_bytes = 0;
     int64_t max_planned_bytes = 0;   // max over layers of planned_bytes (lower bound)

@@ -70,8 +70,11 @@ GoldenResult golden_run(const std::vector<uint8_t>& image, const LayerHook& afte
     if (fnv1a32(image.data() + h.weights_file_offset, h.weights_bytes) != h.weights_checksum)
         throw InputError("model image: weights checksum mismatch (the image is corrupt)");
 
-    std::vector<uint32_t> arena_words((h.arena_bytes + 3) / 4 + 1, 0);
+    // Not zeroed, as on the target: a kernel that read memory it never wrote
+    // would make outputs depend on the placement (and the tests compare those).
+    std::vector<uint32_t> arena_words((h.arena_bytes + 3) / 4 + 1);
     auto* arena = reinterpret_cast<uint8_t*>(arena_words.data());
+    for (size_t i = 0; i < arena_words.size() * 4; i++) arena[i] = static_cast<uint8_t>(i * 131 + 7);
     GoldenResult result;
     HookState state{&result, &after_layer, arena};
     HookGuard guard;

@@ -93,8 +93,12 @@ public:
         for (size_t i = 0; i < g_.nodes.size();) i += node(i);
         l_.output = value(g_.output);
         if (l_.layers.empty()) throw InputError("network '" + g_.name + "' has no layer to run");
+        const int last = static_cast<int>(l_.layers.size()) - 1;
+        l_.values[l_.input].touch(0);
         l_.buffers[l_.values[l_.input].buffer].touch(0);
-        l_.buffers[l_.values[l_.output].buffer].touch(static_cast<int>(l_.layers.size()) - 1);
+        l_.values[l_.output].touch(last);
+        l_.buffers[l_.values[l_.output].buffer].touch(last);
+        buffer_profiles(l_);
         return std::move(l_);
     }
 
@@ -112,6 +116,7 @@ private:
         Value v;
         v.name = name;
         v.bytes = bytes;
+        v.write_end = bytes;
         v.buffer = new_buffer(BufferKind::Activation, name, bytes);
         l_.buffers[v.buffer].tensors = 1;
         return add_value(v);
@@ -122,6 +127,8 @@ private:
         Value v = l_.values[of];
         v.name = name;
         v.bytes = bytes;
+        v.write_end = v.offset + std::max(bytes, need);
+        v.first = v.last = -1;
         Buffer& b = l_.buffers[v.buffer];
         b.size = std::max(b.size, align4(v.offset + std::max(bytes, need)));
         b.tensors++;
@@ -163,7 +170,10 @@ private:
     void finish(LoweredLayer& l, int64_t scratch_bytes) {
         const int index = static_cast<int>(l_.layers.size()) - 1;
         for (int v : {l.in, l.in2, l.out})
-            if (v >= 0) l_.buffers[l_.values[v].buffer].touch(index);
+            if (v >= 0) {
+                l_.values[v].touch(index);
+                l_.buffers[l_.values[v].buffer].touch(index);
+            }
         if (scratch_bytes < 0)
             throw InternalError("lowering: layer '" + l.name + "': the kernel rejected its dimensions");
         if (scratch_bytes > 0) {
@@ -191,7 +201,11 @@ private:
         case NodeKind::Add: add(n, i); return 1;
         case NodeKind::MeanPool: mean_pool(n); return 1;
         case NodeKind::SelectRow:
-            // A view of row 0: no layer, the tensor lives in its input's buffer.
+            // A view of row 0: no layer, the tensor lives in its input's buffer
+            // (and keeps it: its readers touch the view).
+            if (!same_scale(scale(n.name), scale(n.inputs[0])))
+                throw InputError("weights for network '" + g_.name + "': pooled tensor '" + n.name +
+                                 "' must have the scale of its input '" + n.inputs[0] + "'");
             alias(n.name, n.out_shape.bytes(), value(n.inputs[0]), 0);
             return 1;
         }
@@ -325,7 +339,9 @@ private:
             // The producer writes its tokens from row 1 on; only row 0 is left.
             l.out = alias(n.name, n.out_shape.bytes(), x, 0);
             l_.values[x].offset = cols;
+            l_.values[x].write_end = n.out_shape.bytes();
             l_.values[l.out].offset = 0;
+            l_.values[l.out].write_end = n.out_shape.bytes();
             l_.buffers[xb].size = align4(n.out_shape.bytes());
             l.kernel = "(row copy)";
         } else {
@@ -541,6 +557,22 @@ private:
 };
 
 }  // namespace
+
+void buffer_profiles(Lowered& l) {
+    for (auto& b : l.buffers) {
+        if (b.first < 0) b.first = b.last = 0;
+        b.profile.assign(static_cast<size_t>(b.last - b.first + 1), b.kind == BufferKind::Activation ? 0 : b.size);
+    }
+    for (const auto& v : l.values) {
+        if (v.first < 0) continue;  // never used (e.g. a view nobody reads)
+        Buffer& b = l.buffers[v.buffer];
+        for (int t = v.first; t <= v.last; t++) {
+            const int64_t end = align4(t == v.first ? std::max(v.write_end, v.offset + v.bytes) : v.offset + v.bytes);
+            int64_t& slot = b.profile[static_cast<size_t>(t - b.first)];
+            slot = std::max(slot, end);
+        }
+    }
+}
 
 Lowered lower_graph(const Graph& graph, const Weights& weights, const DeployOptions& options, int patch_groups) {
     return Lowerer(graph, weights, options, patch_groups).run();

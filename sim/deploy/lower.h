@@ -16,26 +16,36 @@ namespace vitsim::deploy {
 enum class BufferKind { Activation, Scratch, Staging };
 
 // An arena buffer. Activation buffers may hold several tensors one after the
-// other (in-place kernels); scratch and staging buffers live for one layer.
+// other (in-place kernels), so their size varies from layer to layer
+// (`profile`); scratch and staging buffers live for one layer.
 struct Buffer {
     BufferKind kind = BufferKind::Activation;
     std::string name;
-    int64_t size = 0;
-    int first = -1, last = -1;  // layers using it
-    int tensors = 0;            // tensors that have lived in it
-    int64_t offset = -1;        // set by placement
+    int64_t size = 0;             // largest size over its lifetime
+    int first = -1, last = -1;    // layers using it
+    int tensors = 0;              // tensors that have lived in it
+    std::vector<int64_t> profile; // size during layer first + i (set by buffer_profiles)
+    int64_t offset = -1;          // set by placement
     void touch(int layer) {
         first = first < 0 ? layer : std::min(first, layer);
         last = std::max(last, layer);
     }
 };
 
-// An activation tensor: a range of a buffer.
+// An activation tensor: a range of a buffer, in use from the layer that writes
+// it to the last layer that reads it. While it is written the kernel may need
+// more of the buffer (token overwriting: tokens * max(in, out)): write_end.
 struct Value {
     std::string name;
     int64_t bytes = 0;
     int buffer = -1;
-    int64_t offset = 0;  // inside the buffer
+    int64_t offset = 0;     // inside the buffer
+    int64_t write_end = 0;  // buffer bytes in use while the producing layer runs
+    int first = -1, last = -1;
+    void touch(int layer) {
+        first = first < 0 ? layer : std::min(first, layer);
+        last = std::max(last, layer);
+    }
 };
 
 struct LoweredLayer {
@@ -64,6 +74,9 @@ struct Lowered {
 
 // `patch_groups`: output-channel groups of the patch embedding (must divide embed).
 Lowered lower_graph(const Graph& graph, const Weights& weights, const DeployOptions& options, int patch_groups);
+
+// Fills every buffer's size profile from the lifetimes of its tensors.
+void buffer_profiles(Lowered& lowered);
 
 // Offset of a value in the arena (after placement).
 inline int64_t arena_offset(const Lowered& l, int value) {

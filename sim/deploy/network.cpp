@@ -465,8 +465,7 @@ int64_t Node::macs() const {
 std::vector<std::string> Graph::activation_scale_names() const {
     std::vector<std::string> names{input};
     for (const auto& n : nodes) {
-        if (n.kind == NodeKind::SelectRow) continue;  // same tensor as its input
-        names.push_back(n.name);
+        names.push_back(n.name);  // a SelectRow view has its input's scale
         if (n.kind == NodeKind::Linear && n.gelu) names.push_back(n.name + ":pre_gelu");
         if (n.kind == NodeKind::Mhsa)
             for (const char* p : {":q", ":k", ":v", ":scores", ":context", ":t", ":scores_fused"})

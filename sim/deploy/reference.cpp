@@ -41,14 +41,15 @@ double gelu(double x) { return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0))); }
 
 class Forward {
 public:
-    Forward(const Graph& g, const FloatParams& p, bool keep) : g_(g), p_(p), keep_(keep) {}
+    Forward(const Graph& g, const FloatParams& p, bool keep, bool fused_points)
+        : g_(g), p_(p), keep_(keep), fused_points_(fused_points) {}
 
     ReferenceResult run(const Vec& input) {
         values_[g_.input] = input;
         note(g_.input, input);
         for (const auto& n : g_.nodes) {
             Vec y = node(n);
-            if (n.kind != NodeKind::SelectRow) note(n.name, y);
+            note(n.name, y);
             values_[n.name] = std::move(y);
             release_dead_inputs(n);
         }
@@ -206,7 +207,7 @@ private:
         }
         result_.max_abs[n.name + ":scores"] = std::max(result_.max_abs[n.name + ":scores"], scores_max);
         note(n.name + ":context", context);
-        fused_points(n, x, wq, wk, bq, inv_sqrt_p);
+        if (fused_points_) fused_points(n, x, wq, wk, bq, inv_sqrt_p);
         const Vec& wo = param(p_, n.name + ".wo");
         const Vec* bo = n.has_out_bias ? &param(p_, n.name + ".bo") : nullptr;
         return matmul_bt(context, wo, bo, s, hp, e);
@@ -244,6 +245,7 @@ private:
     const Graph& g_;
     const FloatParams& p_;
     bool keep_;
+    bool fused_points_;
     std::map<std::string, Vec> values_;
     std::map<std::string, Vec> kept_;
     ReferenceResult result_;
@@ -252,11 +254,11 @@ private:
 }  // namespace
 
 ReferenceResult float_forward(const Graph& graph, const FloatParams& params, const std::vector<double>& input,
-                              bool keep_tensors) {
+                              bool keep_tensors, bool fused_points) {
     if (static_cast<int64_t>(input.size()) != graph.input_shape.bytes())
         throw InternalError("float reference: input has " + std::to_string(input.size()) + " values, network '" +
                             graph.name + "' needs " + std::to_string(graph.input_shape.bytes()));
-    return Forward(graph, params, keep_tensors).run(input);
+    return Forward(graph, params, keep_tensors, fused_points).run(input);
 }
 
 QuantError quantization_error(const std::vector<int8_t>& output, double output_scale,

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <limits>
+#include <random>
 
 #include "deploy/bytes.h"
 #include "deploy/errors.h"
@@ -166,18 +168,21 @@ Weights generate_weights(const Graph& graph, uint64_t seed) {
         const std::vector<int8_t> q = k == 0 ? w.input : generate_input(graph, seed, "calibration" + std::to_string(k));
         std::vector<double> calib;
         for (int8_t v : q) calib.push_back(v * kGeneratedInputScale);
-        const ReferenceResult r = float_forward(graph, real, calib, false);
+        const ReferenceResult r = float_forward(graph, real, calib, false, true);
         for (const auto& [name, m] : r.max_abs) seen[name] = std::max(seen[name], m);
     }
     for (const auto& name : graph.activation_scale_names())
         w.act_scales[name] = scale_for_max(seen.at(name) * kCalibrationHeadroom);
     w.act_scales[graph.input] = kGeneratedInputScale;
     // The class-token kernel needs token and tokens at one scale: the wider one.
-    for (const auto& n : graph.nodes)
+    // A row view (class-token pooling without LayerNorm) is its input.
+    for (const auto& n : graph.nodes) {
         if (n.kind == NodeKind::ClassToken) {
             const double s = std::max(w.act_scales[n.name], w.act_scales[n.inputs[0]]);
             w.act_scales[n.name] = w.act_scales[n.inputs[0]] = s;
         }
+        if (n.kind == NodeKind::SelectRow) w.act_scales[n.name] = w.act_scales[n.inputs[0]];
+    }
 
     for (const auto& n : graph.nodes) {
         for (const auto& spec : n.params) {
@@ -359,6 +364,34 @@ void save_weights(const Weights& weights, const std::string& path) {
 }
 
 Weights load_weights(const std::string& path) { return parse_weights(read_binary_file(path, "weights file"), path); }
+
+Weights cached_weights(const Graph& graph, uint64_t seed, const std::string& cache_dir) {
+    namespace fs = std::filesystem;
+    const fs::path file = fs::path(cache_dir) / (graph.name + "-seed" + std::to_string(seed) + "-v" +
+                                                 std::to_string(kWeightsVersion) + ".vswt");
+    std::error_code ec;
+    if (fs::exists(file, ec)) {
+        try {
+            Weights w = load_weights(file.string());
+            validate_weights(graph, w, file.string());
+            if (w.seed == seed) return w;
+        } catch (const InputError&) {
+            // stale or damaged: regenerate below
+        }
+    }
+    Weights w = generate_weights(graph, seed);
+    fs::create_directories(cache_dir, ec);
+    // A name no other process uses (random_device is only a tie-breaker here).
+    const fs::path tmp = file.string() + ".tmp" + std::to_string(std::random_device{}());
+    try {
+        save_weights(w, tmp.string());
+        fs::rename(tmp, file, ec);
+    } catch (const InputError&) {
+        // read-only cache: keep going without it
+    }
+    fs::remove(tmp, ec);
+    return w;
+}
 
 FloatParams dequantize(const Weights& weights) {
     FloatParams real;

@@ -1,0 +1,224 @@
+// Model image: header and records describe the plan, parts are placed where
+// they fit, corrupt images are refused, interpreter failures name the layer.
+#include <gtest/gtest.h>
+
+#include <cstddef>
+#include <cstring>
+
+#include <nlohmann/json.hpp>
+
+#include "deploy/bytes.h"
+#include "deploy/golden.h"
+#include "interp.h"
+#include "soc/profile.h"
+#include "test_support.h"
+
+namespace vitsim::deploy {
+namespace {
+
+using test::error_of;
+
+vs_model_header_t header_of(const std::vector<uint8_t>& image) {
+    vs_model_header_t h;
+    std::memcpy(&h, image.data(), sizeof h);
+    return h;
+}
+
+vs_layer_record_t record_of(const std::vector<uint8_t>& image, size_t i) {
+    vs_layer_record_t r;
+    std::memcpy(&r, image.data() + header_of(image).records_offset + i * sizeof r, sizeof r);
+    return r;
+}
+
+void put_record(std::vector<uint8_t>& image, size_t i, const vs_layer_record_t& r) {
+    std::memcpy(image.data() + header_of(image).records_offset + i * sizeof r, &r, sizeof r);
+    const uint32_t sum = vs_model_checksum(image.data());
+    write_le32(image.data() + offsetof(vs_model_header_t, model_checksum), sum);
+}
+
+struct TinyImage : ::testing::Test {
+    Graph g = load_network("tiny").graph;
+    Weights w = test::cached_weights(g);
+    DeployTarget target = test::f746_target();
+};
+
+TEST_F(TinyImage, HeaderDescribesThePlan) {
+    const DeployResult r = deploy(g, w, DeployOptions(), target);
+    const vs_model_header_t h = header_of(r.image);
+    EXPECT_EQ(h.magic, VS_MODEL_MAGIC);
+    EXPECT_EQ(h.version, VS_MODEL_VERSION);
+    EXPECT_EQ(h.header_bytes, 128u);
+    EXPECT_EQ(h.record_bytes, 256u);
+    EXPECT_EQ(h.layer_count, r.plan.layers.size());
+    EXPECT_EQ(h.arena_bytes, static_cast<uint32_t>(r.plan.arena_bytes));
+    EXPECT_EQ(h.output_arena_offset, static_cast<uint32_t>(r.output_offset));
+    EXPECT_EQ(h.output_bytes, 4u);  // 4 classes
+    EXPECT_EQ(h.input_bytes, 16u * 16 * 3);
+    EXPECT_EQ(h.flags, VS_MODEL_FLAG_SIMD);
+    EXPECT_EQ(std::string(h.name), "tiny");
+    EXPECT_EQ(std::memcmp(r.image.data() + h.input_offset, w.input.data(), w.input.size()), 0);
+    for (size_t i = 0; i < r.plan.layers.size(); i++) EXPECT_EQ(std::string(record_of(r.image, i).name), r.plan.layers[i].name);
+    EXPECT_EQ(record_of(r.image, 0).op, static_cast<uint32_t>(VS_OP_PATCH_EMBED));
+}
+
+TEST_F(TinyImage, SmallWeightsFollowTheModelInFlash) {
+    const DeployResult r = deploy(g, w, DeployOptions(), target);
+    const vs_model_header_t h = header_of(r.image);
+    ASSERT_EQ(r.blobs.size(), 2u);
+    EXPECT_EQ(r.blobs[0].name, "model");
+    EXPECT_EQ(r.blobs[0].address, target.image_address);
+    EXPECT_EQ(r.blobs[0].bytes, h.model_bytes);
+    EXPECT_EQ(r.blobs[1].name, "weights");
+    EXPECT_EQ(r.blobs[1].memory, "flash");
+    EXPECT_EQ(r.blobs[1].address, target.image_address + h.model_bytes);
+    EXPECT_EQ(r.blobs[1].file_offset, h.weights_file_offset);
+    EXPECT_EQ(r.blobs[1].bytes, h.weights_bytes);
+    EXPECT_EQ(r.image.size(), h.model_bytes + h.weights_bytes);
+    // Every record's weights lie inside the blob.
+    for (size_t i = 0; i < h.layer_count; i++) {
+        const vs_layer_record_t rec = record_of(r.image, i);
+        if (!rec.weight_bytes) continue;
+        EXPECT_GE(rec.weight_address, h.weights_address);
+        EXPECT_LE(rec.weight_address + rec.weight_bytes, h.weights_address + h.weights_bytes);
+    }
+}
+
+TEST_F(TinyImage, DeployIsDeterministic) {
+    EXPECT_EQ(deploy(g, w, DeployOptions(), target).image, deploy(g, w, DeployOptions(), target).image);
+}
+
+TEST_F(TinyImage, ArenaAddressIsRecorded) {
+    target.arena_address = 0x20001000;
+    const DeployResult r = deploy(g, w, DeployOptions(), target);
+    EXPECT_EQ(header_of(r.image).arena_address, 0x20001000u);
+    EXPECT_EQ(r.arena_address, 0x20001000u);
+}
+
+TEST_F(TinyImage, StagedLayersCopyIntoTheArena) {
+    const DeployResult r = deploy(g, w, test::options({"weights=staged"}), target);
+    const vs_model_header_t h = header_of(r.image);
+    EXPECT_EQ(h.flags, VS_MODEL_FLAG_SIMD | VS_MODEL_FLAG_STAGED);
+    int staged = 0;
+    for (size_t i = 0; i < h.layer_count; i++) {
+        const vs_layer_record_t rec = record_of(r.image, i);
+        if (!rec.weight_bytes) continue;
+        staged++;
+        EXPECT_TRUE(rec.flags & VS_LAYER_STAGED) << rec.name;
+        EXPECT_LE(rec.staging_offset + rec.group_bytes, h.arena_bytes) << rec.name;
+        EXPECT_EQ(r.plan.layers[i].staging_bytes, rec.group_bytes) << rec.name;
+    }
+    EXPECT_GT(staged, 5);
+}
+
+TEST_F(TinyImage, WeightsThatFitNowhereAreRefused) {
+    const DeployResult fits = deploy(g, w, DeployOptions(), target);
+    const uint64_t model = header_of(fits.image).model_bytes;
+    target.code_budget = model + 1000;
+    target.weight_memories.clear();
+    EXPECT_EQ(error_of<NoFitError>([&] { deploy(g, w, DeployOptions(), target); }),
+              "network 'tiny': weights (" + std::to_string(header_of(fits.image).weights_bytes) +
+                  " bytes) fit neither in flash (1000 bytes free after the firmware and the model image)");
+    target.code_budget = 100;
+    EXPECT_EQ(error_of<NoFitError>([&] { deploy(g, w, DeployOptions(), target); }),
+              "network 'tiny': the model image (" + std::to_string(model) +
+                  " bytes) does not fit in flash (100 bytes free after the firmware)");
+}
+
+TEST_F(TinyImage, CorruptImagesAreRefused) {
+    const std::vector<uint8_t> image = deploy(g, w, DeployOptions(), target).image;
+    const vs_model_header_t h = header_of(image);
+    std::vector<uint8_t> bad = image;
+    bad[h.records_offset + 20] ^= 1;
+    EXPECT_EQ(error_of<InputError>([&] { golden_run(bad); }), "model image: model checksum mismatch (the image is corrupt)");
+    bad = image;
+    bad[h.weights_file_offset + 3] ^= 1;
+    EXPECT_EQ(error_of<InputError>([&] { golden_run(bad); }),
+              "model image: weights checksum mismatch (the image is corrupt)");
+    bad.assign(image.begin(), image.begin() + h.model_bytes + 10);
+    EXPECT_EQ(error_of<InputError>([&] { golden_run(bad); }),
+              "model image: truncated (" + std::to_string(h.model_bytes + 10) + " bytes)");
+    bad = image;
+    bad[0] = 0;
+    EXPECT_EQ(error_of<InputError>([&] { golden_run(bad); }), "model image: not a vitsim model image of version 1");
+}
+
+TEST_F(TinyImage, InterpreterFailuresNameTheLayer) {
+    const std::vector<uint8_t> image = deploy(g, w, DeployOptions(), target).image;
+    std::vector<uint8_t> bad = image;
+    vs_layer_record_t rec = record_of(bad, 3);
+    ASSERT_EQ(std::string(rec.name), "block0.ln1");
+    rec.op = 99;
+    put_record(bad, 3, rec);
+    EXPECT_EQ(error_of<InternalError>([&] { golden_run(bad); }),
+              "golden run of 'tiny' failed at layer 3 'block0.ln1': unknown op or variant");
+    bad = image;
+    rec = record_of(bad, 3);
+    rec.dim[1] = 0;  // LayerNorm over 0 columns
+    put_record(bad, 3, rec);
+    EXPECT_EQ(error_of<InternalError>([&] { golden_run(bad); }),
+              "golden run of 'tiny' failed at layer 3 'block0.ln1': a kernel rejected its arguments");
+    bad = image;
+    rec = record_of(bad, 4);
+    rec.scratch_offset = header_of(bad).arena_bytes;  // scratch outside the arena
+    put_record(bad, 4, rec);
+    EXPECT_EQ(error_of<InternalError>([&] { golden_run(bad); }),
+              "golden run of 'tiny' failed at layer 4 'block0.attn': scratch, staging or weights outside their areas");
+}
+
+TEST(Image, LargeWeightsGoToQspi) {
+    const Graph g = load_network("mcuformer-320k").graph;
+    const Weights w = test::cached_weights(g);
+    const DeployTarget target = test::f746_target();
+    const DeployResult r = deploy(g, w, DeployOptions(), target);
+    EXPECT_EQ(r.weights_memory, "qspi");
+    EXPECT_EQ(r.weights_address, 0x90000000u);
+    EXPECT_GT(r.blobs[1].bytes, 1u << 20);  // more than the whole internal flash
+    EXPECT_EQ(r.blobs[0].memory, "flash");
+    EXPECT_EQ(header_of(r.image).weights_address, 0x90000000u);
+}
+
+TEST_F(TinyImage, PlanJsonHasTheDocumentedSchema) {
+    const DeployResult r = deploy(g, w, test::options({"mhsa=depth-first"}), target);
+    const nlohmann::json j = plan_to_json(r.plan);
+    EXPECT_EQ(j.at("schema"), "vitsim-plan");
+    EXPECT_EQ(j.at("version"), 1);
+    EXPECT_EQ(j.at("network"), "tiny");
+    EXPECT_EQ(j.at("options"), r.plan.options);
+    EXPECT_EQ(j.at("peak_sram_bytes"), r.plan.peak_sram_bytes);
+    ASSERT_EQ(j.at("layers").size(), r.plan.layers.size());
+    const auto& attn = j.at("layers").at(4);
+    EXPECT_EQ(attn.at("name"), "block0.attn");
+    EXPECT_EQ(attn.at("op"), "mhsa");
+    EXPECT_EQ(attn.at("kernel"), "vs_mhsa_depthfirst_s8");
+    for (const char* key : {"macs", "live_bytes", "scratch_bytes", "staging_bytes", "planned_bytes", "arena_high_water",
+                            "sram_bytes", "weight_bytes"})
+        EXPECT_TRUE(attn.contains(key)) << key;
+    EXPECT_EQ(attn.at("output").at("tensor"), "block0.attn");
+}
+
+TEST(Target, Stm32f746PutsTheImageAfterTheFirmware) {
+    const DeployTarget t = target_for_profile(load_profile("stm32f746"), 45000, 4096, 32);
+    EXPECT_EQ(t.code.name, "flash");
+    EXPECT_EQ(t.image_address, 0x08000000u + 45056);  // aligned to 64
+    EXPECT_EQ(t.code_budget, (1u << 20) - 45056);
+    ASSERT_EQ(t.weight_memories.size(), 1u);
+    EXPECT_EQ(t.weight_memories[0].name, "qspi");
+    EXPECT_EQ(t.weight_memories[0].base, 0x90000000u);
+    EXPECT_EQ(t.data.name, "sram");
+    EXPECT_EQ(t.sram_budget, 320u << 10);
+    EXPECT_EQ(t.static_bytes, 32u);
+}
+
+TEST(Target, Gap9KeepsTheImageOutOfTheSharedL2) {
+    const DeployTarget t = target_for_profile(load_profile("gap9"), 45000, 4096, 32);
+    EXPECT_EQ(t.data.name, "l2");
+    EXPECT_EQ(t.code.name, "mram");
+    EXPECT_EQ(t.image_address, t.code.base);
+    const Graph g = load_network("eegformer").graph;
+    const DeployResult r = deploy(g, test::cached_weights(g), DeployOptions(), t);
+    EXPECT_EQ(r.blobs[0].memory, "mram");
+    EXPECT_EQ(r.weights_memory, "mram");
+}
+
+}  // namespace
+}  // namespace vitsim::deploy

@@ -1,0 +1,182 @@
+// Network descriptions: the built-in networks expand to the documented shapes;
+// bad descriptions fail with one line naming the file, the layer and the shapes.
+#include <gtest/gtest.h>
+
+#include "test_support.h"
+
+namespace vitsim::deploy {
+namespace {
+
+using test::error_of;
+
+const Node& first(const Graph& g, NodeKind kind) {
+    for (const auto& n : g.nodes)
+        if (n.kind == kind) return n;
+    throw std::runtime_error("no such node");
+}
+
+int count(const Graph& g, NodeKind kind) {
+    int n = 0;
+    for (const auto& node : g.nodes) n += node.kind == kind;
+    return n;
+}
+
+// A minimal valid description with `layers` as its layer list.
+std::string description(const std::string& layers, const std::string& input = R"({"kind": "sequence", "tokens": 8, "features": 4})") {
+    return R"({"format": "vitsim-network", "version": 1, "name": "t", "input": )" + input + R"(, "layers": [)" + layers +
+           "]}";
+}
+
+TEST(Network, BuiltInNetworksAreListed) {
+    const auto names = network_names();
+    for (const char* n : {"ecgformer", "eegformer", "mcuformer-320k", "radar", "tiny", "tiny-lowrank"})
+        EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
+}
+
+TEST(Network, EegformerHasThePaperAttentionShape) {
+    const Graph g = load_network("eegformer").graph;
+    const Node& attn = first(g, NodeKind::Mhsa);
+    EXPECT_EQ(attn.seq, 81);
+    EXPECT_EQ(attn.in_shape.cols, 32);
+    EXPECT_EQ(attn.head_dim, 32);
+    EXPECT_EQ(attn.heads, 8);
+    EXPECT_EQ(g.tensors.at(g.output).cols, 2);
+}
+
+TEST(Network, EcgformerAndRadarHaveThePaperAttentionShapes) {
+    const Node& ecg = first(load_network("ecgformer").graph, NodeKind::Mhsa);
+    EXPECT_EQ(ecg.seq, 66);
+    EXPECT_EQ(ecg.in_shape.cols, 16);
+    EXPECT_EQ(ecg.head_dim, 2);
+    EXPECT_EQ(ecg.heads, 8);
+    const Node& radar = first(load_network("radar").graph, NodeKind::Mhsa);
+    EXPECT_EQ(radar.seq, 32);
+    EXPECT_EQ(radar.in_shape.cols, 64);
+    EXPECT_EQ(radar.head_dim, 64);
+    EXPECT_EQ(radar.heads, 16);
+}
+
+TEST(Network, EcgformerHasAboutSixThousandParameters) {
+    int64_t params = 0;
+    for (const auto& p : load_network("ecgformer").graph.param_specs()) params += p.elements();
+    EXPECT_GT(params, 5000);
+    EXPECT_LT(params, 7000);
+}
+
+TEST(Network, McuformerIsLowRankWithRank183) {
+    const Graph g = load_network("mcuformer-320k").graph;
+    EXPECT_EQ(g.input_shape.rows, 240);
+    EXPECT_EQ(g.input_shape.cols, 240 * 3);
+    const Node& patch = first(g, NodeKind::PatchEmbed);
+    EXPECT_EQ(patch.tokens, 144);
+    EXPECT_EQ(patch.out_features, 216);
+    EXPECT_EQ(count(g, NodeKind::Mhsa), 12);
+    const Node& attn = first(g, NodeKind::Mhsa);
+    EXPECT_EQ(attn.seq, 145);  // 144 patches + class token
+    EXPECT_EQ(attn.heads, 4);
+    EXPECT_EQ(attn.head_dim, 54);
+    EXPECT_EQ(attn.in_shape.cols, 183);  // int(216 * 0.85)
+    const Node& fc1c = g.node("block0.mlp.fc1.c");
+    EXPECT_EQ(fc1c.in_features, 183);
+    EXPECT_EQ(fc1c.out_features, 864);
+    EXPECT_TRUE(fc1c.gelu);
+    EXPECT_FALSE(g.node("block0.mlp.fc1.a").has_bias);
+    EXPECT_EQ(g.node("head.c").out_features, 1000);
+    // Class-token pooling after the final LayerNorm normalises row 0 only.
+    EXPECT_EQ(g.node("norm").ln_rows, 1);
+}
+
+TEST(Network, TinyRunsEveryOperation) {
+    const Graph g = load_network("tiny").graph;
+    for (NodeKind k : {NodeKind::PatchEmbed, NodeKind::ClassToken, NodeKind::PosAdd, NodeKind::LayerNorm,
+                       NodeKind::Mhsa, NodeKind::Add, NodeKind::Linear})
+        EXPECT_GE(count(g, k), 1) << node_kind_name(k);
+    EXPECT_EQ(count(load_network("tiny-lowrank").graph, NodeKind::MeanPool), 1);
+}
+
+TEST(Network, UnknownNetworkListsTheBuiltInOnes) {
+    EXPECT_EQ(error_of<InputError>([] { load_network("resnet"); }),
+              "unknown network 'resnet' (built-in: ecgformer, eegformer, mcuformer-320k, radar, tiny, tiny-lowrank; "
+              "or give a path ending in .json)");
+}
+
+TEST(Network, MissingFileIsNamed) {
+    EXPECT_EQ(error_of<InputError>([] { load_network("/nonexistent/x.json"); }),
+              "/nonexistent/x.json: cannot open network description");
+}
+
+TEST(Network, MalformedJsonNamesLineAndColumn) {
+    EXPECT_EQ(error_of<InputError>([] { parse_network("{\n  \"format\": ,\n}", "bad.json"); }),
+              "bad.json: malformed JSON at line 2, column 13");
+}
+
+TEST(Network, WrongFormatAndVersionAreRejected) {
+    EXPECT_EQ(error_of<InputError>([] { parse_network(R"({"format": "onnx", "version": 1})", "f.json"); }),
+              "f.json: \"format\" must be \"vitsim-network\"");
+    EXPECT_EQ(error_of<InputError>([] { parse_network(R"({"format": "vitsim-network", "version": 2})", "f.json"); }),
+              "f.json: version 2 is not supported (this vitsim reads version 1)");
+}
+
+TEST(Network, ShapeMismatchNamesLayerAndShapes) {
+    const std::string text = description(
+        R"({"op": "linear_embed", "name": "embed", "out_features": 32},
+           {"op": "encoder", "name": "block", "repeat": 2, "embed": 16, "heads": 2, "head_dim": 8, "mlp_hidden": 32})");
+    EXPECT_EQ(error_of<InputError>([&] { parse_network(text, "m.json"); }),
+              "m.json: layer 'block0' (encoder): input is [8 x 32] but the layer expects embed 16");
+}
+
+TEST(Network, DeclaredInFeaturesAreChecked) {
+    const std::string text = description(R"({"op": "linear_embed", "name": "embed", "in_features": 5, "out_features": 8})");
+    EXPECT_EQ(error_of<InputError>([&] { parse_network(text, "m.json"); }),
+              "m.json: layer 'embed' (linear_embed): input is [8 x 4] but the layer expects in_features 5");
+}
+
+TEST(Network, ClassifierNeedsOneRow) {
+    const std::string text = description(R"({"op": "classifier", "name": "head", "classes": 3})");
+    EXPECT_EQ(error_of<InputError>([&] { parse_network(text, "c.json"); }),
+              "c.json: layer 'head' (classifier): input is [8 x 4] but a classifier needs one row (add a pool layer)");
+}
+
+TEST(Network, PatchMustDivideTheImage) {
+    const std::string text = description(R"({"op": "patch_embed", "name": "p", "patch": 5, "embed": 8})",
+                                         R"({"kind": "image", "height": 16, "width": 16, "channels": 3})");
+    EXPECT_EQ(error_of<InputError>([&] { parse_network(text, "p.json"); }),
+              "p.json: layer 'p' (patch_embed): image 16x16 is not a multiple of patch 5");
+}
+
+TEST(Network, ImageNeedsPatchEmbeddingFirst) {
+    const std::string text = description(R"({"op": "layernorm", "name": "n"})",
+                                         R"({"kind": "image", "height": 16, "width": 16, "channels": 3})");
+    EXPECT_EQ(error_of<InputError>([&] { parse_network(text, "p.json"); }),
+              "p.json: layer 'n' (layernorm): input is the image 16x16x3; the first layer must be patch_embed");
+}
+
+TEST(Network, ClassTokenPoolingNeedsAClassToken) {
+    const std::string text = description(R"({"op": "pool", "name": "pool", "mode": "class_token"})");
+    EXPECT_EQ(error_of<InputError>([&] { parse_network(text, "p.json"); }),
+              "p.json: layer 'pool' (pool): mode class_token needs a class_token layer before it");
+}
+
+TEST(Network, UnknownKeysAndOpsAreNamed) {
+    EXPECT_EQ(error_of<InputError>([] {
+                  parse_network(description(R"({"op": "layernorm", "name": "n", "eps": 1})"), "k.json");
+              }),
+              "k.json: layers[0] (layernorm 'n'): unknown key \"eps\" (allowed: name, op)");
+    EXPECT_EQ(error_of<InputError>([] { parse_network(description(R"({"op": "conv", "name": "c"})"), "k.json"); }),
+              "k.json: layers[0]: unknown op \"conv\" (allowed: class_token, classifier, encoder, layernorm, "
+              "linear_embed, patch_embed, pool, pos_embed)");
+    EXPECT_EQ(error_of<InputError>([] {
+                  parse_network(description(R"({"op": "linear_embed", "name": "e", "out_features": -3})"), "k.json");
+              }),
+              "k.json: layers[0] (linear_embed 'e'): \"out_features\" must be a positive integer");
+    EXPECT_EQ(error_of<InputError>([] { parse_network(description(R"({"op": "layernorm"})"), "k.json"); }),
+              "k.json: layers[0] (layernorm): missing \"name\"");
+}
+
+TEST(Network, DuplicateLayerNamesAreRejected) {
+    const std::string text = description(R"({"op": "layernorm", "name": "n"}, {"op": "layernorm", "name": "n"})");
+    EXPECT_EQ(error_of<InputError>([&] { parse_network(text, "d.json"); }), "d.json: layer name 'n' is used twice");
+}
+
+}  // namespace
+}  // namespace vitsim::deploy
