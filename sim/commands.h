@@ -12,14 +12,17 @@ struct Command {
     const char* usage;    // one line: arguments and options
     const char* summary;  // one line: what it does
     const char* options;  // the option lines of --help ("" if none)
+    bool simulates;       // takes the simulator options too (SimulatorOptions::kHelp)
     int (*run)(const std::vector<std::string>& args);
 };
 
 int run_elf_command(const std::vector<std::string>& args);
 int run_profiles_command(const std::vector<std::string>& args);
+int run_run_command(const std::vector<std::string>& args);
 
 extern const char* const kElfUsage;
-extern const char* const kElfOptions;
+extern const char* const kRunUsage;
+extern const char* const kRunOptions;
 
 // Routes SystemC's own messages to stderr and silences the "simulation stopped"
 // info, so that stdout carries only the program's console output.

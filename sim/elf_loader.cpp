@@ -80,7 +80,42 @@ ElfSegment read_segment(const Elf32_Phdr& ph, unsigned index, const std::vector<
     return s;
 }
 
+// Named symbols of the first SHT_SYMTAB (a stripped program has none: not an error).
+std::map<std::string, uint32_t> read_symbols(const Elf32_Ehdr& eh, const std::vector<uint8_t>& file) {
+    std::map<std::string, uint32_t> symbols;
+    if (eh.e_shentsize != sizeof(Elf32_Shdr) || uint64_t{eh.e_shoff} + uint64_t{eh.e_shnum} * sizeof(Elf32_Shdr) > file.size())
+        return symbols;
+    auto section = [&](unsigned i) {
+        Elf32_Shdr sh;
+        std::memcpy(&sh, file.data() + eh.e_shoff + i * sizeof(Elf32_Shdr), sizeof sh);
+        return sh;
+    };
+    for (unsigned i = 0; i < eh.e_shnum; i++) {
+        const Elf32_Shdr sh = section(i);
+        if (sh.sh_type != SHT_SYMTAB || sh.sh_link >= eh.e_shnum) continue;
+        const Elf32_Shdr strtab = section(sh.sh_link);
+        if (uint64_t{sh.sh_offset} + sh.sh_size > file.size() || uint64_t{strtab.sh_offset} + strtab.sh_size > file.size())
+            return symbols;
+        for (uint64_t off = sh.sh_offset; off + sizeof(Elf32_Sym) <= uint64_t{sh.sh_offset} + sh.sh_size;
+             off += sizeof(Elf32_Sym)) {
+            Elf32_Sym sym;
+            std::memcpy(&sym, file.data() + off, sizeof sym);
+            if (sym.st_name == 0 || sym.st_name >= strtab.sh_size) continue;
+            const char* name = reinterpret_cast<const char*>(file.data() + strtab.sh_offset + sym.st_name);
+            symbols.emplace(std::string(name, strnlen(name, strtab.sh_size - sym.st_name)), sym.st_value);
+        }
+        break;
+    }
+    return symbols;
+}
+
 }  // namespace
+
+uint32_t ElfImage::symbol(const std::string& name, const std::string& path) const {
+    auto it = symbols.find(name);
+    if (it == symbols.end()) throw ElfError(ElfErrorKind::kMalformed, path + ": no symbol '" + name + "'");
+    return it->second;
+}
 
 ElfImage read_elf(const std::string& path) {
     const std::vector<uint8_t> file = read_bytes(path);
@@ -97,6 +132,7 @@ ElfImage read_elf(const std::string& path) {
         if (ph.p_type == PT_LOAD && ph.p_memsz > 0) image.segments.push_back(read_segment(ph, i, file, path));
     }
     if (image.segments.empty()) throw ElfError(ElfErrorKind::kMalformed, path + ": no loadable segment");
+    image.symbols = read_symbols(eh, file);
     return image;
 }
 

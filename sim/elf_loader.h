@@ -3,6 +3,7 @@
 // run from SRAM but stored in flash (LMA != VMA) is placed as a real flash image.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -43,6 +44,10 @@ struct ElfSegment {
 struct ElfImage {
     uint32_t entry = 0;
     std::vector<ElfSegment> segments;  // PT_LOAD with memsz > 0, in file order
+    std::map<std::string, uint32_t> symbols;  // the symbol table's named symbols (if any)
+
+    // The address of `name`; throws ElfError (kMalformed) naming `path` if absent.
+    uint32_t symbol(const std::string& name, const std::string& path) const;
 };
 
 // Reads and checks `path`; messages start with the path: "prog.elf: not an ELF file".

@@ -20,8 +20,10 @@ namespace vitsim {
 namespace {
 
 const Command kCommands[] = {
-    {"elf", kElfUsage, "run a bare-metal RV32 program; exit with its exit status", kElfOptions, run_elf_command},
-    {"profiles", "vitsim profiles", "list the SoC profiles", "", run_profiles_command},
+    {"run", kRunUsage, "deploy a network, run it on the simulated SoC, report every layer", kRunOptions, true,
+     run_run_command},
+    {"elf", kElfUsage, "run a bare-metal RV32 program; exit with its exit status", "", true, run_elf_command},
+    {"profiles", "vitsim profiles", "list the SoC profiles", "", false, run_profiles_command},
 };
 
 void print_usage(std::ostream& out) {
@@ -29,9 +31,11 @@ void print_usage(std::ostream& out) {
     for (const Command& c : kCommands) out << "  " << c.usage << "\n      " << c.summary << "\n";
     out << "  vitsim --help | --version\n";
     for (const Command& c : kCommands)
-        if (*c.options) out << "\noptions of 'vitsim " << c.name << "':\n" << c.options;
+        if (*c.options || c.simulates)
+            out << "\noptions of 'vitsim " << c.name << "':\n" << c.options << (c.simulates ? SimulatorOptions::kHelp : "");
     out << "\nexit status: the program's own (0..109), or 110 usage, 111 bad input file, 112 load error,\n"
-           "113 trap, 114 cycle limit, 119 internal error (docs/cli.md)\n";
+           "113 trap, 114 cycle limit, 115 plan does not fit / over budget, 116 golden mismatch,\n"
+           "119 internal error (docs/cli.md)\n";
 }
 
 void report_systemc(const sc_core::sc_report& report, const sc_core::sc_actions& actions) {
@@ -55,7 +59,7 @@ int dispatch(const std::vector<std::string>& args) {
         const std::vector<std::string> rest(args.begin() + 1, args.end());
         for (const std::string& a : rest)
             if (a == "--help" || a == "-h") {
-                std::cout << "usage: " << c.usage << "\n" << c.options;
+                std::cout << "usage: " << c.usage << "\n" << c.options << (c.simulates ? SimulatorOptions::kHelp : "");
                 return 0;
             }
         return c.run(rest);

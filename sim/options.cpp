@@ -25,13 +25,20 @@ std::vector<std::string> OptionParser::parse(const std::vector<std::string>& arg
             continue;
         }
         auto v = values_.find(name);
-        if (v == values_.end()) throw UsageError("unknown option '" + name + "' for 'vitsim " + command_ + "'");
+        auto l = lists_.find(name);
+        if (v == values_.end() && l == lists_.end())
+            throw UsageError("unknown option '" + name + "' for 'vitsim " + command_ + "'");
+        std::string value;
         if (eq != std::string::npos) {
-            *v->second = arg.substr(eq + 1);
+            value = arg.substr(eq + 1);
         } else {
             if (i + 1 >= args.size()) throw UsageError("option " + name + " needs a value");
-            *v->second = args[++i];
+            value = args[++i];
         }
+        if (v != values_.end())
+            *v->second = value;
+        else
+            l->second->push_back(value);
     }
     return positional;
 }
@@ -63,6 +70,32 @@ bool parse_on_off(const std::string& option, const std::string& text) {
     if (text == "on") return true;
     if (text == "off") return false;
     throw UsageError(option + ": expected on or off, got '" + text + "'");
+}
+
+const char* const SimulatorOptions::kHelp =
+    "  --soc NAME|PATH.json  SoC profile (default stm32f746; see 'vitsim profiles')\n"
+    "  --max-cycles N        stop with exit 114 after N core cycles (default 50e9; 0 = no limit)\n"
+    "  --json OUT            write the run report to OUT\n"
+    "  --quantum-us N        temporal-decoupling quantum in microseconds (default 10)\n"
+    "  --dmi on|off          direct memory access for the core (default on)\n"
+    "  --stats, -v           one-line summary (instructions, cycles, time, MIPS) on stderr\n";
+
+void SimulatorOptions::add_to(OptionParser& parser) {
+    parser.add_value("--soc", &soc);
+    parser.add_value("--json", &json);
+    parser.add_value("--max-cycles", &max_cycles_text_);
+    parser.add_value("--quantum-us", &quantum_text_);
+    parser.add_value("--dmi", &dmi_text_);
+    parser.add_flag("--stats", &stats);
+    parser.add_flag("-v", &verbose_);
+}
+
+void SimulatorOptions::finish() {
+    if (!max_cycles_text_.empty()) max_cycles = parse_count("--max-cycles", max_cycles_text_);
+    if (!quantum_text_.empty()) quantum_us = parse_positive("--quantum-us", quantum_text_);
+    if (!dmi_text_.empty()) dmi = parse_on_off("--dmi", dmi_text_);
+    if (soc.empty()) throw UsageError("--soc: empty profile name");
+    stats = stats || verbose_;
 }
 
 }  // namespace vitsim

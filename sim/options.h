@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "sim/exit_codes.h"
+#include "soc/soc.h"
 
 namespace vitsim {
 
@@ -22,6 +23,8 @@ public:
     explicit OptionParser(std::string command) : command_(std::move(command)) {}
     void add_value(const std::string& name, std::string* out) { values_[name] = out; }
     void add_flag(const std::string& name, bool* out) { flags_[name] = out; }
+    // An option that may be given several times; every value is appended.
+    void add_list(const std::string& name, std::vector<std::string>* out) { lists_[name] = out; }
     // Returns the positional arguments; throws UsageError.
     std::vector<std::string> parse(const std::vector<std::string>& args) const;
 
@@ -29,6 +32,30 @@ private:
     std::string command_;
     std::map<std::string, std::string*> values_;
     std::map<std::string, bool*> flags_;
+    std::map<std::string, std::vector<std::string>*> lists_;
+};
+
+// The options every simulating command takes (vitsim elf, vitsim run).
+struct SimulatorOptions {
+    static constexpr uint64_t kDefaultMaxCycles = 50'000'000'000ull;
+    static const char* const kHelp;  // their --help lines
+
+    std::string soc = "stm32f746";
+    std::string json;
+    uint64_t max_cycles = kDefaultMaxCycles;
+    double quantum_us = 10;
+    bool dmi = true;
+    bool stats = false;
+
+    // Registers --soc --json --max-cycles --quantum-us --dmi --stats -v.
+    void add_to(OptionParser& parser);
+    // Converts the texts given; throws UsageError.
+    void finish();
+    RunOptions run_options() const { return {quantum_us, dmi, max_cycles}; }
+
+private:
+    std::string max_cycles_text_, quantum_text_, dmi_text_;
+    bool verbose_ = false;
 };
 
 // Option values; each throws UsageError naming the option and the bad text.

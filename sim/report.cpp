@@ -6,7 +6,11 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <cinttypes>
+#include <iostream>
 #include <stdexcept>
+
+#include "sim/exit_codes.h"
 
 namespace vitsim {
 
@@ -43,7 +47,67 @@ json layer_json(const LayerRecord& l, const std::vector<MemoryStats>& memories) 
             {"memories", mems}};
 }
 
+const char* stop_name(StopReason reason) {
+    switch (reason) {
+        case StopReason::kExit: return "exit";
+        case StopReason::kTrap: return "trap";
+        case StopReason::kLimit: return "cycle-limit";
+    }
+    return "?";
+}
+
+std::string hex(uint32_t v) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "0x%08x", v);
+    return buf;
+}
+
+constexpr size_t kMaxProblemLines = 10;
+
 }  // namespace
+
+RunReport collect_report(Soc& soc, const std::string& program, const RunResult& result) {
+    const Hart& hart = soc.core(0).hart();
+    RunReport r;
+    r.soc = soc.profile().name;
+    r.clock_hz = soc.profile().clock_hz;
+    r.program = program;
+    r.stop = stop_name(result.stop);
+    r.exit_status = result.stop == StopReason::kExit ? hart.exit_status() : 0;
+    if (result.stop == StopReason::kTrap) r.trap = hart.trap();
+    r.totals = hart.counters();
+    r.sim_time_s = static_cast<double>(r.totals.cycles) / static_cast<double>(r.clock_hz);
+    r.host_seconds = result.host_seconds;
+    for (size_t i = 0; i < soc.memory_count(); i++)
+        r.memories.push_back({soc.memory(i).timing().name, soc.memory(i).counters()});
+    const Dma::Stats& dma = soc.dma().stats();
+    r.dma = {dma.transfers, dma.bytes, dma.errors, dma.busy.to_seconds()};
+    r.layers = profile_layers(soc.simctrl().events());
+    return r;
+}
+
+void check_stop(Soc& soc, const RunResult& result, uint64_t max_cycles) {
+    const Hart& hart = soc.core(0).hart();
+    if (result.stop == StopReason::kTrap) throw CommandError(kExitTrap, "trap: " + describe(hart.trap()));
+    if (result.stop == StopReason::kLimit)
+        throw CommandError(kExitCycleLimit,
+                           "cycle limit of " + std::to_string(max_cycles) + " reached at pc " + hex(hart.pc()));
+}
+
+void print_stats(const RunReport& r) {
+    const double mips = r.host_seconds > 0 ? r.totals.instructions / r.host_seconds / 1e6 : 0.0;
+    std::fprintf(stderr,
+                 "vitsim: %" PRIu64 " instructions, %" PRIu64 " cycles, %.6g s simulated at %g MHz, "
+                 "%.3f s host, %.1f MIPS\n",
+                 r.totals.instructions, r.totals.cycles, r.sim_time_s, r.clock_hz / 1e6, r.host_seconds, mips);
+}
+
+void print_marker_problems(const LayerProfile& layers) {
+    for (size_t i = 0; i < layers.problems.size() && i < kMaxProblemLines; i++)
+        std::cerr << "vitsim: warning: " << layers.problems[i] << '\n';
+    if (layers.problems.size() > kMaxProblemLines)
+        std::cerr << "vitsim: warning: " << layers.problems.size() - kMaxProblemLines << " more marker problems\n";
+}
 
 json to_json(const RunReport& r) {
     const double mips = r.host_seconds > 0 ? r.totals.instructions / r.host_seconds / 1e6 : 0.0;

@@ -8,6 +8,7 @@
 
 #include "iss/hart.h"
 #include "sim/profiler.h"
+#include "soc/soc.h"
 
 namespace vitsim {
 
@@ -37,6 +38,19 @@ struct RunReport {
 };
 
 nlohmann::ordered_json to_json(const RunReport& report);
+
+// The report of a finished run of `soc` (core 0's counters, every memory, DMA,
+// the layers of the SIMCTRL markers). `program` names what ran.
+RunReport collect_report(Soc& soc, const std::string& program, const RunResult& result);
+
+// Throws CommandError for a run that did not end by exiting: a trap (113, with the
+// trap's description) or the cycle limit (114, with the pc).
+void check_stop(Soc& soc, const RunResult& result, uint64_t max_cycles);
+
+// One line on stderr per unmatched layer marker (at most 10, then a count).
+void print_marker_problems(const LayerProfile& layers);
+// "vitsim: N instructions, N cycles, ... MIPS" on stderr.
+void print_stats(const RunReport& report);
 
 // Writes `doc` to a temporary file next to `path` and renames it over `path`, so a
 // failure never leaves a partial report. Throws std::runtime_error naming the path.

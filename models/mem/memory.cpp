@@ -70,9 +70,11 @@ void Memory::enable_touch_tracking() {
 void Memory::clear_touched() { std::fill(touched_.begin(), touched_.end(), 0); }
 
 uint64_t Memory::touched_bytes(uint64_t begin_offset, uint64_t end_offset) const {
-    uint64_t n = 0;
     end_offset = std::min<uint64_t>(end_offset, bytes_.size());
-    for (uint64_t a = begin_offset; a < end_offset; a++) n += (touched_[a >> 3] >> (a & 7)) & 1;
+    uint64_t n = 0, a = begin_offset;
+    for (; a < end_offset && (a & 7); a++) n += (touched_[a >> 3] >> (a & 7)) & 1;
+    for (; a + 8 <= end_offset; a += 8) n += __builtin_popcount(touched_[a >> 3]);
+    for (; a < end_offset; a++) n += (touched_[a >> 3] >> (a & 7)) & 1;
     return n;
 }
 

@@ -43,6 +43,7 @@ void SimCtrl::record(SimCtrlEvent::Kind kind, uint32_t id, const tlm::tlm_generi
     if (counters_) e.counters = counters_(e.hartid);
     if (memories_) e.memories = memories_();
     events_.push_back(std::move(e));
+    if (observer_) observer_(events_.back());
 }
 
 }  // namespace vitsim

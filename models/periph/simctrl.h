@@ -34,6 +34,9 @@ public:
     void on_exit(ExitHandler handler) { exit_handler_ = std::move(handler); }
     void set_counter_source(CounterSource source) { counters_ = std::move(source); }
     void set_memory_snapshot(MemorySnapshot snapshot) { memories_ = std::move(snapshot); }
+    // Called with every recorded event, at the simulated moment of the write (e.g. to
+    // measure the bytes a layer touched between its two markers).
+    void on_event(std::function<void(const SimCtrlEvent&)> observer) { observer_ = std::move(observer); }
 
     const std::vector<SimCtrlEvent>& events() const { return events_; }
     // The status written to EXIT, if the program exited that way.
@@ -52,6 +55,7 @@ private:
     ExitHandler exit_handler_;
     CounterSource counters_;
     MemorySnapshot memories_;
+    std::function<void(const SimCtrlEvent&)> observer_;
     std::vector<SimCtrlEvent> events_;
     std::optional<int> exit_status_;
     std::optional<uint32_t> stack_limit_;
