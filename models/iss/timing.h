@@ -36,6 +36,10 @@ struct AccessCounters {
 };
 
 inline void mark_touched(uint8_t* bits, uint64_t offset, uint64_t len) {
+    if ((offset & 7) + len <= 8) {  // a core's access: one byte of the map
+        bits[offset >> 3] |= uint8_t(((1u << len) - 1) << (offset & 7));
+        return;
+    }
     for (uint64_t a = offset; a < offset + len; a++) bits[a >> 3] |= uint8_t(1u << (a & 7));
 }
 
