@@ -19,10 +19,15 @@ struct Command {
 int run_elf_command(const std::vector<std::string>& args);
 int run_profiles_command(const std::vector<std::string>& args);
 int run_run_command(const std::vector<std::string>& args);
+int run_sweep_command(const std::vector<std::string>& args);
+int run_compare_command(const std::vector<std::string>& args);
 
 extern const char* const kElfUsage;
 extern const char* const kRunUsage;
 extern const char* const kRunOptions;
+extern const char* const kSweepUsage;
+extern const char* const kSweepOptions;
+extern const char* const kCompareUsage;
 
 // Routes SystemC's own messages to stderr and silences the "simulation stopped"
 // info, so that stdout carries only the program's console output.

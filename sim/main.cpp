@@ -22,6 +22,10 @@ namespace {
 const Command kCommands[] = {
     {"run", kRunUsage, "deploy a network, run it on the simulated SoC, report every layer", kRunOptions, true,
      run_run_command},
+    {"sweep", kSweepUsage, "run every combination of option values; tabulate cycles and peak SRAM", kSweepOptions,
+     false, run_sweep_command},
+    {"compare", kCompareUsage, "per-layer cycles and peak SRAM of two run reports, side by side", "", false,
+     run_compare_command},
     {"elf", kElfUsage, "run a bare-metal RV32 program; exit with its exit status", "", true, run_elf_command},
     {"profiles", "vitsim profiles", "list the SoC profiles", "", false, run_profiles_command},
 };
