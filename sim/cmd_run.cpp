@@ -12,6 +12,7 @@
 
 #include "deploy/deploy.h"
 #include "deploy/golden.h"
+#include "deploy/reference.h"
 #include "sim/commands.h"
 #include "sim/elf_loader.h"
 #include "sim/exit_codes.h"
@@ -296,6 +297,10 @@ int run_run_command(const std::vector<std::string>& args) {
     std::vector<int8_t> output(deployed.output_bytes);
     soc.read_memory(arena + deployed.output_offset, output.data(), output.size());
     const bool golden_match = output == golden.output;
+    // Quantization error: the int8 output against the float forward pass.
+    const deploy::ReferenceResult reference =
+        deploy::float_forward(net.graph, deploy::dequantize(weights), deploy::dequantize_input(weights), false);
+    const deploy::QuantError qerr = deploy::quantization_error(output, deployed.output_scale, reference.output);
 
     // Per-layer rows: plan + measured counters + touched bytes.
     const nlohmann::ordered_json base = to_json(report);
@@ -328,6 +333,10 @@ int run_run_command(const std::vector<std::string>& args) {
     for (const auto& [k, v] : options.items()) opts[k] = v;
     doc["options"] = opts;
     doc["golden_match"] = golden_match;
+    doc["quantization_error"] = {{"max_abs", qerr.max_abs},
+                                 {"rms", qerr.rms},
+                                 {"relative_rms", qerr.relative_rms},
+                                 {"argmax_equal", qerr.argmax_equal}};
     doc["totals"]["macs"] = total_macs;
     doc["totals"]["mac_per_cycle"] = report.totals.cycles ? double(total_macs) / double(report.totals.cycles) : 0.0;
     doc["totals"]["sram_peak_bytes"] = sram_peak;
@@ -348,6 +357,8 @@ int run_run_command(const std::vector<std::string>& args) {
     if (!o.csv.empty()) write_csv(o.csv, rows);
     print_table(rows, report, total_macs, sram_peak, golden_match,
                 net.graph.name + " on " + profile.name + " (" + options.text() + ")");
+    std::printf("int8 vs float reference: relative RMS error %.2f%%, top class %s\n", 100 * qerr.relative_rms,
+                qerr.argmax_equal ? "equal" : "DIFFERENT");
     print_marker_problems(report.layers);
     if (o.sim.stats) print_stats(report);
 
