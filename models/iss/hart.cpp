@@ -130,14 +130,15 @@ void Hart::add_memory(const MemoryTiming& mem, uint8_t* host, AccessCounters* co
 void Hart::reset(uint32_t pc) {
     std::fill(std::begin(x_), std::end(x_), 0);
     pc_ = pc;
-    cycles_ = instret_ = 0;
+    cycles_ = 0;
     stalls_ = {};
+    retired_ = {};
     exit_requested_ = false;
     exit_status_ = 0;
     trap_ = {};
     mstatus_ = mtvec_ = mepc_ = mcause_ = mtval_ = mscratch_ = 0;
     flush_decode_cache();
-    retired_static_ = {};
+    retired_ = {};
 }
 
 void Hart::request_exit(int status) {
@@ -156,20 +157,33 @@ Hart::Region* Hart::region_of(uint32_t addr) {
 // Decode cache
 
 void Hart::flush_decode_cache() {
-    for (auto& r : regions_) {
-        for (uint32_t page : r->decoded_pages) invalidate_code(*r, page << kPageShift);
-        r->decoded_pages.clear();
-    }
+    for (auto& r : regions_)
+        while (!r->decoded_pages.empty()) invalidate_code(*r, r->decoded_pages.back() << kPageShift);
 }
 
-// Marks a page's instructions undecoded. Only `op` changes: an instruction that is
-// executing while it invalidates its own page keeps its operands.
+// What the executions of one cache entry contributed: instructions and static stalls.
+void Hart::retire(const DecodedInsn& d) {
+    retired_.instructions += d.count;
+    retired_.stalls.load_use += d.count * d.stall_load_use;
+    retired_.stalls.fetch += d.count * d.stall_fetch;
+    retired_.stalls.branch += d.count * d.stall_branch;
+    retired_.stalls.muldiv += d.count * d.stall_muldiv;
+}
+
+// Marks a page's instructions undecoded, keeping what they counted. Only `op` and
+// `count` change: an instruction that is executing while it invalidates its own page
+// keeps its operands.
 void Hart::invalidate_code(Region& r, uint32_t offset) {
     const uint32_t page = offset >> kPageShift;
     if (!r.code_page[page]) return;
     r.code_page[page] = 0;
+    r.decoded_pages.erase(std::find(r.decoded_pages.begin(), r.decoded_pages.end(), page));
     DecodedInsn* first = r.cache + (size_t(page) << (kPageShift - 1));
-    for (unsigned i = 0; i < (1u << (kPageShift - 1)); i++) first[i].op = Op::kUndecoded;
+    for (unsigned i = 0; i < (1u << (kPageShift - 1)); i++) {
+        retire(first[i]);
+        first[i].count = 0;
+        first[i].op = Op::kUndecoded;
+    }
 }
 
 bool Hart::fetch_halfword(Region& r, uint32_t addr, uint16_t& out) {
@@ -200,12 +214,6 @@ unsigned Hart::refetch_cycles(uint32_t pc, uint32_t target) {
 }
 
 void Hart::decode_into(DecodedInsn& d, Region& r, uint32_t pc) {
-    // Fold the static stalls of a previously decoded (now invalidated) entry.
-    retired_static_.load_use += d.count * d.stall_load_use;
-    retired_static_.fetch += d.count * d.stall_fetch;
-    retired_static_.branch += d.count * d.stall_branch;
-    retired_static_.muldiv += d.count * d.stall_muldiv;
-
     if (!decode_at(r, pc, d)) {  // second half beyond the memory's end
         std::memset(&d, 0, sizeof d);
         d.op = Op::kIllegal;
@@ -237,7 +245,6 @@ void Hart::decode_into(DecodedInsn& d, Region& r, uint32_t pc) {
     }
     d.cycles = uint8_t(std::min(cycles, 255u));
     if (d.rd == 0) d.rd = 32;  // writes to x0 land in a sink register
-    d.count = 0;
 
     const uint32_t page = (pc - r.t.base) >> kPageShift;
     if (!r.code_page[page]) {
@@ -306,19 +313,18 @@ void Hart::store_slow(uint32_t addr, uint32_t value, unsigned len) {
 // ---------------------------------------------------------------------------------------------
 // CSRs, traps, environment calls
 
+// Instructions and static stalls are counted per cache entry (one increment per
+// executed instruction); the totals are summed here, on demand.
 HartCounters Hart::counters() const {
-    HartCounters c;
+    HartCounters c = retired_;
     c.cycles = cycles_;
-    c.instructions = instret_;
-    c.stalls = stalls_;
-    c.stalls.load_use += retired_static_.load_use;
-    c.stalls.fetch += retired_static_.fetch;
-    c.stalls.branch += retired_static_.branch;
-    c.stalls.muldiv += retired_static_.muldiv;
+    c.stalls.memory += stalls_.memory;
+    c.stalls.branch += stalls_.branch;
     for (const auto& r : regions_)
         for (uint32_t page : r->decoded_pages) {
             const DecodedInsn* d = r->cache + (size_t(page) << (kPageShift - 1));
             for (unsigned i = 0; i < (1u << (kPageShift - 1)); i++) {
+                c.instructions += d[i].count;
                 c.stalls.load_use += d[i].count * d[i].stall_load_use;
                 c.stalls.fetch += d[i].count * d[i].stall_fetch;
                 c.stalls.branch += d[i].count * d[i].stall_branch;
@@ -373,8 +379,8 @@ bool Hart::csr_read(uint32_t csr, uint32_t& v) const {
     case kMhartid: v = hartid_; return true;
     case kMcycle: case kCycle: case kTime: v = uint32_t(cycles_); return true;
     case kMcycleh: case kCycleh: case kTimeh: v = uint32_t(cycles_ >> 32); return true;
-    case kMinstret: case kInstret: v = uint32_t(instret_); return true;
-    case kMinstreth: case kInstreth: v = uint32_t(instret_ >> 32); return true;
+    case kMinstret: case kInstret: v = uint32_t(counters().instructions); return true;
+    case kMinstreth: case kInstreth: v = uint32_t(counters().instructions >> 32); return true;
     }
     if (csr >= kMhpm3 && csr <= kMhpm7) { v = uint32_t(hpm_counter(csr - kMhpm3)); return true; }
     if (csr >= kHpm3 && csr <= kHpm7) { v = uint32_t(hpm_counter(csr - kHpm3)); return true; }
@@ -528,7 +534,6 @@ template <bool kTrackTouched> void Hart::execute(uint32_t& pc_ref, DecodedInsn*&
         d = cache + (off >> 1);                                           \
         cycles_ += d->cycles;                                             \
         ++d->count;                                                       \
-        ++instret_;                                                       \
         npc = pc + d->len;                                                \
         goto* kHandlers[size_t(d->op)];                                   \
     } while (0)
@@ -545,7 +550,7 @@ change_region:
 op_kUndecoded:
     decode_into(*d, *code, pc);  // first execution at this address
     cycles_ += d->cycles;
-    d->count = 1;
+    d->count = 1;  // decode cleared the entry
     npc = pc + d->len;
     goto* kHandlers[size_t(d->op)];
 op_kIllegal:

@@ -115,6 +115,7 @@ private:
     void decode_into(DecodedInsn& d, Region& r, uint32_t pc);
     unsigned refetch_cycles(uint32_t pc, uint32_t target);
     void invalidate_code(Region& r, uint32_t offset);
+    void retire(const DecodedInsn& d);
 
     template <typename T, bool kTrackTouched = false> T load(uint32_t addr);
     template <typename T, bool kTrackTouched = false> void store(uint32_t addr, T value);
@@ -133,10 +134,9 @@ private:
     uint32_t x_[33] = {};
     uint32_t pc_ = 0;
     uint64_t cycles_ = 0;
-    uint64_t instret_ = 0;
     uint64_t limit_ = 0;
-    StallCounters stalls_;          // dynamic stalls (memory, taken branches, traps)
-    StallCounters retired_static_;  // static stalls of re-decoded cache entries
+    StallCounters stalls_;   // dynamic stalls (memory, taken branches, traps)
+    HartCounters retired_;   // instructions and static stalls of invalidated cache entries
     bool exit_requested_ = false;
     bool track_touched_ = false;
     int exit_status_ = 0;
