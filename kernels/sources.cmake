@@ -11,6 +11,7 @@ set(VITSIM_KERNEL_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/src/vs_softmax.c
   ${CMAKE_CURRENT_LIST_DIR}/src/vs_gelu.c
   ${CMAKE_CURRENT_LIST_DIR}/src/vs_eltwise.c
+  ${CMAKE_CURRENT_LIST_DIR}/src/vs_attention.c
   ${CMAKE_CURRENT_LIST_DIR}/src/vs_mhsa.c)
 set(VITSIM_KERNEL_INCLUDE_DIR ${CMAKE_CURRENT_LIST_DIR}/include)
 # Host-only helpers (floating point): never part of the firmware.

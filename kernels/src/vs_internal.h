@@ -134,6 +134,31 @@ void vs__linear_rows(int32_t rows, int32_t in_f, int32_t out_f, const int8_t *x,
                      int32_t ldx, const int8_t *w, const int32_t *bias, const vs_quant_t *q,
                      int8_t *y, int32_t ldy);
 
+/* ---- I-BERT exponential (vs_softmax.c, vs_attention.c) ---------------------------- */
+#define VS_EXP_LN2 710
+#define VS_EXP_B 1385
+#define VS_EXP_C 1006165
+/* Beyond 31 halvings every exponential is 0 (exp(0) < 2^22). */
+#define VS_EXP_U_MAX (31 * VS_EXP_LN2)
+/* floor(u / 710) == (u * 23630) >> 24 for every u in [0, VS_EXP_U_MAX]. */
+#define VS_EXP_INV_LN2 23630
+#define VS_EXP_INV_SHIFT 24
+
+/* e^(-u * 2^-10) at scale 0.3585 * 2^-20, for u >= 0. */
+static inline uint32_t vs__iexp(int32_t u) {
+    if (u > VS_EXP_U_MAX) u = VS_EXP_U_MAX;
+    const int32_t z = (int32_t)(((uint32_t)u * VS_EXP_INV_LN2) >> VS_EXP_INV_SHIFT);
+    const int32_t t = z * VS_EXP_LN2 - u + VS_EXP_B; /* p + b, p in (-ln2, 0] */
+    return ((uint32_t)(t * t) + VS_EXP_C) >> z;
+}
+
+/* Softmax output of one exponential: round(128 e / sum) at scale 2^-7, computed as
+ * ((e * factor >> 24) + 1) >> 1 with factor = floor((2^32 - 1) / sum) (one division
+ * per row; e <= sum keeps e * factor within 32 bits), saturated to 127. */
+static inline int32_t vs__softmax_prob(uint32_t e, uint32_t factor) {
+    return vs__sat8((int32_t)((((e * factor) >> 24) + 1) >> 1));
+}
+
 /* Softmax of one row into `out` (may equal `in`), exps = cols int32 of scratch. */
 void vs__softmax_row(const int8_t *in, int8_t *out, int32_t cols, int32_t in_mul,
                      int32_t in_shift, uint32_t *exps);

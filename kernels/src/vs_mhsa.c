@@ -14,7 +14,9 @@
  * stride of S rounded up to 4 and zero padding, so that the A x V product runs
  * on the word-load path whatever S is (zero lanes add nothing).
  */
+#include "vs_attention.h"
 #include "vs_internal.h"
+#include "vs_phase.h"
 
 /* ---- shared pieces --------------------------------------------------------------- */
 
@@ -167,32 +169,294 @@ vs_status_t vs_mhsa_layerwise_s8(const vs_mhsa_dims_t *dims, const vs_mhsa_param
     int8_t *map = (int8_t *)vs__carve(&pos, dims->heads * s * s4);
     uint32_t *exps = (uint32_t *)vs__carve(&pos, 4 * s);
 
+    VS_PHASE_BEGIN(VS_PHASE_PROJ);
     vs__project_per_token(dims, &params->q, x, weights->wq, weights->bq, tok);
+    VS_PHASE_END(VS_PHASE_PROJ);
+    VS_PHASE_BEGIN(VS_PHASE_TRANSPOSE);
     vs__transpose_heads(dims, tok, qh, 0);
+    VS_PHASE_END(VS_PHASE_TRANSPOSE);
+    VS_PHASE_BEGIN(VS_PHASE_PROJ);
     vs__project_per_token(dims, &params->k, x, weights->wk, weights->bk, tok);
+    VS_PHASE_END(VS_PHASE_PROJ);
+    VS_PHASE_BEGIN(VS_PHASE_TRANSPOSE);
     vs__transpose_heads(dims, tok, kh, 0);
+    VS_PHASE_END(VS_PHASE_TRANSPOSE);
+    VS_PHASE_BEGIN(VS_PHASE_PROJ);
     vs__project_per_token(dims, &params->v, x, weights->wv, weights->bv, tok);
+    VS_PHASE_END(VS_PHASE_PROJ);
+    VS_PHASE_BEGIN(VS_PHASE_TRANSPOSE);
     vs__transpose_heads(dims, tok, vt, 1);
+    VS_PHASE_END(VS_PHASE_TRANSPOSE);
 
+    VS_PHASE_BEGIN(VS_PHASE_SCORES);
     for (int32_t h = 0; h < dims->heads; h++)
         vs__scores(dims, s, p, qh + h * s * p, kh + h * s * p, &params->scores,
                    map + h * s * s4);
+    VS_PHASE_END(VS_PHASE_SCORES);
+    VS_PHASE_BEGIN(VS_PHASE_SOFTMAX);
     vs__softmax_rows(dims, dims->heads * s, map, &params->softmax, exps);
+    VS_PHASE_END(VS_PHASE_SOFTMAX);
     int8_t *o = tok;
+    VS_PHASE_BEGIN(VS_PHASE_CONTEXT);
     for (int32_t h = 0; h < dims->heads; h++)
         vs__context(dims, s, map + h * s * s4, vt + h * p * s4, &params->context, o + h * s * p);
+    VS_PHASE_END(VS_PHASE_CONTEXT);
+    VS_PHASE_BEGIN(VS_PHASE_OUT);
     vs__out_projection(dims, &params->out, o, weights->wo, weights->bo, y);
+    VS_PHASE_END(VS_PHASE_OUT);
     return VS_OK;
 }
 
 /* ---- depth-first ------------------------------------------------------------------- */
+/*
+ * Both depth-first schedules work on panels (vs_attention.h): X is packed once,
+ * each weight matrix once per head, K and V^T are produced as panels, and every
+ * product is a 4x4-blocked panel GEMM. Per tile of query rows: Q (or T) panel,
+ * scores with their row maxima, softmax from a table of the 256 possible
+ * exponentials (built once per call, unless the call has under
+ * VS_EXP_TABLE_MIN_EXPS of them), context rows. The output projection takes
+ * whichever of two forms needs less scratch:
+ *   - context panel: the context of every head goes into O [S][H*P] (a panel,
+ *     column h*P + p); after the heads, y = O Wo^T four output features at a
+ *     time (Wo packed 4 rows at a time);
+ *   - accumulators: per tile and head, the context rows times Wo[:, hP:(h+1)P]
+ *     are added to int32 accumulators Y [S][E] (initialised with bo); after the
+ *     heads, y = requant(Y). Smaller when 4*E < H*P (EEGFormer, radar).
+ * Integer sums are exact in any order: both forms give the same bytes.
+ */
+
+/* The depth-first scratch, carved in the order of vs__df_parts. */
+typedef struct {
+    uint32_t *exp_table;  /* VS_EXP_TABLE_SIZE exponentials (NULL: few exponentials) */
+    vs__exp_t exp;        /* the exponentials of this call */
+    uint32_t *exps;       /* one row of exponentials: S */
+    int32_t *row_max;     /* per tile row: align4(tile) */
+    int8_t *xp;           /* X: panel S x E (context form: the output panel after the heads) */
+    int8_t *wp;           /* the weights in use: panel P x E (E x E: Wf), or 4 rows of Wo */
+    int32_t *bp;          /* their bias, padded */
+    int8_t *kp;           /* K: panel S x P (standard attention only) */
+    int8_t *vt;           /* V^T: panel P x S */
+    int8_t *qp;           /* Q (T when fused) of a tile: panel tile x P (tile x E) */
+    int8_t *sp;           /* scores, then probabilities, of a tile: panel tile x S */
+    int8_t *op;           /* context of a tile (when it cannot go straight into O): tile x P */
+    int8_t *xt;           /* X rows of a tile that starts off a multiple of 4: panel tile x E */
+    int8_t *o;            /* context form: O, panel S x H*P */
+    int32_t *y_acc;       /* accumulator form: Y [S+3][align4(E)] */
+    int8_t *wo;           /* accumulator form: Wo[:, hP:(h+1)P] of one head, panel E x P */
+} vs__df_t;
+
+enum { VS_DF_PARTS = 15 };
+
+/* Tiles start at multiples of `tile`; off a multiple of 4 their rows are not a
+ * group of the S-row panels (X, O) and go through small panels of their own. */
+static int vs__df_misaligned(const vs_mhsa_dims_t *d, int32_t tile) {
+    return (tile & 3) != 0 && tile < d->seq_len;
+}
+
+/* Byte sizes of the parts of vs__df_t (before rounding up to 4), for the
+ * context form (acc = 0) or the accumulator form (acc = 1). */
+static void vs__df_parts(const vs_mhsa_dims_t *d, int32_t tile, int fused, int acc,
+                         int64_t *parts) {
+    const int64_t s = d->seq_len, s4 = vs__s4(d), e4 = vs__align4(d->embed);
+    const int64_t p4 = vs__align4(d->proj), t4 = vs__align4(tile);
+    const int64_t hp4 = vs__align4(d->heads * d->proj);
+    const int64_t w_rows = fused && e4 > p4 ? e4 : p4;
+    const int misaligned = vs__df_misaligned(d, tile);
+    parts[0] = d->heads * s * s >= VS_EXP_TABLE_MIN_EXPS ? 4 * VS_EXP_TABLE_SIZE : 0;
+    parts[1] = 4 * s;
+    parts[2] = 4 * t4;
+    parts[3] = s4 * e4;
+    parts[4] = !acc && 4 * hp4 > w_rows * e4 ? 4 * hp4 : w_rows * e4;
+    parts[5] = 4 * w_rows;
+    parts[6] = fused ? 0 : s4 * p4;
+    parts[7] = p4 * s4;
+    parts[8] = t4 * (fused ? e4 : p4);
+    parts[9] = t4 * s4;
+    parts[10] = acc || misaligned || (d->proj & 3) ? t4 * p4 : 0;
+    parts[11] = misaligned ? t4 * e4 : 0;
+    parts[12] = acc ? 0 : s4 * hp4;
+    /* a tile's last row group may reach 3 rows past S */
+    parts[13] = acc ? 4 * (s + 3) * e4 : 0;
+    parts[14] = acc ? e4 * p4 : 0;
+}
+
+/* Scratch bytes of a depth-first schedule, and which form it uses (the smaller;
+ * the context form on a tie, being a little faster). */
+static int32_t vs__df_scratch(const vs_mhsa_dims_t *d, int32_t tile, int fused, int *acc) {
+    int64_t parts[VS_DF_PARTS];
+    vs__df_parts(d, tile, fused, 0, parts);
+    const int32_t context_form = vs__scratch_sum(parts, VS_DF_PARTS);
+    vs__df_parts(d, tile, fused, 1, parts);
+    const int32_t acc_form = vs__scratch_sum(parts, VS_DF_PARTS);
+    *acc = acc_form >= 0 && (context_form < 0 || acc_form < context_form);
+    return *acc ? acc_form : context_form;
+}
+
+static int32_t vs__df_scratch_bytes(const vs_mhsa_dims_t *d, int32_t tile, int fused) {
+    if (!vs__mhsa_dims_ok(d) || tile < 1) return VS_ERR_ARG;
+    int acc;
+    return vs__df_scratch(d, vs__clamp_tile(d, tile), fused, &acc);
+}
+
+static vs__df_t vs__df_carve(const vs_mhsa_dims_t *d, int32_t tile, int fused, void *scratch) {
+    int acc;
+    vs__df_scratch(d, tile, fused, &acc);
+    int64_t parts[VS_DF_PARTS];
+    vs__df_parts(d, tile, fused, acc, parts);
+    void *at[VS_DF_PARTS];
+    uint8_t *pos = (uint8_t *)scratch;
+    for (int32_t i = 0; i < VS_DF_PARTS; i++)
+        at[i] = parts[i] ? vs__carve(&pos, (int32_t)parts[i]) : NULL;
+    const vs__df_t m = {(uint32_t *)at[0], {0}, (uint32_t *)at[1], (int32_t *)at[2],
+                        (int8_t *)at[3],   (int8_t *)at[4], (int32_t *)at[5], (int8_t *)at[6],
+                        (int8_t *)at[7],   (int8_t *)at[8], (int8_t *)at[9],  (int8_t *)at[10],
+                        (int8_t *)at[11],  (int8_t *)at[12], (int32_t *)at[13],
+                        (int8_t *)at[14]};
+    return m;
+}
+
+/* Packs weight rows [rows][E] (and their bias) of one head into m->wp, m->bp. */
+static void vs__df_pack_weights(const vs_mhsa_dims_t *d, const vs__df_t *m, const int8_t *w,
+                                const int32_t *bias, int32_t rows) {
+    vs__pack_panel(w, rows, d->embed, d->embed, m->wp);
+    vs__pack_bias(bias, rows, m->bp);
+}
+
+/* out = requant(A . B^T + bias) for A, B panels of depth `depth`, into a panel
+ * whose rows are out_words words (0: as many as B has row groups). */
+static void vs__df_product(const int8_t *a, int32_t a_rows, const int8_t *b, int32_t b_rows,
+                           int32_t depth, const int32_t *bias, int32_t bias_per_row,
+                           const vs_quant_t *q, int8_t *out, int32_t out_words) {
+    const vs__pg_t g = {
+        .a = a, .b = b, .a_groups = vs__align4(a_rows) >> 2, .b_groups = vs__align4(b_rows) >> 2,
+        .words = vs__align4(depth) >> 2, .bias = bias, .bias_per_row = bias_per_row, .q = *q,
+        .c = out, .c_groups = out_words,
+    };
+    vs__panel_gemm(&g);
+}
+
+/* V^T [P][S] of head h = requant(Wv[h] X^T + bv[h]), as a panel (bias per row);
+ * in the accumulator form also Wo[:, hP:(h+1)P] as a panel. */
+static void vs__df_head_values(const vs_mhsa_dims_t *d, const vs__df_t *m, const vs_quant_t *q,
+                               const int8_t *wv, const int32_t *bv, const int8_t *wo,
+                               int32_t h) {
+    const int32_t e = d->embed, p = d->proj;
+    vs__df_pack_weights(d, m, wv + h * p * e, bv ? bv + h * p : NULL, p);
+    vs__df_product(m->wp, p, m->xp, d->seq_len, e, m->bp, 1, q, m->vt, 0);
+    if (m->wo) vs__pack_panel(wo + h * p, e, p, d->heads * p, m->wo);
+}
+
+/* The X rows of the tile starting at t0 (n rows), as a panel. */
+static const int8_t *vs__df_tile_rows(const vs_mhsa_dims_t *d, const vs__df_t *m,
+                                      const int8_t *x, int32_t t0, int32_t n) {
+    const int32_t e = d->embed;
+    if ((t0 & 3) == 0) return m->xp + t0 * vs__align4(e);
+    vs__pack_panel(x + t0 * e, n, e, e, m->xt);
+    return m->xt;
+}
+
+/* Zeroes rows n .. align4(n)-1 of a panel of `words` words per row. */
+static void vs__df_zero_pad_rows(int8_t *panel, int32_t n, int32_t words) {
+    if (!(n & 3)) return;
+    int8_t *group = panel + (n >> 2) * 16 * words;
+    for (int32_t k = 0; k < words; k++)
+        for (int32_t r = n & 3; r < 4; r++) *(vs__word_t *)(group + 16 * k + 4 * r) = 0;
+}
+
+/* The context of tile rows t0 .. t0+n of head h (probabilities in m->sp): into
+ * O (context form) or into m->op (accumulator form, see vs__df_accumulate). */
+static void vs__df_context(const vs_mhsa_dims_t *d, const vs_mhsa_params_t *pr,
+                           const vs__df_t *m, int32_t h, int32_t t0, int32_t n) {
+    const int32_t p = d->proj, s4 = vs__s4(d), o_words = vs__align4(d->heads * p) >> 2;
+    if (!m->y_acc && ((t0 | p) & 3) == 0) {
+        /* whole groups of O: straight into place. Rows t0+n .. of the last group
+         * get padding rows' values: rows of later tiles (rewritten by them) or
+         * O's own padding rows. */
+        vs__df_product(m->sp, n, m->vt, p, s4, NULL, 0, &pr->context,
+                       m->o + t0 * 4 * o_words + h * p * 4, o_words);
+        return;
+    }
+    vs__df_product(m->sp, n, m->vt, p, s4, NULL, 0, &pr->context, m->op, 0);
+    if (!m->y_acc) vs__copy_panel(m->op, n, p, m->o, o_words, t0, h * p);
+}
+
+/* Accumulator form: Y rows t0 .. t0+n += context rows (m->op) . Wo[:, hP:(h+1)P]^T. */
+static void vs__df_accumulate(const vs_mhsa_dims_t *d, const vs__df_t *m, int32_t t0,
+                              int32_t n) {
+    const int32_t p4 = vs__align4(d->proj), e4 = vs__align4(d->embed);
+    /* padding rows would add to the accumulators of the next rows */
+    vs__df_zero_pad_rows(m->op, n, p4 >> 2);
+    const vs__pg_t out = {
+        .a = m->op, .b = m->wo, .a_groups = vs__align4(n) >> 2, .b_groups = e4 >> 2,
+        .words = p4 >> 2, .acc = m->y_acc + t0 * e4, .ld_acc = e4,
+    };
+    vs__panel_gemm(&out);
+}
+
+/* Scores of the n query rows t0.. (panel qp of depth `depth`) of head h against
+ * the keys (panel kp, S rows), softmax, and their context. */
+static void vs__df_attend(const vs_mhsa_dims_t *d, const vs_mhsa_params_t *pr, const vs__df_t *m,
+                          int32_t h, int32_t t0, int32_t n, int32_t depth, const int8_t *kp) {
+    const int32_t s = d->seq_len, s4 = vs__s4(d);
+    VS_PHASE_BEGIN(VS_PHASE_SCORES);
+    const vs__pg_t scores = {
+        .a = m->qp, .b = kp, .a_groups = vs__align4(n) >> 2, .b_groups = s4 >> 2,
+        .words = vs__align4(depth) >> 2, .q = pr->scores, .c = m->sp, .cols = s,
+        .row_max = m->row_max,
+    };
+    vs__panel_gemm(&scores);
+    VS_PHASE_END(VS_PHASE_SCORES);
+    VS_PHASE_BEGIN(VS_PHASE_SOFTMAX);
+    vs__softmax_panel(m->sp, n, s, s4 >> 2, m->row_max, &m->exp, m->exps);
+    VS_PHASE_END(VS_PHASE_SOFTMAX);
+    VS_PHASE_BEGIN(VS_PHASE_CONTEXT);
+    vs__df_context(d, pr, m, h, t0, n);
+    VS_PHASE_END(VS_PHASE_CONTEXT);
+    if (m->y_acc) {
+        VS_PHASE_BEGIN(VS_PHASE_OUT);
+        vs__df_accumulate(d, m, t0, n);
+        VS_PHASE_END(VS_PHASE_OUT);
+    }
+}
+
+/* y [S][E] = requant(O . Wo^T + bo), four output features (rows of Wo) at a
+ * time into the output panel (the X panel's space, free by now), then into y;
+ * or y = requant(Y) in the accumulator form. */
+static void vs__df_out_projection(const vs_mhsa_dims_t *d, const vs_quant_t *q, const vs__df_t *m,
+                                  const int8_t *wo, const int32_t *bo, int8_t *y) {
+    const int32_t s = d->seq_len, e = d->embed, hp = d->heads * d->proj;
+    const int32_t e_words = vs__align4(e) >> 2;
+    if (m->y_acc) {
+        for (int32_t r = 0; r < s; r++)
+            vs__requant_row(m->y_acc + r * 4 * e_words, e, q, y + r * e);
+        return;
+    }
+    for (int32_t g = 0; g < e_words; g++) {
+        const int32_t rows = e - 4 * g < 4 ? e - 4 * g : 4;
+        vs__pack_panel(wo + 4 * g * hp, rows, hp, hp, m->wp);
+        vs__pack_bias(bo ? bo + 4 * g : NULL, rows, m->bp);
+        vs__df_product(m->o, s, m->wp, 4, hp, m->bp, 0, q, m->xp + 16 * g, e_words);
+    }
+    vs__unpack_panel(m->xp, s, e, y, e);
+}
+
+/* The start of every depth-first call: table of exponentials, X panel, and the
+ * accumulators (bo in every row) in the accumulator form. */
+static void vs__df_prepare(const vs_mhsa_dims_t *d, const vs_mhsa_params_t *pr, vs__df_t *m,
+                           const int8_t *x, const int32_t *bo) {
+    m->exp = vs__exp_table(m->exp_table, pr->softmax.in.mul, pr->softmax.in.shift);
+    vs__pack_panel(x, d->seq_len, d->embed, d->embed, m->xp);
+    if (m->y_acc) {
+        const int32_t e4 = vs__align4(d->embed);
+        vs__pack_bias(bo, d->embed, m->y_acc);
+        for (int32_t *row = m->y_acc + e4, *end = m->y_acc + (d->seq_len + 3) * e4; row != end;
+             row += e4)
+            for (int32_t c = 0; c < e4; c++) row[c] = m->y_acc[c];
+    }
+}
 
 int32_t vs_mhsa_depthfirst_s8_scratch_bytes(const vs_mhsa_dims_t *dims, int32_t tile) {
-    if (!vs__mhsa_dims_ok(dims) || tile < 1) return VS_ERR_ARG;
-    const int64_t s = dims->seq_len, s4 = vs__s4(dims), p = dims->proj;
-    const int64_t t = vs__clamp_tile(dims, tile);
-    const int64_t parts[] = {s * p, p * s4, t * p, t * s4, dims->heads * s * p, 4 * s};
-    return vs__scratch_sum(parts, 6);
+    return vs__df_scratch_bytes(dims, tile, 0);
 }
 
 vs_status_t vs_mhsa_depthfirst_s8(const vs_mhsa_dims_t *dims, int32_t tile,
@@ -203,31 +467,33 @@ vs_status_t vs_mhsa_depthfirst_s8(const vs_mhsa_dims_t *dims, int32_t tile,
         !vs__mhsa_params_ok(params, 0) || !x || !weights || !weights->wq || !weights->wk ||
         !weights->wv || !weights->wo || !y || !scratch)
         return VS_ERR_ARG;
-    const int32_t s = dims->seq_len, s4 = vs__s4(dims), e = dims->embed, p = dims->proj;
+    const int32_t s = dims->seq_len, e = dims->embed, p = dims->proj;
     tile = vs__clamp_tile(dims, tile);
-    uint8_t *pos = (uint8_t *)scratch;
-    int8_t *k = (int8_t *)vs__carve(&pos, s * p);
-    int8_t *vt = (int8_t *)vs__carve(&pos, p * s4);
-    int8_t *qt = (int8_t *)vs__carve(&pos, tile * p);
-    int8_t *st = (int8_t *)vs__carve(&pos, tile * s4);
-    int8_t *o = (int8_t *)vs__carve(&pos, dims->heads * s * p);
-    uint32_t *exps = (uint32_t *)vs__carve(&pos, 4 * s);
-
+    vs__df_t m = vs__df_carve(dims, tile, 0, scratch);
+    VS_PHASE_BEGIN(VS_PHASE_PROJ);
+    vs__df_prepare(dims, params, &m, x, weights->bo);
+    VS_PHASE_END(VS_PHASE_PROJ);
     for (int32_t h = 0; h < dims->heads; h++) {
-        const int32_t *bq = weights->bq ? weights->bq + h * p : NULL;
-        const int32_t *bk = weights->bk ? weights->bk + h * p : NULL;
-        vs__linear_rows(s, e, p, x, e, weights->wk + h * p * e, bk, &params->k, k, p);
-        vs__v_transposed(dims, &params->v, x, weights->wv, weights->bv, h, vt);
+        VS_PHASE_BEGIN(VS_PHASE_PROJ);
+        vs__df_pack_weights(dims, &m, weights->wk + h * p * e,
+                            weights->bk ? weights->bk + h * p : NULL, p);
+        vs__df_product(m.xp, s, m.wp, p, e, m.bp, 0, &params->k, m.kp, 0);
+        vs__df_head_values(dims, &m, &params->v, weights->wv, weights->bv, weights->wo, h);
+        vs__df_pack_weights(dims, &m, weights->wq + h * p * e,
+                            weights->bq ? weights->bq + h * p : NULL, p);
+        VS_PHASE_END(VS_PHASE_PROJ);
         for (int32_t t0 = 0; t0 < s; t0 += tile) {
             const int32_t n = s - t0 < tile ? s - t0 : tile;
-            vs__linear_rows(n, e, p, x + t0 * e, e, weights->wq + h * p * e, bq, &params->q,
-                            qt, p);
-            vs__scores(dims, n, p, qt, k, &params->scores, st);
-            vs__softmax_rows(dims, n, st, &params->softmax, exps);
-            vs__context(dims, n, st, vt, &params->context, o + (h * s + t0) * p);
+            VS_PHASE_BEGIN(VS_PHASE_PROJ);
+            vs__df_product(vs__df_tile_rows(dims, &m, x, t0, n), n, m.wp, p, e, m.bp, 0,
+                           &params->q, m.qp, 0);
+            VS_PHASE_END(VS_PHASE_PROJ);
+            vs__df_attend(dims, params, &m, h, t0, n, p, m.kp);
         }
     }
-    vs__out_projection(dims, &params->out, o, weights->wo, weights->bo, y);
+    VS_PHASE_BEGIN(VS_PHASE_OUT);
+    vs__df_out_projection(dims, &params->out, &m, weights->wo, weights->bo, y);
+    VS_PHASE_END(VS_PHASE_OUT);
     return VS_OK;
 }
 
@@ -269,25 +535,31 @@ vs_status_t vs_mhsa_fused_layerwise_s8(const vs_mhsa_dims_t *dims,
     int8_t *o = (int8_t *)vs__carve(&pos, heads * s * p);
     uint32_t *exps = (uint32_t *)vs__carve(&pos, 4 * s);
 
+    VS_PHASE_BEGIN(VS_PHASE_PROJ);
     for (int32_t h = 0; h < heads; h++) {
         vs__fused_rows(dims, params, weights, h, x, s, t + h * s * e);
         vs__v_transposed(dims, &params->v, x, weights->wv, weights->bv, h, vt + h * p * s4);
     }
+    VS_PHASE_END(VS_PHASE_PROJ);
+    VS_PHASE_BEGIN(VS_PHASE_SCORES);
     for (int32_t h = 0; h < heads; h++)
         vs__scores(dims, s, e, t + h * s * e, x, &params->scores, map + h * s * s4);
+    VS_PHASE_END(VS_PHASE_SCORES);
+    VS_PHASE_BEGIN(VS_PHASE_SOFTMAX);
     vs__softmax_rows(dims, heads * s, map, &params->softmax, exps);
+    VS_PHASE_END(VS_PHASE_SOFTMAX);
+    VS_PHASE_BEGIN(VS_PHASE_CONTEXT);
     for (int32_t h = 0; h < heads; h++)
         vs__context(dims, s, map + h * s * s4, vt + h * p * s4, &params->context, o + h * s * p);
+    VS_PHASE_END(VS_PHASE_CONTEXT);
+    VS_PHASE_BEGIN(VS_PHASE_OUT);
     vs__out_projection(dims, &params->out, o, weights->wo, weights->bo, y);
+    VS_PHASE_END(VS_PHASE_OUT);
     return VS_OK;
 }
 
 int32_t vs_mhsa_fused_depthfirst_s8_scratch_bytes(const vs_mhsa_dims_t *dims, int32_t tile) {
-    if (!vs__mhsa_dims_ok(dims) || tile < 1) return VS_ERR_ARG;
-    const int64_t s = dims->seq_len, s4 = vs__s4(dims), p = dims->proj;
-    const int64_t t = vs__clamp_tile(dims, tile);
-    const int64_t parts[] = {p * s4, t * dims->embed, t * s4, dims->heads * s * p, 4 * s};
-    return vs__scratch_sum(parts, 5);
+    return vs__df_scratch_bytes(dims, tile, 1);
 }
 
 vs_status_t vs_mhsa_fused_depthfirst_s8(const vs_mhsa_dims_t *dims, int32_t tile,
@@ -298,25 +570,30 @@ vs_status_t vs_mhsa_fused_depthfirst_s8(const vs_mhsa_dims_t *dims, int32_t tile
         !vs__mhsa_params_ok(params, 1) || !x || !vs__fused_weights_ok(weights) || !y ||
         !scratch)
         return VS_ERR_ARG;
-    const int32_t s = dims->seq_len, s4 = vs__s4(dims), e = dims->embed, p = dims->proj;
+    const int32_t s = dims->seq_len, e = dims->embed;
     tile = vs__clamp_tile(dims, tile);
-    uint8_t *pos = (uint8_t *)scratch;
-    int8_t *vt = (int8_t *)vs__carve(&pos, p * s4);
-    int8_t *tt = (int8_t *)vs__carve(&pos, tile * e);
-    int8_t *st = (int8_t *)vs__carve(&pos, tile * s4);
-    int8_t *o = (int8_t *)vs__carve(&pos, dims->heads * s * p);
-    uint32_t *exps = (uint32_t *)vs__carve(&pos, 4 * s);
-
+    vs__df_t m = vs__df_carve(dims, tile, 1, scratch);
+    VS_PHASE_BEGIN(VS_PHASE_PROJ);
+    vs__df_prepare(dims, params, &m, x, weights->bo);
+    VS_PHASE_END(VS_PHASE_PROJ);
     for (int32_t h = 0; h < dims->heads; h++) {
-        vs__v_transposed(dims, &params->v, x, weights->wv, weights->bv, h, vt);
+        VS_PHASE_BEGIN(VS_PHASE_PROJ);
+        vs__df_head_values(dims, &m, &params->v, weights->wv, weights->bv, weights->wo, h);
+        vs__df_pack_weights(dims, &m, weights->wf + h * e * e,
+                            weights->bf ? weights->bf + h * e : NULL, e);
+        VS_PHASE_END(VS_PHASE_PROJ);
         for (int32_t t0 = 0; t0 < s; t0 += tile) {
             const int32_t n = s - t0 < tile ? s - t0 : tile;
-            vs__fused_rows(dims, params, weights, h, x + t0 * e, n, tt);
-            vs__scores(dims, n, e, tt, x, &params->scores, st);
-            vs__softmax_rows(dims, n, st, &params->softmax, exps);
-            vs__context(dims, n, st, vt, &params->context, o + (h * s + t0) * p);
+            VS_PHASE_BEGIN(VS_PHASE_PROJ);
+            vs__df_product(vs__df_tile_rows(dims, &m, x, t0, n), n, m.wp, e, e, m.bp, 0,
+                           &params->fused, m.qp, 0);
+            VS_PHASE_END(VS_PHASE_PROJ);
+            /* X itself plays K */
+            vs__df_attend(dims, params, &m, h, t0, n, e, m.xp);
         }
     }
-    vs__out_projection(dims, &params->out, o, weights->wo, weights->bo, y);
+    VS_PHASE_BEGIN(VS_PHASE_OUT);
+    vs__df_out_projection(dims, &params->out, &m, weights->wo, weights->bo, y);
+    VS_PHASE_END(VS_PHASE_OUT);
     return VS_OK;
 }

@@ -7,25 +7,9 @@
  *   c    = round(0.344 / 0.3585 * 2^20)     = 1006165   (Q20, divided by a)
  * exp(p) ~ 0.3585 (p + 1.353)^2 + 0.344 on p in (-ln2, 0], so with the scale
  * a * 2^-20 folded out, e = ((p + b)^2 + c) >> z and exp(0) = 2924385.
+ * The constants and vs__iexp are in vs_internal.h (shared with vs_attention.c).
  */
 #include "vs_internal.h"
-
-#define VS_EXP_LN2 710
-#define VS_EXP_B 1385
-#define VS_EXP_C 1006165
-/* Beyond 31 halvings every exponential is 0 (exp(0) < 2^22). */
-#define VS_EXP_U_MAX (31 * VS_EXP_LN2)
-/* floor(u / 710) == (u * 23630) >> 24 for every u in [0, VS_EXP_U_MAX]. */
-#define VS_EXP_INV_LN2 23630
-#define VS_EXP_INV_SHIFT 24
-
-/* e^(-u * 2^-10) at scale 0.3585 * 2^-20, for u >= 0. */
-static inline uint32_t vs__iexp(int32_t u) {
-    if (u > VS_EXP_U_MAX) u = VS_EXP_U_MAX;
-    const int32_t z = (int32_t)(((uint32_t)u * VS_EXP_INV_LN2) >> VS_EXP_INV_SHIFT);
-    const int32_t t = z * VS_EXP_LN2 - u + VS_EXP_B; /* p + b, p in (-ln2, 0] */
-    return ((uint32_t)(t * t) + VS_EXP_C) >> z;
-}
 
 static inline int32_t vs__row_max(const int8_t *in, int32_t cols) {
     int32_t m = in[0];
@@ -45,11 +29,7 @@ void vs__softmax_row(const int8_t *in, int8_t *out, int32_t cols, int32_t in_mul
     }
     /* One division per row; e <= sum keeps e * factor within 32 bits. */
     const uint32_t factor = 0xFFFFFFFFu / sum;
-    for (int32_t j = 0; j < cols; j++) {
-        /* round(e * factor / 2^25) = ((e * factor >> 24) + 1) >> 1: result at 2^-7 */
-        const int32_t p = (int32_t)((((exps[j] * factor) >> 24) + 1) >> 1);
-        out[j] = (int8_t)vs__sat8(p);
-    }
+    for (int32_t j = 0; j < cols; j++) out[j] = (int8_t)vs__softmax_prob(exps[j], factor);
 }
 
 int32_t vs_softmax_s8_scratch_bytes(const vs_mat_dims_t *dims) {

@@ -339,31 +339,189 @@ TEST(Mhsa, CloseToFloatAttention) {
     }
 }
 
+namespace {
+
+// Depth-first scratch (docs/kernels.md): the parts of both output-projection
+// forms, each rounded up to 4; the kernels take the smaller form.
+int32_t depthfirst_scratch(const vs_mhsa_dims_t &d, int tile, bool fused, bool acc_form) {
+    auto r4 = [](int64_t v) { return (v + 3) / 4 * 4; };
+    const int64_t S = d.seq_len, S4 = r4(S), E4 = r4(d.embed), P4 = r4(d.proj);
+    const int64_t HP4 = r4((int64_t)d.heads * d.proj), t = std::min<int64_t>(tile, S), t4 = r4(t);
+    const int64_t w_rows = fused ? std::max(E4, P4) : P4;
+    const bool misaligned = t % 4 != 0 && t < S;
+    const int64_t parts[] = {
+        (int64_t)d.heads * S * S >= 2048 ? 4 * 256 : 0,   // exponential table
+        4 * S,                                            // one row of exponentials
+        4 * t4,                                           // row maxima
+        S4 * E4,                                          // X panel
+        acc_form ? w_rows * E4 : std::max(w_rows * E4, 4 * HP4), // weight panel
+        4 * w_rows,                                       // its bias
+        fused ? 0 : S4 * P4,                              // K panel
+        P4 * S4,                                          // V^T panel
+        t4 * (fused ? E4 : P4),                           // Q (T) tile
+        t4 * S4,                                          // scores tile
+        acc_form || misaligned || d.proj % 4 ? t4 * P4 : 0, // context tile
+        misaligned ? t4 * E4 : 0,                         // X rows of a misaligned tile
+        acc_form ? 4 * (S + 3) * E4 + E4 * P4 : S4 * HP4, // accumulators + Wo head, or O
+    };
+    int64_t total = 0;
+    for (int64_t v : parts)
+        total += r4(v);
+    return (int32_t)total;
+}
+
+int32_t depthfirst_scratch(const vs_mhsa_dims_t &d, int tile, bool fused) {
+    return std::min(depthfirst_scratch(d, tile, fused, false),
+                    depthfirst_scratch(d, tile, fused, true));
+}
+
+} // namespace
+
 TEST(Mhsa, ScratchSizes) {
     const vs_mhsa_dims_t eeg = {81, 32, 32, 8};
     const int32_t S = 81, S4 = 84, P = 32, H = 8, E = 32;
     auto r4 = [](int32_t v) { return (v + 3) / 4 * 4; };
     EXPECT_EQ(vs_mhsa_layerwise_s8_scratch_bytes(&eeg),
               3 * r4(S * H * P) + r4(H * P * S4) + r4(H * S * S4) + 4 * S);
-    EXPECT_EQ(vs_mhsa_depthfirst_s8_scratch_bytes(&eeg, 8),
-              r4(S * P) + r4(P * S4) + r4(8 * P) + r4(8 * S4) + r4(H * S * P) + 4 * S);
-    EXPECT_EQ(vs_mhsa_depthfirst_s8_scratch_bytes(&eeg, 1000),
-              vs_mhsa_depthfirst_s8_scratch_bytes(&eeg, S));
     EXPECT_EQ(vs_mhsa_fused_layerwise_s8_scratch_bytes(&eeg),
               r4(H * S * E) + r4(H * P * S4) + r4(H * S * S4) + r4(H * S * P) + 4 * S);
-    EXPECT_EQ(vs_mhsa_fused_depthfirst_s8_scratch_bytes(&eeg, 4),
-              r4(P * S4) + r4(4 * E) + r4(4 * S4) + r4(H * S * P) + 4 * S);
+    // EEGFormer, tile 8: the accumulator form (4E < HP), 23556 bytes
+    EXPECT_EQ(vs_mhsa_depthfirst_s8_scratch_bytes(&eeg, 8), 23556);
+    EXPECT_EQ(depthfirst_scratch(eeg, 8, false, true), 23556);
+    EXPECT_LT(depthfirst_scratch(eeg, 8, false, true), depthfirst_scratch(eeg, 8, false, false));
+    EXPECT_EQ(vs_mhsa_depthfirst_s8_scratch_bytes(&eeg, 1000),
+              vs_mhsa_depthfirst_s8_scratch_bytes(&eeg, S));
+    for (const vs_mhsa_dims_t &d : all_shapes())
+        for (int tile : {1, 3, 4, 8, d.seq_len}) {
+            EXPECT_EQ(vs_mhsa_depthfirst_s8_scratch_bytes(&d, tile),
+                      depthfirst_scratch(d, tile, false))
+                << name(d) << " tile " << tile;
+            EXPECT_EQ(vs_mhsa_fused_depthfirst_s8_scratch_bytes(&d, tile),
+                      depthfirst_scratch(d, tile, true))
+                << name(d) << " tile " << tile;
+        }
+    // ECGFormer (H*P = 16 < 4E): the context form
+    const vs_mhsa_dims_t ecg = {66, 16, 2, 8};
+    EXPECT_EQ(vs_mhsa_depthfirst_s8_scratch_bytes(&ecg, 8),
+              depthfirst_scratch(ecg, 8, false, false));
     const vs_mhsa_dims_t aligned = {32, 64, 64, 16}; // S multiple of 4: no padding
     EXPECT_EQ(vs_mhsa_layerwise_s8_scratch_bytes(&aligned), 4 * 32 * 1024 + 16 * 32 * 32 + 128);
-    for (const vs_mhsa_dims_t &d : kPaperShapes)
-        EXPECT_LT(vs_mhsa_depthfirst_s8_scratch_bytes(&d, 4),
-                  vs_mhsa_layerwise_s8_scratch_bytes(&d))
+    for (const vs_mhsa_dims_t &d : kPaperShapes) {
+        EXPECT_LT(vs_mhsa_depthfirst_s8_scratch_bytes(&d, 8),
+                  vs_mhsa_layerwise_s8_scratch_bytes(&d) / 4)
             << name(d);
+        EXPECT_LT(vs_mhsa_fused_depthfirst_s8_scratch_bytes(&d, 8),
+                  vs_mhsa_fused_layerwise_s8_scratch_bytes(&d) / 4)
+            << name(d);
+    }
     EXPECT_EQ(vs_mhsa_depthfirst_s8_scratch_bytes(&eeg, 0), VS_ERR_ARG);
     const vs_mhsa_dims_t too_long = {VS_SOFTMAX_MAX_COLS + 1, 8, 8, 1};
     EXPECT_EQ(vs_mhsa_layerwise_s8_scratch_bytes(&too_long), VS_ERR_ARG);
     const vs_mhsa_dims_t huge = {1024, 4096, 4096, 128}; // H*P*E = 2^31
     EXPECT_EQ(vs_mhsa_layerwise_s8_scratch_bytes(&huge), VS_ERR_ARG);
+    EXPECT_EQ(vs_mhsa_depthfirst_s8_scratch_bytes(&huge, 8), VS_ERR_ARG);
+}
+
+// y == x in both output-projection forms of the depth-first schedules (EEGFormer:
+// accumulators; S17 E12 P5 H2: context panel), with a tile off a multiple of 4
+// (x is still read then, to pack the tile's rows).
+TEST(Mhsa, DepthfirstInPlaceInBothForms) {
+    uint32_t seed = 650;
+    for (const vs_mhsa_dims_t &d : {vs_mhsa_dims_t{81, 32, 32, 8}, vs_mhsa_dims_t{17, 12, 5, 2}})
+        for (int tile : {6, 8}) {
+            const Model m = make_model(d, seed++);
+            const vs_mhsa_weights_t w = m.weights();
+            const Bytes expect = run_depthfirst(m, w, tile);
+            Bytes buf = m.x;
+            Scratch s(vs_mhsa_depthfirst_s8_scratch_bytes(&d, tile));
+            ASSERT_EQ(vs_mhsa_depthfirst_s8(&d, tile, &m.params, buf.data(), &w, buf.data(),
+                                            s.get()),
+                      VS_OK);
+            EXPECT_EQ(buf, expect) << name(d) << " tile " << tile;
+            const vs_mhsa_fused_weights_t fw = m.fused_weights();
+            const vs_mhsa_params_t fp = m.fused_params();
+            const Bytes fexpect = run_fused_depthfirst(m, fw, tile);
+            buf = m.x;
+            Scratch fs(vs_mhsa_fused_depthfirst_s8_scratch_bytes(&d, tile));
+            ASSERT_EQ(vs_mhsa_fused_depthfirst_s8(&d, tile, &fp, buf.data(), &fw, buf.data(),
+                                                  fs.get()),
+                      VS_OK);
+            EXPECT_EQ(buf, fexpect) << name(d) << " fused tile " << tile;
+        }
+}
+
+// Sharply peaked attention: with the scores at 32 real units per LSB every
+// exponential but the row maximum's underflows to 0, so rows with one maximum
+// are one-hot (probability 128/128, saturated to 127: the depth-first softmax
+// then takes its saturating path).
+TEST(Mhsa, DepthfirstEqualsLayerwiseWithPeakedAttention) {
+    uint32_t seed = 700;
+    for (const vs_mhsa_dims_t &d : all_shapes())
+        for (double scale : {1.0, 32.0}) {
+            Model m = make_model(d, seed++);
+            m.params.softmax = vs_softmax_params_from_scale(scale);
+            m.fused_softmax = vs_softmax_params_from_scale(scale);
+            const vs_mhsa_weights_t w = m.weights();
+            const Bytes expect = ref::mhsa(m.x, d, m.params, &w, nullptr);
+            EXPECT_EQ(run_layerwise(m, w), expect) << name(d) << " scale " << scale;
+            for (int tile : {1, 4, 7, 8})
+                EXPECT_EQ(run_depthfirst(m, w, tile), expect) << name(d) << " tile " << tile;
+            const vs_mhsa_fused_weights_t fw = m.fused_weights();
+            const Bytes fexpect = ref::mhsa(m.x, d, m.fused_params(), nullptr, &fw);
+            EXPECT_EQ(run_fused_depthfirst(m, fw, 8), fexpect) << name(d) << " scale " << scale;
+        }
+}
+
+// Every requantization in its 64-bit form (shift <= 32): the GEMMs' slower path.
+TEST(Mhsa, DepthfirstEqualsLayerwiseWith64BitRequantization) {
+    auto shift32 = [](vs_quant_t q) {
+        return q.shift > 32 ? vs_quant_t{q.mul >> (q.shift - 32), 32} : q;
+    };
+    uint32_t seed = 800;
+    for (const vs_mhsa_dims_t &d : all_shapes()) {
+        Model m = make_model(d, seed++);
+        vs_mhsa_params_t &p = m.params;
+        for (vs_quant_t *q : {&p.q, &p.k, &p.v, &p.fused, &p.scores, &p.context, &p.out})
+            *q = shift32(*q);
+        m.fused_scores = shift32(m.fused_scores);
+        const vs_mhsa_weights_t w = m.weights();
+        const Bytes expect = ref::mhsa(m.x, d, p, &w, nullptr);
+        EXPECT_EQ(run_layerwise(m, w), expect) << name(d);
+        for (int tile : {3, 8})
+            EXPECT_EQ(run_depthfirst(m, w, tile), expect) << name(d) << " tile " << tile;
+        const vs_mhsa_fused_weights_t fw = m.fused_weights();
+        EXPECT_EQ(run_fused_depthfirst(m, fw, 5), ref::mhsa(m.x, d, m.fused_params(), nullptr, &fw))
+            << name(d);
+    }
+}
+
+// Input and weights off a 4-byte boundary: the panels are packed from bytes.
+TEST(Mhsa, DepthfirstAcceptsUnalignedOperands) {
+    uint32_t seed = 900;
+    for (const vs_mhsa_dims_t &d : all_shapes())
+        for (int offset : {1, 2, 3}) {
+            const Model m = make_model(d, seed++);
+            const vs_mhsa_weights_t w = m.weights();
+            const Bytes expect = ref::mhsa(m.x, d, m.params, &w, nullptr);
+            Buf x(m.x, offset), wq(m.wq, 3 - offset + 1), wk(m.wk, offset), wv(m.wv, offset),
+                wo(m.wo, offset), wf(m.wf, offset);
+            const vs_mhsa_weights_t wu = {wq.data(), wk.data(), wv.data(), w.bq, w.bk, w.bv,
+                                          wo.data(), w.bo};
+            Scratch s(vs_mhsa_depthfirst_s8_scratch_bytes(&d, 6));
+            Buf y((size_t)d.seq_len * d.embed, offset);
+            ASSERT_EQ(vs_mhsa_depthfirst_s8(&d, 6, &m.params, x.data(), &wu, y.data(), s.get()),
+                      VS_OK);
+            EXPECT_EQ(y.vec(), expect) << name(d) << " offset " << offset;
+            EXPECT_TRUE(y.guard_intact() && s.guard_intact()) << name(d);
+            const vs_mhsa_fused_weights_t fw = m.fused_weights();
+            const vs_mhsa_fused_weights_t fwu = {wf.data(), fw.bf, wv.data(),
+                                                 fw.bv,     wo.data(), fw.bo};
+            const vs_mhsa_params_t fp = m.fused_params();
+            Scratch fs(vs_mhsa_fused_depthfirst_s8_scratch_bytes(&d, 6));
+            ASSERT_EQ(vs_mhsa_fused_depthfirst_s8(&d, 6, &fp, x.data(), &fwu, y.data(), fs.get()),
+                      VS_OK);
+            EXPECT_EQ(y.vec(), ref::mhsa(m.x, d, fp, nullptr, &fw)) << name(d) << " fused";
+        }
 }
 
 TEST(Mhsa, RejectsBadArgs) {

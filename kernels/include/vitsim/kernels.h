@@ -353,11 +353,18 @@ vs_status_t vs_mhsa_layerwise_s8(const vs_mhsa_dims_t *dims, const vs_mhsa_param
 int32_t vs_mhsa_layerwise_s8_scratch_bytes(const vs_mhsa_dims_t *dims);
 
 /*
- * Depth-first: per head K [S][P] and V^T [P][S] resident; query rows in tiles of
- * `tile` rows (1..S): Q tile -> score rows -> softmax -> times V -> O rows.
+ * Depth-first: per head K and V^T resident; query rows in tiles of `tile` rows
+ * (1..S; larger values act as S): Q tile -> score rows -> softmax -> times V ->
+ * context, then the output projection, either over the whole context or
+ * accumulated per tile into int32 accumulators, whichever needs less scratch.
+ * Operands in a 4-row interleaved ("panel") layout, a 4x4-blocked GEMM and a
+ * table-driven softmax (docs/kernels.md, "Depth-first building blocks").
  * Bit-identical to the layer-wise schedule.
- * Scratch: S*P + P*S4 + tile*P + tile*S4 + H*S*P + 4*S bytes (each part rounded
- * up to 4; S4 as above).
+ * Scratch (docs/kernels.md lists the parts; S4, P4, E4 = S, P, E rounded up to
+ * 4): per head K and V^T (S4*P4 each), X packed once (S4*E4), one tile of Q and
+ * scores, the 1 KiB table of exponentials (when H*S*S >= 2048), and the context
+ * (S4*align4(H*P)) or the accumulators (4*(S+3)*E4). EEGFormer (S81 E32 P32 H8),
+ * tile 8: 23556 bytes.
  */
 vs_status_t vs_mhsa_depthfirst_s8(const vs_mhsa_dims_t *dims, int32_t tile,
                                   const vs_mhsa_params_t *params, const int8_t *x,
@@ -376,9 +383,10 @@ vs_status_t vs_mhsa_fused_layerwise_s8(const vs_mhsa_dims_t *dims,
 int32_t vs_mhsa_fused_layerwise_s8_scratch_bytes(const vs_mhsa_dims_t *dims);
 
 /*
- * FWSA, depth-first: per head V^T [P][S] resident (X itself plays K), T computed
- * per query tile. Bit-identical to vs_mhsa_fused_layerwise_s8.
- * Scratch: P*S4 + tile*E + tile*S4 + H*S*P + 4*S bytes (each part rounded up to 4).
+ * FWSA, depth-first: per head V^T resident (X itself plays K), T computed per
+ * query tile; otherwise as vs_mhsa_depthfirst_s8 (no K; the weight panel holds
+ * Wf, E x E). Bit-identical to vs_mhsa_fused_layerwise_s8.
+ * Scratch: docs/kernels.md. EEGFormer, tile 8: 20868.
  */
 vs_status_t vs_mhsa_fused_depthfirst_s8(const vs_mhsa_dims_t *dims, int32_t tile,
                                         const vs_mhsa_params_t *params, const int8_t *x,
