@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -181,13 +180,10 @@ void write_csv(const std::string& path, const std::vector<LayerRow>& rows) {
             << ',' << r.plan->macs << ',' << r.sram_peak << ',' << r.plan->planned_bytes << ',' << r.touch.touched
             << ',' << r.touch.stack << '\n';
     }
-    const std::string tmp = path + ".tmp";
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    f << out.str();
-    f.close();
-    if (!f || std::rename(tmp.c_str(), path.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        throw CommandError(kExitBadInput, path + ": cannot write CSV");
+    try {
+        write_text_file(path, out.str());
+    } catch (const std::runtime_error& e) {
+        throw CommandError(kExitBadInput, e.what());
     }
 }
 

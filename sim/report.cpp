@@ -146,12 +146,12 @@ json to_json(const RunReport& r) {
     return doc;
 }
 
-void write_json_file(const std::string& path, const json& doc) {
+void write_text_file(const std::string& path, const std::string& text) {
     const std::string tmp = path + ".tmp." + std::to_string(::getpid());
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
         if (!out) throw std::runtime_error(path + ": cannot write report: " + std::strerror(errno));
-        out << doc.dump(2) << '\n';
+        out << text;
         out.close();
         if (!out) {
             std::remove(tmp.c_str());
@@ -164,5 +164,7 @@ void write_json_file(const std::string& path, const json& doc) {
         throw std::runtime_error(path + ": cannot write report: " + reason);
     }
 }
+
+void write_json_file(const std::string& path, const json& doc) { write_text_file(path, doc.dump(2) + "\n"); }
 
 }  // namespace vitsim

@@ -52,8 +52,9 @@ void print_marker_problems(const LayerProfile& layers);
 // "vitsim: N instructions, N cycles, ... MIPS" on stderr.
 void print_stats(const RunReport& report);
 
-// Writes `doc` to a temporary file next to `path` and renames it over `path`, so a
+// Writes `text` to a temporary file next to `path` and renames it over `path`, so a
 // failure never leaves a partial report. Throws std::runtime_error naming the path.
+void write_text_file(const std::string& path, const std::string& text);
 void write_json_file(const std::string& path, const nlohmann::ordered_json& doc);
 
 }  // namespace vitsim
