@@ -417,7 +417,8 @@ void Hart::csr_op(const DecodedInsn& d, uint32_t operand, bool write, F combine)
 
 // Enters the trap handler, or stops the run if the program has none (mtvec == 0).
 uint32_t Hart::take_trap(uint32_t cause, uint32_t pc, uint32_t insn, uint32_t tval) {
-    if (mtvec_ == 0) {
+    // No handler, or the handler itself cannot be fetched (it would trap forever).
+    if (mtvec_ == 0 || (cause == kInsnAccessFault && pc == (mtvec_ & ~3u))) {
         trap_ = {cause, pc, insn, tval};
         throw FatalTrap{};
     }
@@ -426,8 +427,9 @@ uint32_t Hart::take_trap(uint32_t cause, uint32_t pc, uint32_t insn, uint32_t tv
     mtval_ = tval;
     const uint32_t mie = (mstatus_ >> 3) & 1;
     mstatus_ = (mstatus_ & ~0x88u) | (mie << 7) | (3u << 11);  // MPIE = MIE, MIE = 0, MPP = M
-    cycles_ += timing_.jump_penalty;
-    stalls_.branch += timing_.jump_penalty;
+    const unsigned entry = std::max(1u, timing_.jump_penalty);  // a trap always takes time
+    cycles_ += entry;
+    stalls_.branch += entry;
     return mtvec_ & ~3u;
 }
 

@@ -158,3 +158,11 @@ TEST(Hart, TouchTrackingOffLeavesTheMapAlone) {
     m.hart.run(1000);
     EXPECT_EQ(bits[0], 0);
 }
+
+TEST(Hart, AHandlerThatCannotBeFetchedStopsTheRun) {
+    // lui t0, 0x30000; csrw mtvec, t0; .word -1  (the handler is in unmapped memory)
+    Machine m({0x300002b7, 0x30529073, 0xffffffff});
+    EXPECT_EQ(m.hart.run(1000), StopReason::kTrap);
+    EXPECT_EQ(m.hart.trap().cause, uint32_t(kInsnAccessFault));
+    EXPECT_EQ(m.hart.trap().pc, 0x30000000u);
+}
