@@ -1,6 +1,8 @@
 // vitsim run: deploys a network with the chosen options, runs the interpreter
 // firmware on the simulated SoC, checks its output against the host golden model
 // bit for bit, and reports every layer (cycles, MACs, peak SRAM, touched bytes).
+#include <unistd.h>
+
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
@@ -273,13 +275,19 @@ int run_run_command(const std::vector<std::string>& args) {
     soc.core(0).hart().set_touch_tracking(true);
     const uint64_t stack_begin = fw.stack_limit - target.data.base, stack_end = fw.stack_top - target.data.base;
     std::map<uint32_t, TouchMeasure> touch;  // by layer id
+    const bool show_progress = isatty(STDERR_FILENO);  // long runs: the current layer on a terminal
+    const size_t layer_count = deployed.plan.layers.size();
     soc.simctrl().on_event([&](const SimCtrlEvent& e) {
         if (e.kind == SimCtrlEvent::Kind::kLayerBegin) data->clear_touched();
+        if (show_progress && e.kind == SimCtrlEvent::Kind::kLayerBegin && e.id < layer_count)
+            std::fprintf(stderr, "\rvitsim: layer %u/%zu %-40.40s", e.id + 1, layer_count,
+                         deployed.plan.layers[e.id].name.c_str());
         if (e.kind == SimCtrlEvent::Kind::kLayerEnd)
             touch[e.id] = {data->touched_bytes(0, target.data.size), data->touched_bytes(stack_begin, stack_end)};
     });
     soc.reset(elf.entry);
     const RunResult result = soc.run();
+    if (show_progress) std::fprintf(stderr, "\r%70s\r", "");
     std::cout.flush();
 
     RunReport report = collect_report(soc, elf_path, result);
