@@ -20,6 +20,7 @@
 #include "sim/options.h"
 #include "sim/report.h"
 #include "soc/soc.h"
+#include "traces/vcd.h"
 
 #ifndef VITSIM_FIRMWARE_DIR
 #define VITSIM_FIRMWARE_DIR "firmware"
@@ -29,7 +30,7 @@ namespace vitsim {
 
 const char* const kRunUsage =
     "vitsim run [--net NAME|PATH.json] [--set KEY=VALUE ...] [--soc NAME] [--json OUT] [--csv OUT] "
-    "[--sram-budget BYTES] [--weights FILE] [--seed N] [--firmware ELF] [--console] [simulator options]";
+    "[--sram-budget BYTES] [--weights FILE] [--seed N] [--firmware ELF] [--console] [--vcd OUT] [simulator options]";
 
 const char* const kRunOptions =
     "  --net NAME|PATH.json  network (default eegformer; networks/*.json)\n"
@@ -44,7 +45,8 @@ const char* const kRunOptions =
     "  --weights FILE        quantized weights file instead of the seeded ones\n"
     "  --seed N              seed of the generated weights and input (default 1)\n"
     "  --firmware ELF        interpreter firmware (default: the build's interp.<soc>.elf)\n"
-    "  --console             show the firmware's console output\n";
+    "  --console             show the firmware's console output\n"
+    "  --vcd OUT             write a VCD of the layers over time (gtkwave OUT traces/vitsim.gtkw)\n";
 
 namespace {
 
@@ -56,7 +58,7 @@ struct RunCommandOptions {
     SimulatorOptions sim;
     std::string net = "eegformer";
     std::vector<std::string> settings;
-    std::string csv, weights_file, firmware;
+    std::string csv, weights_file, firmware, vcd;
     uint64_t seed = 1;
     uint64_t sram_budget = 0;  // 0: none
     bool console = false;
@@ -74,6 +76,7 @@ RunCommandOptions parse_run_options(const std::vector<std::string>& args) {
     parser.add_value("--weights", &o.weights_file);
     parser.add_value("--seed", &seed);
     parser.add_value("--firmware", &o.firmware);
+    parser.add_value("--vcd", &o.vcd);
     parser.add_flag("--console", &o.console);
     const std::vector<std::string> positional = parser.parse(args);
     if (!positional.empty()) throw UsageError("'vitsim run' takes no positional argument; unexpected '" + positional[0] + "'");
@@ -359,6 +362,15 @@ int run_run_command(const std::vector<std::string>& args) {
         }
     }
     if (!o.csv.empty()) write_csv(o.csv, rows);
+    if (!o.vcd.empty()) {
+        std::vector<std::string> names;
+        for (const deploy::LayerPlan& lp : deployed.plan.layers) names.push_back(lp.name);
+        try {
+            write_text_file(o.vcd, layer_vcd(soc.simctrl().events(), unsigned(soc.core_count()), names));
+        } catch (const std::runtime_error& e) {
+            throw CommandError(kExitBadInput, e.what());
+        }
+    }
     print_table(rows, report, total_macs, sram_peak, golden_match,
                 net.graph.name + " on " + profile.name + " (" + options.text() + ")");
     std::printf("int8 vs float reference: relative RMS error %.2f%%, top class %s\n", 100 * qerr.relative_rms,
