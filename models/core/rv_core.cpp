@@ -12,6 +12,7 @@ RvCore::RvCore(sc_core::sc_module_name name, const CoreConfig& config,
       memories_(memories) {
     SC_HAS_PROCESS(RvCore);
     SC_THREAD(run_thread);
+    socket.register_invalidate_direct_mem_ptr(this, &RvCore::invalidate_direct_mem_ptr);
     tlm::tlm_global_quantum::instance().set(config.quantum);
 }
 
@@ -36,6 +37,11 @@ void RvCore::end_of_elaboration() {
         }
         hart_.add_memory(timing, host, counters);
     }
+}
+
+// A memory withdrew DMI: the hart goes through the bus for it (same cycles).
+void RvCore::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end) {
+    hart_.revoke_direct_access(start, end);
 }
 
 sc_core::sc_time RvCore::local_offset() const {

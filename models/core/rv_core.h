@@ -51,6 +51,7 @@ public:
 private:
     void run_thread();
     void end_of_elaboration() override;
+    void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
     sc_core::sc_time local_offset() const;
 
     // HartBus: accesses that do not go through DMI.

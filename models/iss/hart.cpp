@@ -127,6 +127,14 @@ void Hart::add_memory(const MemoryTiming& mem, uint8_t* host, AccessCounters* co
     regions_.push_back(std::move(r));
 }
 
+void Hart::revoke_direct_access(uint64_t start, uint64_t end) {
+    for (auto& r : regions_) {
+        if (end < r->t.base || start > uint64_t(r->t.base) + r->t.size - 1) continue;
+        r->host = nullptr;
+        r->read_limit = r->write_limit = 0;
+    }
+}
+
 void Hart::reset(uint32_t pc) {
     std::fill(std::begin(x_), std::end(x_), 0);
     pc_ = pc;

@@ -77,6 +77,9 @@ public:
 
     // A memory the hart may access directly (`host` = nullptr: through the bus).
     void add_memory(const MemoryTiming& mem, uint8_t* host, AccessCounters* counters);
+    // The memories overlapping [start, end] withdrew their host pointers (TLM DMI
+    // invalidation): from now on the hart reaches them through the bus.
+    void revoke_direct_access(uint64_t start, uint64_t end);
 
     void reset(uint32_t pc);
     // Executes until cycles() >= cycle_limit, an exit, or an unhandled trap.

@@ -166,3 +166,12 @@ TEST(Hart, AHandlerThatCannotBeFetchedStopsTheRun) {
     EXPECT_EQ(m.hart.trap().cause, uint32_t(kInsnAccessFault));
     EXPECT_EQ(m.hart.trap().pc, 0x30000000u);
 }
+
+TEST(Hart, RevokedDirectAccessGoesThroughTheBusWithTheSameCycles) {
+    Machine m(kLoopProgram);
+    m.hart.revoke_direct_access(kData, kData + 4095);
+    EXPECT_EQ(m.hart.run(1000), StopReason::kExit);
+    EXPECT_EQ(m.hart.exit_status(), 31);
+    EXPECT_EQ(m.hart.counters().cycles, 61u);
+    EXPECT_EQ(m.data_counters.writes[2], 0u);  // the bus (the test's memory) counted them, not the hart
+}
