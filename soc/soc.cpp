@@ -58,6 +58,15 @@ Soc::Soc(sc_core::sc_module_name name, const Profile& profile, const RunOptions&
         cores_.back()->set_console(console);
     }
 
+    // Code written by the DMA (or any other initiator) must be decoded again.
+    for (auto& m : memories_) {
+        if (!m->timing().executable) continue;
+        const uint32_t base = m->timing().base;
+        m->on_write([this, base](uint64_t offset, uint64_t len) {
+            for (auto& core : cores_) core->hart().invalidate_code_range(uint32_t(base + offset), uint32_t(len));
+        });
+    }
+
     simctrl_->on_exit([this](int status) {
         for (auto& core : cores_) core->request_exit(status);
     });

@@ -169,6 +169,15 @@ void Hart::flush_decode_cache() {
         while (!r->decoded_pages.empty()) invalidate_code(*r, r->decoded_pages.back() << kPageShift);
 }
 
+void Hart::invalidate_code_range(uint32_t addr, uint32_t len) {
+    Region* r = region_of(addr);
+    if (!r || !r->cache || len == 0) return;
+    const uint32_t first = addr - r->t.base;
+    const uint32_t last = std::min<uint64_t>(uint64_t(first) + len, r->t.size) - 1;
+    for (uint32_t page = first >> kPageShift; page <= last >> kPageShift; page++)
+        invalidate_code(*r, page << kPageShift);
+}
+
 // What the executions of one cache entry contributed: instructions and static stalls.
 void Hart::retire(const DecodedInsn& d) {
     retired_.instructions += d.count;

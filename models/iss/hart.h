@@ -91,6 +91,8 @@ public:
     void set_touch_tracking(bool on) { track_touched_ = on; }
     void set_console(std::function<void(std::string_view)> sink) { console_ = std::move(sink); }
     void flush_decode_cache();  // fence.i, loader
+    // Another initiator (DMA) wrote [addr, addr + len): forget code decoded there.
+    void invalidate_code_range(uint32_t addr, uint32_t len);
 
     uint32_t pc() const { return pc_; }
     uint32_t reg(unsigned i) const { return x_[i]; }

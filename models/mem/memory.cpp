@@ -44,6 +44,7 @@ void Memory::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) 
         std::memcpy(&bytes_[addr], tx.get_data_ptr(), len);
         count(counters_.writes);
         delay += timing_.write_wait * period_;
+        for (const auto& observer : write_observers_) observer(addr, len);
     }
     tx.set_dmi_allowed(true);
     tx.set_response_status(tlm::TLM_OK_RESPONSE);

@@ -4,6 +4,7 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
+#include <functional>
 #include <vector>
 
 #include "iss/timing.h"
@@ -21,6 +22,12 @@ public:
     AccessCounters& counters() { return counters_; }
     uint8_t* data() { return bytes_.data(); }
 
+    // Called after every write that arrives as a transaction (DMA, cores without
+    // DMI), with the memory offset and length: cores drop code decoded from there.
+    void on_write(std::function<void(uint64_t offset, uint64_t len)> observer) {
+        write_observers_.push_back(std::move(observer));
+    }
+
     // Touch tracking: a bit per byte set by every access (cores through DMI included),
     // for the report's per-layer touched bytes. Off until enabled.
     void enable_touch_tracking();
@@ -37,6 +44,7 @@ private:
     std::vector<uint8_t> bytes_;
     AccessCounters counters_;
     std::vector<uint8_t> touched_;
+    std::vector<std::function<void(uint64_t, uint64_t)>> write_observers_;
 };
 
 }  // namespace vitsim

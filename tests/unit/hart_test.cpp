@@ -175,3 +175,15 @@ TEST(Hart, RevokedDirectAccessGoesThroughTheBusWithTheSameCycles) {
     EXPECT_EQ(m.hart.counters().cycles, 61u);
     EXPECT_EQ(m.data_counters.writes[2], 0u);  // the bus (the test's memory) counted them, not the hart
 }
+
+TEST(Hart, CodeWrittenByAnotherInitiatorIsDecodedAgain) {
+    // li a7, 93; loop: addi a0, a0, 1; j loop. Stopped in the loop, the addi is
+    // overwritten with ecall as a DMA would: after the invalidation the loop exits.
+    Machine m({0x05d00893, 0x00150513, 0xffdff06f});
+    EXPECT_EQ(m.hart.run(100), StopReason::kLimit);
+    const uint32_t ecall = 0x00000073;
+    std::memcpy(&m.bus.code[4], &ecall, 4);
+    m.hart.invalidate_code_range(kCode + 4, 4);
+    EXPECT_EQ(m.hart.run(1000), StopReason::kExit);
+    EXPECT_GT(m.hart.exit_status(), 10);  // a0 counted the loop's iterations
+}
