@@ -105,8 +105,8 @@ std::string firmware_path(const RunCommandOptions& o, const std::string& soc, bo
     const std::string name = std::string(simd ? "interp." : "interp_portable.") + soc + ".elf";
     const std::string path = std::string(dir ? dir : VITSIM_FIRMWARE_DIR) + "/" + name;
     if (!std::filesystem::exists(path))
-        throw CommandError(kExitBadInput, path + ": interpreter firmware not found (build the 'firmware' target, "
-                                                 "or give --firmware)");
+        throw CommandError(kExitBadInput, path + ": interpreter firmware not found (the 'firmware' target builds "
+                                                 "one per profile in soc/profiles; or give --firmware ELF)");
     return path;
 }
 
