@@ -5,8 +5,9 @@
  * accumulators. SIMD path: per 4 depth elements it loads 2 + 4 words and issues
  * 8 vs_sdotp4 (4-lane int8 dot product), two such steps per loop iteration.
  * Remainder rows/columns use 1x4, 2x1 and 1x1 blocks. When every row start and
- * the depth are multiples of 4 the words are loaded with lw; otherwise they are
- * assembled from bytes and the depth tail is zero-padded (slower, same result).
+ * the depth are multiples of 4 the words are loaded with lw.pi (post-increment:
+ * no pointer addi per word); otherwise they are assembled from bytes and the
+ * depth tail is zero-padded (slower, same result).
  * The portable path uses the same blocking with scalar multiply-accumulate.
  * Integer sums are exact, so every blocking and both paths give identical
  * accumulators. Measured MAC/cycle: docs/kernels.md.
@@ -60,9 +61,13 @@ static VS_ALWAYS_INLINE const int8_t *vs__brow(const vs__ctx_t *x, int32_t c, in
 }
 
 #if VS_SIMD
-/* Word k of a row: lw when `aligned` (a compile-time constant after inlining). */
-static VS_ALWAYS_INLINE uint32_t vs__word(const int8_t *p, int32_t k, const int aligned) {
-    return aligned ? ((const vs__word_t *)p)[k] : vs__load4_any(p + 4 * k);
+/* The next word of a row, advancing its pointer: one lw.pi when `aligned` (a
+ * compile-time constant after inlining), so the loops need no pointer addi. */
+static VS_ALWAYS_INLINE uint32_t vs__next(const int8_t **p, const int aligned) {
+    if (aligned) return vs__lw_pi4(p);
+    const uint32_t w = vs__load4_any(*p);
+    *p += 4;
+    return w;
 }
 
 static VS_ALWAYS_INLINE void vs__blk2x4(const vs__ctx_t *x, int32_t r, int32_t c,
@@ -76,14 +81,14 @@ static VS_ALWAYS_INLINE void vs__blk2x4(const vs__ctx_t *x, int32_t r, int32_t c
         const int8_t *a0 = vs__arow(x, r, j), *a1 = a0 + x->g.lda;
         const int8_t *b0 = vs__brow(x, c, j), *b1 = b0 + x->g.ldb;
         const int8_t *b2 = b1 + x->g.ldb, *b3 = b2 + x->g.ldb;
-        /* Two words per iteration (64 MACs per 12 loads): fewer pointer updates
-         * and branches per dot product; an odd word count leaves one step. */
-        int32_t k = 0;
-        for (; k + 2 <= words; k += 2) {
+        /* Two words per iteration (64 MACs per 12 loads): fewer branches per dot
+         * product; an odd word count leaves one step. The loads advance the row
+         * pointers, and a0 reaching its end ends the loop (no counter). */
+        for (const int8_t *a0_end = a0 + 4 * (words & ~1); a0 != a0_end;) {
             /* All loads of a step first: the dot products never wait on a load. */
-            uint32_t x0 = vs__word(a0, k, aligned), x1 = vs__word(a1, k, aligned);
-            uint32_t w0 = vs__word(b0, k, aligned), w1 = vs__word(b1, k, aligned);
-            uint32_t w2 = vs__word(b2, k, aligned), w3 = vs__word(b3, k, aligned);
+            uint32_t x0 = vs__next(&a0, aligned), x1 = vs__next(&a1, aligned);
+            uint32_t w0 = vs__next(&b0, aligned), w1 = vs__next(&b1, aligned);
+            uint32_t w2 = vs__next(&b2, aligned), w3 = vs__next(&b3, aligned);
             s00 = vs_sdotp4(s00, x0, w0);
             s10 = vs_sdotp4(s10, x1, w0);
             s01 = vs_sdotp4(s01, x0, w1);
@@ -92,25 +97,12 @@ static VS_ALWAYS_INLINE void vs__blk2x4(const vs__ctx_t *x, int32_t r, int32_t c
             s12 = vs_sdotp4(s12, x1, w2);
             s03 = vs_sdotp4(s03, x0, w3);
             s13 = vs_sdotp4(s13, x1, w3);
-            x0 = vs__word(a0, k + 1, aligned);
-            x1 = vs__word(a1, k + 1, aligned);
-            w0 = vs__word(b0, k + 1, aligned);
-            w1 = vs__word(b1, k + 1, aligned);
-            w2 = vs__word(b2, k + 1, aligned);
-            w3 = vs__word(b3, k + 1, aligned);
-            s00 = vs_sdotp4(s00, x0, w0);
-            s10 = vs_sdotp4(s10, x1, w0);
-            s01 = vs_sdotp4(s01, x0, w1);
-            s11 = vs_sdotp4(s11, x1, w1);
-            s02 = vs_sdotp4(s02, x0, w2);
-            s12 = vs_sdotp4(s12, x1, w2);
-            s03 = vs_sdotp4(s03, x0, w3);
-            s13 = vs_sdotp4(s13, x1, w3);
-        }
-        if (k < words) {
-            const uint32_t x0 = vs__word(a0, k, aligned), x1 = vs__word(a1, k, aligned);
-            const uint32_t w0 = vs__word(b0, k, aligned), w1 = vs__word(b1, k, aligned);
-            const uint32_t w2 = vs__word(b2, k, aligned), w3 = vs__word(b3, k, aligned);
+            x0 = vs__next(&a0, aligned);
+            x1 = vs__next(&a1, aligned);
+            w0 = vs__next(&b0, aligned);
+            w1 = vs__next(&b1, aligned);
+            w2 = vs__next(&b2, aligned);
+            w3 = vs__next(&b3, aligned);
             s00 = vs_sdotp4(s00, x0, w0);
             s10 = vs_sdotp4(s10, x1, w0);
             s01 = vs_sdotp4(s01, x0, w1);
@@ -120,19 +112,31 @@ static VS_ALWAYS_INLINE void vs__blk2x4(const vs__ctx_t *x, int32_t r, int32_t c
             s03 = vs_sdotp4(s03, x0, w3);
             s13 = vs_sdotp4(s13, x1, w3);
         }
-        if (!aligned && tail) {
-            const int32_t o = words * 4;
-            uint32_t x0 = vs__load_tail(a0 + o, tail), x1 = vs__load_tail(a1 + o, tail);
-            uint32_t w = vs__load_tail(b0 + o, tail);
+        if (words & 1) {
+            const uint32_t x0 = vs__next(&a0, aligned), x1 = vs__next(&a1, aligned);
+            const uint32_t w0 = vs__next(&b0, aligned), w1 = vs__next(&b1, aligned);
+            const uint32_t w2 = vs__next(&b2, aligned), w3 = vs__next(&b3, aligned);
+            s00 = vs_sdotp4(s00, x0, w0);
+            s10 = vs_sdotp4(s10, x1, w0);
+            s01 = vs_sdotp4(s01, x0, w1);
+            s11 = vs_sdotp4(s11, x1, w1);
+            s02 = vs_sdotp4(s02, x0, w2);
+            s12 = vs_sdotp4(s12, x1, w2);
+            s03 = vs_sdotp4(s03, x0, w3);
+            s13 = vs_sdotp4(s13, x1, w3);
+        }
+        if (!aligned && tail) { /* the row pointers are now at the tail */
+            uint32_t x0 = vs__load_tail(a0, tail), x1 = vs__load_tail(a1, tail);
+            uint32_t w = vs__load_tail(b0, tail);
             s00 = vs_sdotp4(s00, x0, w);
             s10 = vs_sdotp4(s10, x1, w);
-            w = vs__load_tail(b1 + o, tail);
+            w = vs__load_tail(b1, tail);
             s01 = vs_sdotp4(s01, x0, w);
             s11 = vs_sdotp4(s11, x1, w);
-            w = vs__load_tail(b2 + o, tail);
+            w = vs__load_tail(b2, tail);
             s02 = vs_sdotp4(s02, x0, w);
             s12 = vs_sdotp4(s12, x1, w);
-            w = vs__load_tail(b3 + o, tail);
+            w = vs__load_tail(b3, tail);
             s03 = vs_sdotp4(s03, x0, w);
             s13 = vs_sdotp4(s13, x1, w);
         }
@@ -156,20 +160,19 @@ static VS_ALWAYS_INLINE void vs__blk1x4(const vs__ctx_t *x, int32_t r, int32_t c
         const int8_t *a0 = vs__arow(x, r, j);
         const int8_t *b0 = vs__brow(x, c, j), *b1 = b0 + x->g.ldb;
         const int8_t *b2 = b1 + x->g.ldb, *b3 = b2 + x->g.ldb;
-        for (int32_t k = 0; k < words; k++) {
-            uint32_t x0 = vs__word(a0, k, aligned);
-            s0 = vs_sdotp4(s0, x0, vs__word(b0, k, aligned));
-            s1 = vs_sdotp4(s1, x0, vs__word(b1, k, aligned));
-            s2 = vs_sdotp4(s2, x0, vs__word(b2, k, aligned));
-            s3 = vs_sdotp4(s3, x0, vs__word(b3, k, aligned));
+        for (const int8_t *a0_end = a0 + 4 * words; a0 != a0_end;) {
+            uint32_t x0 = vs__next(&a0, aligned);
+            s0 = vs_sdotp4(s0, x0, vs__next(&b0, aligned));
+            s1 = vs_sdotp4(s1, x0, vs__next(&b1, aligned));
+            s2 = vs_sdotp4(s2, x0, vs__next(&b2, aligned));
+            s3 = vs_sdotp4(s3, x0, vs__next(&b3, aligned));
         }
         if (!aligned && tail) {
-            const int32_t o = words * 4;
-            uint32_t x0 = vs__load_tail(a0 + o, tail);
-            s0 = vs_sdotp4(s0, x0, vs__load_tail(b0 + o, tail));
-            s1 = vs_sdotp4(s1, x0, vs__load_tail(b1 + o, tail));
-            s2 = vs_sdotp4(s2, x0, vs__load_tail(b2 + o, tail));
-            s3 = vs_sdotp4(s3, x0, vs__load_tail(b3 + o, tail));
+            uint32_t x0 = vs__load_tail(a0, tail);
+            s0 = vs_sdotp4(s0, x0, vs__load_tail(b0, tail));
+            s1 = vs_sdotp4(s1, x0, vs__load_tail(b1, tail));
+            s2 = vs_sdotp4(s2, x0, vs__load_tail(b2, tail));
+            s3 = vs_sdotp4(s3, x0, vs__load_tail(b3, tail));
         }
     }
     vs__store(x, r, c, s0, mode);
@@ -185,16 +188,15 @@ static VS_ALWAYS_INLINE void vs__blk2x1(const vs__ctx_t *x, int32_t r, int32_t c
     for (int32_t j = 0; j < VS_CHUNKS(x, mode); j++) {
         const int8_t *a0 = vs__arow(x, r, j), *a1 = a0 + x->g.lda;
         const int8_t *b0 = vs__brow(x, c, j);
-        for (int32_t k = 0; k < words; k++) {
-            uint32_t w = vs__word(b0, k, aligned);
-            s0 = vs_sdotp4(s0, vs__word(a0, k, aligned), w);
-            s1 = vs_sdotp4(s1, vs__word(a1, k, aligned), w);
+        for (const int8_t *b0_end = b0 + 4 * words; b0 != b0_end;) {
+            uint32_t w = vs__next(&b0, aligned);
+            s0 = vs_sdotp4(s0, vs__next(&a0, aligned), w);
+            s1 = vs_sdotp4(s1, vs__next(&a1, aligned), w);
         }
         if (!aligned && tail) {
-            const int32_t o = words * 4;
-            uint32_t w = vs__load_tail(b0 + o, tail);
-            s0 = vs_sdotp4(s0, vs__load_tail(a0 + o, tail), w);
-            s1 = vs_sdotp4(s1, vs__load_tail(a1 + o, tail), w);
+            uint32_t w = vs__load_tail(b0, tail);
+            s0 = vs_sdotp4(s0, vs__load_tail(a0, tail), w);
+            s1 = vs_sdotp4(s1, vs__load_tail(a1, tail), w);
         }
     }
     vs__store(x, r, c, s0, mode);
@@ -207,11 +209,11 @@ static VS_ALWAYS_INLINE void vs__blk1x1(const vs__ctx_t *x, int32_t r, int32_t c
     const int32_t words = x->g.depth >> 2, tail = x->g.depth & 3;
     for (int32_t j = 0; j < VS_CHUNKS(x, mode); j++) {
         const int8_t *a0 = vs__arow(x, r, j), *b0 = vs__brow(x, c, j);
-        for (int32_t k = 0; k < words; k++)
-            s = vs_sdotp4(s, vs__word(a0, k, aligned), vs__word(b0, k, aligned));
-        if (!aligned && tail)
-            s = vs_sdotp4(s, vs__load_tail(a0 + words * 4, tail),
-                          vs__load_tail(b0 + words * 4, tail));
+        for (const int8_t *a0_end = a0 + 4 * words; a0 != a0_end;) {
+            const uint32_t x0 = vs__next(&a0, aligned);
+            s = vs_sdotp4(s, x0, vs__next(&b0, aligned));
+        }
+        if (!aligned && tail) s = vs_sdotp4(s, vs__load_tail(a0, tail), vs__load_tail(b0, tail));
     }
     vs__store(x, r, c, s, mode);
 }

@@ -75,6 +75,24 @@ static inline uint32_t vs__load_tail(const int8_t *p, int32_t n) {
     return w;
 }
 
+/* ---- post-increment loads ------------------------------------------------------ */
+/*
+ * The word at *p, then *p += 4. On RISC-V with the SIMD path this is one lw.pi
+ * (Xvitsim custom-1, docs/isa.md), so a loop walking a row needs no addi for its
+ * pointer; the host golden model does the same load and advance in C. *p must be
+ * 4-byte aligned, as for lw. Not volatile: the "m" input orders it against stores.
+ */
+static inline uint32_t vs__lw_pi4(const int8_t **p) {
+    uint32_t w;
+#if VS_SIMD && defined(__riscv)
+    __asm__(".insn i 0x2b, 2, %0, %1, 4" : "=r"(w), "+r"(*p) : "m"(*(const vs__word_t *)*p));
+#else
+    memcpy(&w, *p, sizeof w);
+    *p += 4;
+#endif
+    return w;
+}
+
 /* ---- scratch carving ----------------------------------------------------------- */
 static inline int32_t vs__align4(int32_t bytes) { return (bytes + 3) & ~3; }
 
