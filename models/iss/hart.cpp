@@ -179,12 +179,12 @@ void Hart::invalidate_code_range(uint32_t addr, uint32_t len) {
 }
 
 // What the executions of one cache entry contributed: instructions and static stalls.
-void Hart::retire(const DecodedInsn& d) {
-    retired_.instructions += d.count;
-    retired_.stalls.load_use += d.count * d.stall_load_use;
-    retired_.stalls.fetch += d.count * d.stall_fetch;
-    retired_.stalls.branch += d.count * d.stall_branch;
-    retired_.stalls.muldiv += d.count * d.stall_muldiv;
+static void add_executions(HartCounters& c, const DecodedInsn& d) {
+    c.instructions += d.count;
+    c.stalls.load_use += d.count * d.stall_load_use;
+    c.stalls.fetch += d.count * d.stall_fetch;
+    c.stalls.branch += d.count * d.stall_branch;
+    c.stalls.muldiv += d.count * d.stall_muldiv;
 }
 
 // Marks a page's instructions undecoded, keeping what they counted. Only `op` and
@@ -197,7 +197,7 @@ void Hart::invalidate_code(Region& r, uint32_t offset) {
     r.decoded_pages.erase(std::find(r.decoded_pages.begin(), r.decoded_pages.end(), page));
     DecodedInsn* first = r.cache + (size_t(page) << (kPageShift - 1));
     for (unsigned i = 0; i < (1u << (kPageShift - 1)); i++) {
-        retire(first[i]);
+        add_executions(retired_, first[i]);
         first[i].count = 0;
         first[i].op = Op::kUndecoded;
     }
@@ -340,13 +340,7 @@ HartCounters Hart::counters() const {
     for (const auto& r : regions_)
         for (uint32_t page : r->decoded_pages) {
             const DecodedInsn* d = r->cache + (size_t(page) << (kPageShift - 1));
-            for (unsigned i = 0; i < (1u << (kPageShift - 1)); i++) {
-                c.instructions += d[i].count;
-                c.stalls.load_use += d[i].count * d[i].stall_load_use;
-                c.stalls.fetch += d[i].count * d[i].stall_fetch;
-                c.stalls.branch += d[i].count * d[i].stall_branch;
-                c.stalls.muldiv += d[i].count * d[i].stall_muldiv;
-            }
+            for (unsigned i = 0; i < (1u << (kPageShift - 1)); i++) add_executions(c, d[i]);
         }
     return c;
 }

@@ -120,7 +120,6 @@ private:
     void decode_into(DecodedInsn& d, Region& r, uint32_t pc);
     unsigned refetch_cycles(uint32_t pc, uint32_t target);
     void invalidate_code(Region& r, uint32_t offset);
-    void retire(const DecodedInsn& d);
 
     template <typename T, bool kTrackTouched = false> T load(uint32_t addr);
     template <typename T, bool kTrackTouched = false> void store(uint32_t addr, T value);
