@@ -51,13 +51,7 @@ int run_elf_command(const std::vector<std::string>& args) {
     std::cout.flush();  // the program's output comes before any line of ours
 
     const RunReport report = collect_report(soc, o.program, result);
-    if (!o.sim.json.empty()) {
-        try {
-            write_json_file(o.sim.json, to_json(report));
-        } catch (const std::runtime_error& e) {
-            throw CommandError(kExitBadInput, e.what());
-        }
-    }
+    if (!o.sim.json.empty()) write_json_file(o.sim.json, to_json(report));
     print_marker_problems(report.layers);
     if (o.sim.stats) print_stats(report);
     check_stop(soc, result, o.sim.max_cycles);

@@ -176,7 +176,7 @@ void print_table(const std::vector<LayerRow>& rows, const RunReport& report, uin
                                              : "MISMATCH between firmware output and host golden model");
 }
 
-void write_csv(const std::string& path, const std::vector<LayerRow>& rows) {
+std::string csv_text(const std::vector<LayerRow>& rows) {
     std::ostringstream out;
     out << "index,name,op,kernel,cycles,instructions,macs,sram_peak_bytes,planned_bytes,touched_bytes,stack_bytes\n";
     for (const LayerRow& r : rows) {
@@ -185,11 +185,7 @@ void write_csv(const std::string& path, const std::vector<LayerRow>& rows) {
             << ',' << r.plan->macs << ',' << r.sram_peak << ',' << r.plan->planned_bytes << ',' << r.touch.touched
             << ',' << r.touch.stack << '\n';
     }
-    try {
-        write_text_file(path, out.str());
-    } catch (const std::runtime_error& e) {
-        throw CommandError(kExitBadInput, e.what());
-    }
+    return out.str();
 }
 
 nlohmann::ordered_json layer_json(const LayerRow& r, const nlohmann::ordered_json& measured) {
@@ -226,6 +222,17 @@ void check_budget(const std::vector<LayerRow>& rows, uint64_t budget, bool measu
             throw CommandError(kExitNoFit, "layer " + std::to_string(r.plan->index) + " '" + r.plan->name + "' needs " +
                                                std::to_string(r.sram_peak) + " bytes of SRAM" +
                                                (measured ? "" : " at least") + ", budget " + std::to_string(budget));
+}
+
+// The deployed model in the simulated memories: its blobs where deploy placed them,
+// and the model part's address in the word the interpreter reads.
+void load_model(Soc& soc, const deploy::DeployResult& deployed, const FirmwareLayout& fw) {
+    for (const deploy::PlacedBlob& b : deployed.blobs)
+        if (!soc.write_memory(b.address, deployed.image.data() + b.file_offset, b.bytes))
+            throw CommandError(kExitLoad, "model part '" + b.name + "' (" + std::to_string(b.bytes) +
+                                              " bytes at " + std::to_string(b.address) + ") is outside every memory");
+    const uint32_t model_address = uint32_t(deployed.blobs.at(0).address);
+    soc.write_memory(fw.image_address_word, &model_address, sizeof model_address);
 }
 
 }  // namespace
@@ -266,12 +273,7 @@ int run_run_command(const std::vector<std::string>& args) {
     Soc soc("soc", profile, o.sim.run_options(),
             o.console ? stdout_console() : ConsoleSink([&](std::string_view s) { console_text.append(s); }));
     place_elf(elf, soc, elf_path);
-    for (const deploy::PlacedBlob& b : deployed.blobs)
-        if (!soc.write_memory(b.address, deployed.image.data() + b.file_offset, b.bytes))
-            throw CommandError(kExitLoad, "model part '" + b.name + "' (" + std::to_string(b.bytes) +
-                                              " bytes at " + std::to_string(b.address) + ") is outside every memory");
-    const uint32_t model_address = uint32_t(deployed.blobs.at(0).address);
-    soc.write_memory(fw.image_address_word, &model_address, sizeof model_address);
+    load_model(soc, deployed, fw);
 
     Memory* data = soc.memory_at(target.data.base, target.data.size);
     data->enable_touch_tracking();
@@ -354,22 +356,12 @@ int run_run_command(const std::vector<std::string>& args) {
     doc["layers"] = layers;
     doc["plan"] = deploy::plan_to_json(deployed.plan);
 
-    if (!o.sim.json.empty()) {
-        try {
-            write_json_file(o.sim.json, doc);
-        } catch (const std::runtime_error& e) {
-            throw CommandError(kExitBadInput, e.what());
-        }
-    }
-    if (!o.csv.empty()) write_csv(o.csv, rows);
+    if (!o.sim.json.empty()) write_json_file(o.sim.json, doc);
+    if (!o.csv.empty()) write_text_file(o.csv, csv_text(rows));
     if (!o.vcd.empty()) {
         std::vector<std::string> names;
         for (const deploy::LayerPlan& lp : deployed.plan.layers) names.push_back(lp.name);
-        try {
-            write_text_file(o.vcd, layer_vcd(soc.simctrl().events(), unsigned(soc.core_count()), names));
-        } catch (const std::runtime_error& e) {
-            throw CommandError(kExitBadInput, e.what());
-        }
+        write_text_file(o.vcd, layer_vcd(soc.simctrl().events(), unsigned(soc.core_count()), names));
     }
     print_table(rows, report, total_macs, sram_peak, golden_match,
                 net.graph.name + " on " + profile.name + " (" + options.text() + ")");

@@ -197,13 +197,8 @@ int run_sweep_command(const std::vector<std::string>& args) {
         std::fflush(stdout);
         rows.push_back(row);
     }
-    if (!json_out.empty()) {
-        try {
-            write_json_file(json_out, {{"schema", "vitsim-sweep/1"}, {"run_args", run_args}, {"runs", rows}});
-        } catch (const std::runtime_error& e) {
-            throw CommandError(kExitBadInput, e.what());
-        }
-    }
+    if (!json_out.empty())
+        write_json_file(json_out, {{"schema", "vitsim-sweep/1"}, {"run_args", run_args}, {"runs", rows}});
     return 0;
 }
 

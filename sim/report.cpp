@@ -150,18 +150,18 @@ void write_text_file(const std::string& path, const std::string& text) {
     const std::string tmp = path + ".tmp." + std::to_string(::getpid());
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) throw std::runtime_error(path + ": cannot write report: " + std::strerror(errno));
+        if (!out) throw CommandError(kExitBadInput, path + ": cannot write report: " + std::strerror(errno));
         out << text;
         out.close();
         if (!out) {
             std::remove(tmp.c_str());
-            throw std::runtime_error(path + ": cannot write report: " + std::strerror(errno));
+            throw CommandError(kExitBadInput, path + ": cannot write report: " + std::strerror(errno));
         }
     }
     if (std::rename(tmp.c_str(), path.c_str()) != 0) {
         const std::string reason = std::strerror(errno);
         std::remove(tmp.c_str());
-        throw std::runtime_error(path + ": cannot write report: " + reason);
+        throw CommandError(kExitBadInput, path + ": cannot write report: " + reason);
     }
 }
 

@@ -53,7 +53,7 @@ void print_marker_problems(const LayerProfile& layers);
 void print_stats(const RunReport& report);
 
 // Writes `text` to a temporary file next to `path` and renames it over `path`, so a
-// failure never leaves a partial report. Throws std::runtime_error naming the path.
+// failure never leaves a partial report. Throws CommandError (exit 111) naming the path.
 void write_text_file(const std::string& path, const std::string& text);
 void write_json_file(const std::string& path, const nlohmann::ordered_json& doc);
 

@@ -2,6 +2,7 @@
 
 #include <tlm_utils/tlm_quantumkeeper.h>
 
+#include "bus/payload.h"
 #include "periph/hart_id_extension.h"
 
 namespace vitsim {
@@ -73,12 +74,7 @@ void RvCore::run_thread() {
 
 BusResult RvCore::transport(tlm::tlm_command cmd, uint32_t addr, void* data, unsigned len) {
     tlm::tlm_generic_payload tx;
-    tx.set_command(cmd);
-    tx.set_address(addr);
-    tx.set_data_ptr(static_cast<unsigned char*>(data));
-    tx.set_data_length(len);
-    tx.set_streaming_width(len);
-    tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    prepare_payload(tx, cmd, addr, data, len);
     HartIdExtension who(config_.hartid);  // SIMCTRL snapshots the core that wrote
     tx.set_extension(&who);
     const sc_core::sc_time before = local_offset();
@@ -99,10 +95,7 @@ BusResult RvCore::bus_write(uint32_t addr, const void* data, unsigned len) {
 
 bool RvCore::bus_fetch(uint32_t addr, void* data, unsigned len) {
     tlm::tlm_generic_payload tx;
-    tx.set_command(tlm::TLM_READ_COMMAND);
-    tx.set_address(addr);
-    tx.set_data_ptr(static_cast<unsigned char*>(data));
-    tx.set_data_length(len);
+    prepare_payload(tx, tlm::TLM_READ_COMMAND, addr, data, len);
     return socket->transport_dbg(tx) == len;
 }
 

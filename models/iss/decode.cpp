@@ -144,10 +144,12 @@ bool extract_compressed(uint32_t w, CFormat f, DecodedInsn& d) {
     return false;
 }
 
+// The table is in Op order after kUndecoded and kIllegal (decode.h builds Op from it).
+constexpr size_t kFirstTableOp = size_t(Op::kIllegal) + 1;
+static_assert(sizeof kInsns / sizeof *kInsns == size_t(Op::kCount) - kFirstTableOp, "one InsnInfo per Op");
+
 const InsnInfo* info_of(Op op) {
-    for (const InsnInfo& i : kInsns)
-        if (i.op == op) return &i;
-    return nullptr;
+    return size_t(op) >= kFirstTableOp && op < Op::kCount ? &kInsns[size_t(op) - kFirstTableOp] : nullptr;
 }
 
 }  // namespace

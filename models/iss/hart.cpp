@@ -243,11 +243,12 @@ void Hart::decode_into(DecodedInsn& d, Region& r, uint32_t pc) {
         d.stall_muldiv = uint8_t(cycles - base);
     if (timing == Timing::JAL || timing == Timing::JALR)
         d.stall_branch = uint8_t(cycles - base);
+    const unsigned target_refetch = refetch_cycles(pc, pc + d.imm);  // direct jumps and branches
     if (timing == Timing::JAL) {
-        d.stall_branch += refetch_cycles(pc, pc + d.imm);
-        cycles += refetch_cycles(pc, pc + d.imm);
+        d.stall_branch += target_refetch;
+        cycles += target_refetch;
     }
-    if (timing == Timing::BRANCH) d.taken = uint8_t(timing_.branch_taken_penalty + refetch_cycles(pc, pc + d.imm));
+    if (timing == Timing::BRANCH) d.taken = uint8_t(timing_.branch_taken_penalty + target_refetch);
     // Fetch: without a prefetch buffer every new line costs the memory's wait states.
     const uint32_t line = std::max(1u, r.t.line_bytes);
     if (!r.t.prefetch && r.t.fetch_wait && ((pc % line) == 0 || (pc % line) + d.len > line))

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "bus/payload.h"
 #include "vitsim/platform.h"
 
 namespace vitsim {
@@ -79,14 +80,7 @@ bool Dma::inside_one_memory(uint64_t addr, uint64_t len, bool for_write) {
 
 bool Dma::transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, unsigned len, sc_core::sc_time& latency) {
     tlm::tlm_generic_payload tx;
-    tx.set_command(cmd);
-    tx.set_address(addr);
-    tx.set_data_ptr(data);
-    tx.set_data_length(len);
-    tx.set_streaming_width(len);
-    tx.set_byte_enable_ptr(nullptr);
-    tx.set_dmi_allowed(false);
-    tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    prepare_payload(tx, cmd, addr, data, len);
     initiator->b_transport(tx, latency);
     return tx.is_response_ok();
 }
