@@ -39,23 +39,27 @@ ElfCommandOptions parse_options(const std::vector<std::string>& args) {
 
 int run_elf_command(const std::vector<std::string>& args) {
     const ElfCommandOptions o = parse_options(args);
-    const Profile profile = load_profile(o.sim.soc);
-    const ElfImage image = read_elf(o.program);
+    JsonReport json(o.sim.json, "vitsim-report/1");
+    return run_with_report(json, [&] {
+        const Profile profile = load_profile(o.sim.soc);
+        const ElfImage image = read_elf(o.program);
 
-    quiet_systemc();
-    Soc soc("soc", profile, o.sim.run_options());
-    place_elf(image, soc, o.program);
-    soc.reset(image.entry);
+        quiet_systemc();
+        Soc soc("soc", profile, o.sim.run_options());
+        place_elf(image, soc, o.program);
+        soc.reset(image.entry);
 
-    const RunResult result = soc.run();
-    std::cout.flush();  // the program's output comes before any line of ours
+        const RunResult result = soc.run();
+        std::cout.flush();  // the program's output comes before any line of ours
 
-    const RunReport report = collect_report(soc, o.program, result);
-    if (!o.sim.json.empty()) write_json_file(o.sim.json, to_json(report));
-    print_marker_problems(report.layers);
-    if (o.sim.stats) print_stats(report);
-    check_stop(soc, result, o.sim.max_cycles);
-    return report.exit_status & 0xFF;
+        const RunReport report = collect_report(soc, o.program, result);
+        json.doc = to_json(report);
+        check_stop(soc, result, o.sim.max_cycles);
+        print_marker_problems(report.layers);
+        if (o.sim.stats) print_stats(report);
+        json.write_ok();
+        return report.exit_status & 0xFF;
+    });
 }
 
 }  // namespace vitsim

@@ -12,11 +12,13 @@
 #include <sstream>
 
 #include "deploy/deploy.h"
+#include "deploy/errors.h"
 #include "deploy/golden.h"
 #include "deploy/reference.h"
 #include "sim/commands.h"
 #include "sim/elf_loader.h"
 #include "sim/exit_codes.h"
+#include "sim/files.h"
 #include "sim/options.h"
 #include "sim/report.h"
 #include "soc/soc.h"
@@ -83,11 +85,13 @@ RunCommandOptions parse_run_options(const std::vector<std::string>& args) {
     o.sim.finish();
     if (!seed.empty()) o.seed = parse_count("--seed", seed);
     if (!budget.empty()) {
+        const UsageError problem("--sram-budget: expected a positive size like 320K, 1M or 327680, got '" + budget + "'");
         try {
             o.sram_budget = parse_size(budget);
         } catch (const std::exception&) {
-            throw UsageError("--sram-budget: expected a size like 320K, 1M or 327680, got '" + budget + "'");
+            throw problem;
         }
+        if (o.sram_budget == 0) throw problem;  // 0 would silently mean "no budget"
     }
     return o;
 }
@@ -235,27 +239,58 @@ void load_model(Soc& soc, const deploy::DeployResult& deployed, const FirmwareLa
     soc.write_memory(fw.image_address_word, &model_address, sizeof model_address);
 }
 
-}  // namespace
+// The firmware's console text ends with its last complete or partial line.
+std::string last_line(const std::string& console) {
+    std::string text = console;
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    const auto newline = text.rfind('\n');
+    return newline == std::string::npos ? text : text.substr(newline + 1);
+}
 
-int run_run_command(const std::vector<std::string>& args) {
-    const RunCommandOptions o = parse_run_options(args);
+nlohmann::ordered_json options_json(const deploy::DeployOptions& options) {
+    nlohmann::ordered_json j = nlohmann::ordered_json::object();
+    for (const auto& [key, value] : options.items()) j[key] = value;
+    return j;
+}
+
+// deploy(), and when the plan does not fit, the plan that did not fit in the report.
+deploy::DeployResult deploy_or_report_plan(const deploy::Graph& graph, const deploy::Weights& weights,
+                                           const deploy::DeployOptions& options, const deploy::DeployTarget& target,
+                                           JsonReport& json) {
+    try {
+        return deploy::deploy(graph, weights, options, target);
+    } catch (const deploy::NoFitError&) {
+        json.doc["plan"] = deploy::plan_to_json(deploy::plan_network(graph, weights, options, target));
+        throw;
+    }
+}
+
+// Deploy, simulate, compare, report: what `vitsim run` does once its outputs are known
+// to be writable. Fills json.doc as it goes (a failure's report says how far it got).
+int run_network(const RunCommandOptions& o, JsonReport& json) {
     const Profile profile = load_profile(o.sim.soc);
     std::vector<std::string> settings = kDefaultSettings;
     settings.insert(settings.end(), o.settings.begin(), o.settings.end());
     const deploy::DeployOptions options = deploy::parse_options(settings);
+    json.doc["soc"] = profile.name;
+    json.doc["options"] = options_json(options);
 
-    // Deploy: the firmware's layout sets the budgets; the plan is refused here if
-    // it cannot fit the profile's SRAM.
+    // Deploy: the firmware's layout sets the budgets. Shapes are checked against the
+    // memories before any weight is generated; the plan is refused here if it cannot
+    // fit the profile's SRAM.
     const std::string elf_path = firmware_path(o, profile.name, options.simd);
     const ElfImage elf = read_elf(elf_path);
     const FirmwareLayout fw = firmware_layout(elf, elf_path, profile);
     const deploy::NetworkSpec net = deploy::load_network(o.net);
+    json.doc["network"] = net.graph.name;
+    const deploy::DeployTarget target =
+        deploy::target_for_profile(profile, fw.code_bytes, fw.stack_top - fw.stack_limit, fw.static_bytes);
+    deploy::check_shapes_fit(net.graph, target);
     const deploy::Weights weights = o.weights_file.empty()
                                         ? deploy::cached_weights(net.graph, o.seed, weights_cache_dir())
                                         : deploy::load_weights(o.weights_file);
-    const deploy::DeployTarget target =
-        deploy::target_for_profile(profile, fw.code_bytes, fw.stack_top - fw.stack_limit, fw.static_bytes);
-    const deploy::DeployResult deployed = deploy::deploy(net.graph, weights, options, target);
+    const deploy::DeployResult deployed = deploy_or_report_plan(net.graph, weights, options, target, json);
+    json.doc["plan"] = deploy::plan_to_json(deployed.plan);
     const deploy::GoldenResult golden = deploy::golden_run(deployed.image);
 
     std::vector<LayerRow> rows;
@@ -298,8 +333,10 @@ int run_run_command(const std::vector<std::string>& args) {
     RunReport report = collect_report(soc, elf_path, result);
     check_stop(soc, result, o.sim.max_cycles);
     if (report.exit_status != 0)
-        throw CommandError(kExitInternal, "interpreter firmware exited with status " +
-                                              std::to_string(report.exit_status) + ": " + console_text);
+        throw CommandError(o.firmware.empty() ? kExitInternal : kExitBadInput,
+                           elf_path + ": the interpreter firmware exited with status " +
+                               std::to_string(report.exit_status) + " (its last console line: '" +
+                               last_line(console_text) + "')");
 
     // Output: the firmware's arena is its heap start (aligned to 4) unless deploy placed it.
     const uint64_t arena = deployed.arena_address ? deployed.arena_address : (uint64_t(fw.heap_start) + 3) & ~uint64_t(3);
@@ -335,12 +372,9 @@ int run_run_command(const std::vector<std::string>& args) {
     for (const deploy::PlacedBlob& b : deployed.blobs)
         (b.memory == profile.code_memory ? flash_bytes : external_bytes) += b.bytes;
 
-    nlohmann::ordered_json doc = base;
-    doc["schema"] = "vitsim-run/1";
-    doc["network"] = net.graph.name;
-    nlohmann::ordered_json opts = nlohmann::ordered_json::object();
-    for (const auto& [k, v] : options.items()) opts[k] = v;
-    doc["options"] = opts;
+    nlohmann::ordered_json& doc = json.doc;
+    for (const auto& [key, value] : base.items())
+        if (key != "schema") doc[key] = value;
     doc["golden_match"] = golden_match;
     doc["quantization_error"] = {{"max_abs", qerr.max_abs},
                                  {"rms", qerr.rms},
@@ -356,25 +390,37 @@ int run_run_command(const std::vector<std::string>& args) {
     doc["layers"] = layers;
     doc["plan"] = deploy::plan_to_json(deployed.plan);
 
-    if (!o.sim.json.empty()) write_json_file(o.sim.json, doc);
+    print_table(rows, report, total_macs, sram_peak, golden_match,
+                net.graph.name + " on " + profile.name + " (" + options.text() + ")");
+    std::printf("int8 vs float reference: relative RMS error %.2f%%, top class %s\n", 100 * qerr.relative_rms,
+                qerr.argmax_equal ? "equal" : "DIFFERENT");
+    std::fflush(stdout);
+    if (!golden_match)
+        throw CommandError(kExitGolden, "firmware output differs from the host golden model (" +
+                                            std::to_string(output.size()) + " bytes)");
+    if (o.sram_budget) check_budget(rows, o.sram_budget, true);
+
+    // Success: every output, each written whole.
+    json.write_ok();
     if (!o.csv.empty()) write_text_file(o.csv, csv_text(rows));
     if (!o.vcd.empty()) {
         std::vector<std::string> names;
         for (const deploy::LayerPlan& lp : deployed.plan.layers) names.push_back(lp.name);
         write_text_file(o.vcd, layer_vcd(soc.simctrl().events(), unsigned(soc.core_count()), names));
     }
-    print_table(rows, report, total_macs, sram_peak, golden_match,
-                net.graph.name + " on " + profile.name + " (" + options.text() + ")");
-    std::printf("int8 vs float reference: relative RMS error %.2f%%, top class %s\n", 100 * qerr.relative_rms,
-                qerr.argmax_equal ? "equal" : "DIFFERENT");
     print_marker_problems(report.layers);
     if (o.sim.stats) print_stats(report);
-
-    if (!golden_match)
-        throw CommandError(kExitGolden, "firmware output differs from the host golden model (" +
-                                            std::to_string(output.size()) + " bytes)");
-    if (o.sram_budget) check_budget(rows, o.sram_budget, true);
     return 0;
+}
+
+}  // namespace
+
+int run_run_command(const std::vector<std::string>& args) {
+    const RunCommandOptions o = parse_run_options(args);
+    JsonReport json(o.sim.json, "vitsim-run/1");
+    if (!o.csv.empty()) check_output_path("--csv", o.csv);
+    if (!o.vcd.empty()) check_output_path("--vcd", o.vcd);
+    return run_with_report(json, [&] { return run_network(o, json); });
 }
 
 }  // namespace vitsim

@@ -9,6 +9,8 @@
 
 #include <cinttypes>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -17,6 +19,8 @@
 
 #include "sim/commands.h"
 #include "sim/exit_codes.h"
+#include "sim/failure.h"
+#include "sim/files.h"
 #include "sim/options.h"
 #include "sim/report.h"
 
@@ -72,6 +76,28 @@ std::vector<std::vector<std::string>> combinations(const std::vector<Variation>&
     return out;
 }
 
+// A private folder (mkdtemp: unpredictable, mode 0700) for the children's reports
+// and messages; removed with its contents when the sweep ends, whichever way.
+class PrivateFolder {
+public:
+    PrivateFolder() {
+        const char* tmp = std::getenv("TMPDIR");
+        std::string name = std::string(tmp && *tmp ? tmp : "/tmp") + "/vitsim-sweep-XXXXXX";
+        if (!::mkdtemp(name.data())) throw CommandError(kExitInternal, "cannot create a temporary folder in " + name);
+        path_ = name;
+    }
+    ~PrivateFolder() {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    PrivateFolder(const PrivateFolder&) = delete;
+    PrivateFolder& operator=(const PrivateFolder&) = delete;
+    std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+private:
+    std::string path_;
+};
+
 std::string self_path() {
     char buf[4096];
     const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
@@ -89,7 +115,7 @@ std::pair<int, std::string> run_child(const std::string& exe, const std::vector<
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
     pid_t pid = 0;
     const int rc = posix_spawn(&pid, exe.c_str(), &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
@@ -161,7 +187,8 @@ int run_sweep_command(const std::vector<std::string>& args) {
     for (const std::string& t : vary_texts) vary.push_back(parse_vary(t));
 
     const std::string exe = self_path();
-    const std::string tmp = "/tmp/vitsim-sweep-" + std::to_string(getpid());
+    if (!json_out.empty()) check_output_path("--json", json_out);
+    const PrivateFolder tmp;
     const auto combos = combinations(vary);
     json rows = json::array();
     std::printf("%-58s %13s %8s %10s %13s %10s %s\n", "variant", "cycles", "MAC/cyc", "peak SRAM", "attn cycles",
@@ -172,9 +199,9 @@ int run_sweep_command(const std::vector<std::string>& args) {
         std::vector<std::string> child = {"run"};
         child.insert(child.end(), run_args.begin(), run_args.end());
         for (const std::string& setting : combos[i]) child.insert(child.end(), {"--set", setting});
-        const std::string report_path = tmp + "-" + std::to_string(i) + ".json";
+        const std::string report_path = tmp.file("run" + std::to_string(i) + ".json");
         child.insert(child.end(), {"--json", report_path});
-        const auto [status, err] = run_child(exe, child, tmp + ".err");
+        const auto [status, err] = run_child(exe, child, tmp.file("run" + std::to_string(i) + ".err"));
         json row = {{"variant", label}, {"settings", combos[i]}, {"exit_status", status}};
         if (status == 0 || status == kExitGolden) {
             const json r = read_report(report_path);
@@ -191,8 +218,8 @@ int run_sweep_command(const std::vector<std::string>& args) {
                         t["sram_peak_bytes"].get<uint64_t>(), op_cycles(r, "mhsa"), op_peak(r, "mhsa"),
                         r["golden_match"].get<bool>() ? "match" : "MISMATCH");
         } else {
-            row["error"] = err;
-            std::printf("%-58.58s  %s\n", label.c_str(), err.c_str());
+            row["error"] = one_line(err);
+            std::printf("%-58.58s  %s\n", label.c_str(), one_line(err).c_str());
         }
         std::fflush(stdout);
         rows.push_back(row);

@@ -6,10 +6,9 @@
 #include <systemc>
 
 #include "sim/commands.h"
-#include "sim/elf_loader.h"
 #include "sim/exit_codes.h"
+#include "sim/failure.h"
 #include "sim/options.h"
-#include "soc/profile.h"
 
 #ifndef VITSIM_VERSION
 #define VITSIM_VERSION "unknown"
@@ -97,17 +96,8 @@ int sc_main(int argc, char* argv[]) {
     const std::vector<std::string> args(argv + 1, argv + argc);
     try {
         return dispatch(args);
-    } catch (const UsageError& e) {
-        return fail(e.code(), std::string(e.what()) + " (see 'vitsim --help')");
-    } catch (const CommandError& e) {
-        return fail(e.code(), e.what());
-    } catch (const ProfileError& e) {
-        return fail(kExitBadInput, e.what());
-    } catch (const ElfError& e) {
-        return fail(e.exit_code(), e.what());
-    } catch (const sc_core::sc_report& e) {
-        return fail(kExitInternal, std::string("internal error: SystemC: ") + e.what());
-    } catch (const std::exception& e) {
-        return fail(kExitInternal, std::string("internal error: ") + e.what());
+    } catch (...) {
+        const Failure f = failure_of(std::current_exception());
+        return fail(f.exit_code, f.message);
     }
 }

@@ -1,6 +1,7 @@
 #include "sim/options.h"
 
 #include <cmath>
+#include <cctype>
 #include <cstdlib>
 
 namespace vitsim {
@@ -43,25 +44,37 @@ std::vector<std::string> OptionParser::parse(const std::vector<std::string>& arg
     return positional;
 }
 
+namespace {
+
+bool all_digits(const std::string& text) {
+    return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+}
+
+}  // namespace
+
 uint64_t parse_count(const std::string& option, const std::string& text) {
-    const std::string problem = option + ": expected a whole number like 1000000 or 50e9, got '" + text + "'";
-    if (text.empty() || text[0] == '-' || text[0] == '+') throw UsageError(problem);
-    char* end = nullptr;
-    const double value = std::strtod(text.c_str(), &end);
-    // Plain digits are parsed exactly; the double only accepts the "5e9" form.
-    if (text.find_first_not_of("0123456789") == std::string::npos) {
-        if (text.size() > 19) throw UsageError(problem);
-        return std::stoull(text);
+    const UsageError problem(option + ": expected a whole number like 1000000 or 50e9, got '" + text + "'");
+    // DIGITS or DIGITSeDIGITS, computed exactly in integers: no sign, space, hex or fraction.
+    const auto e = text.find_first_of("eE");
+    const std::string mantissa = text.substr(0, e), exponent = e == std::string::npos ? "0" : text.substr(e + 1);
+    if (!all_digits(mantissa) || !all_digits(exponent) || mantissa.size() > 19 || exponent.size() > 2) throw problem;
+    constexpr uint64_t kMax = 9'200'000'000'000'000'000ull;
+    uint64_t value = std::stoull(mantissa);
+    for (int i = std::stoi(exponent); i > 0 && value != 0; i--) {
+        if (value > kMax / 10) throw problem;
+        value *= 10;
     }
-    if (*end != '\0' || !std::isfinite(value) || value != std::floor(value) || value >= 9.2e18)
-        throw UsageError(problem);
-    return static_cast<uint64_t>(value);
+    if (value > kMax) throw problem;
+    return value;
 }
 
 double parse_positive(const std::string& option, const std::string& text) {
+    // A plain decimal ("10", "0.5", "1e-3"): strtod alone would also take " 5", "0x10" and "inf".
+    const bool plain = !text.empty() && text.find_first_not_of("0123456789.eE+-") == std::string::npos &&
+                       std::isdigit(static_cast<unsigned char>(text[0]));
     char* end = nullptr;
-    const double value = std::strtod(text.c_str(), &end);
-    if (text.empty() || *end != '\0' || !std::isfinite(value) || value <= 0)
+    const double value = plain ? std::strtod(text.c_str(), &end) : 0;
+    if (!plain || *end != '\0' || !std::isfinite(value) || value <= 0)
         throw UsageError(option + ": expected a positive number, got '" + text + "'");
     return value;
 }
@@ -93,6 +106,10 @@ void SimulatorOptions::add_to(OptionParser& parser) {
 void SimulatorOptions::finish() {
     if (!max_cycles_text_.empty()) max_cycles = parse_count("--max-cycles", max_cycles_text_);
     if (!quantum_text_.empty()) quantum_us = parse_positive("--quantum-us", quantum_text_);
+    // Below a nanosecond the quantum keeper would synchronise more often than any core
+    // executes an instruction; above 1 s a device could wait a long time for its answer.
+    if (quantum_us < 1e-3 || quantum_us > 1e6)
+        throw UsageError("--quantum-us: expected 0.001 to 1000000 microseconds, got '" + quantum_text_ + "'");
     if (!dmi_text_.empty()) dmi = parse_on_off("--dmi", dmi_text_);
     if (soc.empty()) throw UsageError("--soc: empty profile name");
     stats = stats || verbose_;

@@ -1,16 +1,12 @@
 #include "sim/report.h"
 
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <fstream>
 #include <cinttypes>
+#include <cstdio>
 #include <iostream>
 #include <stdexcept>
 
 #include "sim/exit_codes.h"
+#include "sim/files.h"
 
 namespace vitsim {
 
@@ -147,24 +143,22 @@ json to_json(const RunReport& r) {
 }
 
 void write_text_file(const std::string& path, const std::string& text) {
-    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) throw CommandError(kExitBadInput, path + ": cannot write report: " + std::strerror(errno));
-        out << text;
-        out.close();
-        if (!out) {
-            std::remove(tmp.c_str());
-            throw CommandError(kExitBadInput, path + ": cannot write report: " + std::strerror(errno));
-        }
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        const std::string reason = std::strerror(errno);
-        std::remove(tmp.c_str());
-        throw CommandError(kExitBadInput, path + ": cannot write report: " + reason);
-    }
+    write_file_atomically(path, text.data(), text.size());
 }
 
 void write_json_file(const std::string& path, const json& doc) { write_text_file(path, doc.dump(2) + "\n"); }
+
+JsonReport::JsonReport(std::string path, std::string schema) : path_(std::move(path)), schema_(std::move(schema)) {
+    if (!path_.empty()) check_output_path("--json", path_);
+}
+
+void JsonReport::write(const char* status, const Failure* failure) const {
+    if (path_.empty()) return;
+    json out = {{"schema", schema_}, {"status", status}};
+    if (failure) out["error"] = {{"exit_code", failure->exit_code}, {"message", failure->message}};
+    for (const auto& [key, value] : doc.items())
+        if (!out.contains(key)) out[key] = value;
+    write_json_file(path_, out);
+}
 
 }  // namespace vitsim

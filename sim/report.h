@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "iss/hart.h"
+#include "sim/failure.h"
 #include "sim/profiler.h"
 #include "soc/soc.h"
 
@@ -52,9 +53,45 @@ void print_marker_problems(const LayerProfile& layers);
 // "vitsim: N instructions, N cycles, ... MIPS" on stderr.
 void print_stats(const RunReport& report);
 
-// Writes `text` to a temporary file next to `path` and renames it over `path`, so a
-// failure never leaves a partial report. Throws CommandError (exit 111) naming the path.
+// Writes `text` to `path` whole (sim/files.h: write_file_atomically). Throws
+// CommandError (exit 111) naming the path; the file is then unchanged.
 void write_text_file(const std::string& path, const std::string& text);
 void write_json_file(const std::string& path, const nlohmann::ordered_json& doc);
+
+// The JSON report a command was asked for (--json). Its path is checked when the
+// report is created, before any work; the command fills `doc` as it goes; the file
+// is written once, at the end: with "status": "ok", or, when the command fails,
+// with "status": "failed", "error": {"exit_code", "message"} and whatever the run
+// had measured by then. No other output file is written by a failed command.
+class JsonReport {
+public:
+    // `path` "" = no report wanted. Throws CommandError (111) for a path that cannot
+    // be written.
+    JsonReport(std::string path, std::string schema);
+    nlohmann::ordered_json doc;
+
+    void write_ok() const { write("ok", nullptr); }
+    void write_failed(const Failure& failure) const { write("failed", &failure); }
+
+private:
+    void write(const char* status, const Failure* failure) const;
+    std::string path_, schema_;
+};
+
+// Runs `body` (which returns the exit status); if it throws, writes `report` as
+// failed and rethrows.
+template <typename Body>
+int run_with_report(const JsonReport& report, Body body) {
+    try {
+        return body();
+    } catch (...) {
+        try {
+            report.write_failed(failure_of(std::current_exception()));
+        } catch (...) {
+            // the report cannot be written either: the first failure is the one to tell
+        }
+        throw;
+    }
+}
 
 }  // namespace vitsim

@@ -85,7 +85,10 @@ int main(void) {
                result.layer >= 0 ? records[result.layer].name : "-", status);
         return EXIT_RUN_FAILED - status;
     }
-    const uint8_t *out = arena + h->output_arena_offset;
+    uint8_t *out = arena + h->output_arena_offset;
+#ifdef VS_FLIP_FIRST_OUTPUT_BIT
+    out[0] ^= 1u;  /* the test firmware interp_wrong_output: a known wrong result */
+#endif
     printf("vs_model: %s output %lu bytes at 0x%08lx fnv1a 0x%08lx\n", h->name, (unsigned long)h->output_bytes,
            (unsigned long)(uintptr_t)out, (unsigned long)fnv1a(out, h->output_bytes));
     return 0;

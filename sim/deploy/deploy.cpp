@@ -257,6 +257,34 @@ DeployTarget target_for_profile(const Profile& profile, uint64_t firmware_code_b
     return t;
 }
 
+void check_shapes_fit(const Graph& graph, const DeployTarget& target) {
+    // Products in double: a bound, and no overflow whatever the shapes.
+    const double budget = double(sram_budget(target)) - double(target.stack_reserve) - double(target.static_bytes);
+    for (const Node& n : graph.nodes) {
+        const double bytes = std::max(double(n.in_shape.rows) * n.in_shape.cols, double(n.out_shape.rows) * n.out_shape.cols);
+        if (bytes > budget)
+            throw NoFitError("network '" + graph.name + "' does not fit: layer '" + n.name + "' needs at least " +
+                             std::to_string(int64_t(bytes)) + " bytes of SRAM for its input or output alone, " +
+                             std::to_string(int64_t(std::max(budget, 0.0))) +
+                             " available after the stack and static data");
+    }
+    // The weights go into one memory whole. No option shrinks them below half of the
+    // parameters: fused-weight attention replaces W_q and W_k (2 E P H) by H E x E,
+    // and attention is at most all of them.
+    double param_bytes = 0;
+    for (const ParamSpec& p : graph.param_specs()) {
+        double elements = 1;
+        for (int d : p.shape) elements *= d;
+        param_bytes += elements * (p.dtype == DType::I32 ? 4 : 1);
+    }
+    double largest = double(target.code_budget);
+    for (const TargetMemory& m : target.weight_memories) largest = std::max(largest, double(m.size));
+    if (param_bytes / 2 > largest)
+        throw NoFitError("network '" + graph.name + "': its parameters (" + std::to_string(int64_t(std::min(param_bytes, 9e18))) +
+                         " bytes, at least half of that with any option) fit in no read-only memory of '" +
+                         target.profile + "' (largest: " + std::to_string(int64_t(largest)) + " bytes)");
+}
+
 Plan plan_network(const Graph& graph, const Weights& weights, const DeployOptions& options, const DeployTarget& target) {
     return lower_and_plan(graph, weights, options, target).plan;
 }

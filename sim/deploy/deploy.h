@@ -132,6 +132,13 @@ struct DeployResult {
     uint64_t weights_address = 0;
 };
 
+// Refuses (NoFitError), from the shapes alone and before any weight is generated, a
+// network that cannot fit `target` whatever the options: a layer whose input or
+// output alone exceeds the SRAM left after the stack and static data, or
+// parameters too large for every read-only memory. Allocates nothing in
+// proportion to the network, so an absurd network is refused at once.
+void check_shapes_fit(const Graph& graph, const DeployTarget& target);
+
 // Lowers, plans and serialises. Throws InputError (weights do not match the
 // graph), NoFitError (plan or weights do not fit: names the first layer that
 // does not fit, the bytes needed and the bytes available).

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "deploy/errors.h"
+#include "deploy/prng.h"
 
 #ifndef VITSIM_NETWORK_DIR
 #error "VITSIM_NETWORK_DIR must name the directory of the built-in networks"
@@ -569,6 +570,7 @@ NetworkSpec parse_network(const std::string& json_text, const std::string& sourc
     GraphBuilder builder(source, g, ratio, eps);
     for (size_t i = 0; i < layers.size(); i++) builder.layer(layers[i], i);
     builder.finish();
+    g.fingerprint = fnv1a64(doc.dump());
     return spec;
 }
 

@@ -83,6 +83,7 @@ struct Graph {
     std::vector<Node> nodes;
     std::map<std::string, Shape> tensors;  // every activation tensor incl. the input
     std::string output;                    // the logits tensor
+    uint64_t fingerprint = 0;              // hash of the description's content (weights cache key)
 
     // Scales the weights must provide: every tensor and the internal points of
     // MHSA (":q", ":k", ":v", ":scores", ":context", ":t", ":scores_fused") and of

@@ -2,16 +2,17 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
-#include <random>
 
 #include "deploy/bytes.h"
 #include "deploy/errors.h"
 #include "deploy/prng.h"
 #include "deploy/reference.h"
+#include "sim/files.h"
 
 namespace vitsim::deploy {
 namespace {
@@ -358,38 +359,37 @@ Weights parse_weights(const std::vector<uint8_t>& bytes, const std::string& sour
 
 void save_weights(const Weights& weights, const std::string& path) {
     const std::vector<uint8_t> bytes = serialize_weights(weights);
-    std::ofstream out(path, std::ios::binary);
-    if (!out || !out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size())))
-        throw InputError(path + ": cannot write weights file");
+    write_file_atomically(path, bytes.data(), bytes.size());
 }
 
 Weights load_weights(const std::string& path) { return parse_weights(read_binary_file(path, "weights file"), path); }
 
+std::string weights_cache_file(const Graph& graph, uint64_t seed, const std::string& cache_dir) {
+    char key[17];
+    std::snprintf(key, sizeof key, "%016llx", static_cast<unsigned long long>(graph.fingerprint));
+    return cache_dir + "/net-" + key + "-seed" + std::to_string(seed) + "-v" + std::to_string(kWeightsVersion) + ".vswt";
+}
+
 Weights cached_weights(const Graph& graph, uint64_t seed, const std::string& cache_dir) {
-    namespace fs = std::filesystem;
-    const fs::path file = fs::path(cache_dir) / (graph.name + "-seed" + std::to_string(seed) + "-v" +
-                                                 std::to_string(kWeightsVersion) + ".vswt");
+    const std::string file = weights_cache_file(graph, seed, cache_dir);
     std::error_code ec;
-    if (fs::exists(file, ec)) {
+    if (std::filesystem::is_regular_file(file, ec)) {
         try {
-            Weights w = load_weights(file.string());
-            validate_weights(graph, w, file.string());
+            Weights w = load_weights(file);
+            validate_weights(graph, w, file);
             if (w.seed == seed) return w;
         } catch (const InputError&) {
             // stale or damaged: regenerate below
         }
     }
     Weights w = generate_weights(graph, seed);
-    fs::create_directories(cache_dir, ec);
-    // A name no other process uses (random_device is only a tie-breaker here).
-    const fs::path tmp = file.string() + ".tmp" + std::to_string(std::random_device{}());
+    std::filesystem::create_directories(cache_dir, ec);
+    remove_stale_temporaries(cache_dir);
     try {
-        save_weights(w, tmp.string());
-        fs::rename(tmp, file, ec);
-    } catch (const InputError&) {
+        save_weights(w, file);
+    } catch (const CommandError&) {
         // read-only cache: keep going without it
     }
-    fs::remove(tmp, ec);
     return w;
 }
 

@@ -47,13 +47,16 @@ constexpr double kGeneratedInputScale = 1.0 / 64.0;
 // bytes on every platform.
 Weights generate_weights(const Graph& graph, uint64_t seed);
 
-// generate_weights through a cache directory: loads
-// <cache_dir>/<network>-seed<seed>-v<version>.vswt when it exists and matches
-// the graph, else generates the weights and stores them there (written to a
-// temporary name and renamed, so concurrent processes never read a partial
-// file). Generation of the large networks takes seconds; loading does not.
-// A cache that cannot be written is not an error.
+// generate_weights through a cache directory: loads weights_cache_file() when it
+// exists and matches the graph, else generates the weights and stores them there
+// (written whole, sim/files.h, so concurrent processes never read a partial file).
+// Generation of the large networks takes seconds; loading does not. A cache that
+// cannot be written is not an error.
 Weights cached_weights(const Graph& graph, uint64_t seed, const std::string& cache_dir);
+// <cache_dir>/net-<fingerprint>-seed<seed>-v<version>.vswt: keyed by the network's
+// content, never by its name (a name is not a safe file name, and two files may
+// share one).
+std::string weights_cache_file(const Graph& graph, uint64_t seed, const std::string& cache_dir);
 
 // A deterministic int8 input for `graph` (stream `stream_name` of `seed`).
 std::vector<int8_t> generate_input(const Graph& graph, uint64_t seed, const std::string& stream_name);
