@@ -312,7 +312,7 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
 
     Memory* data = soc.memory_at(target.data.base, target.data.size);
     data->enable_touch_tracking();
-    soc.core(0).hart().set_touch_tracking(true);
+    soc.core(0).iss().set_touch_tracking(true);
     const uint64_t stack_begin = fw.stack_limit - target.data.base, stack_end = fw.stack_top - target.data.base;
     std::map<uint32_t, TouchMeasure> touch;  // by layer id
     const bool show_progress = isatty(STDERR_FILENO);  // long runs: the current layer on a terminal

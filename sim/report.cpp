@@ -63,15 +63,18 @@ constexpr size_t kMaxProblemLines = 10;
 }  // namespace
 
 RunReport collect_report(Soc& soc, const std::string& program, const RunResult& result) {
-    const Hart& hart = soc.core(0).hart();
+    const Iss& core = soc.core(0).iss();
     RunReport r;
     r.soc = soc.profile().name;
     r.clock_hz = soc.profile().clock_hz;
     r.program = program;
     r.stop = stop_name(result.stop);
-    r.exit_status = result.stop == StopReason::kExit ? hart.exit_status() : 0;
-    if (result.stop == StopReason::kTrap) r.trap = hart.trap();
-    r.totals = hart.counters();
+    r.exit_status = result.stop == StopReason::kExit ? core.exit_status() : 0;
+    if (result.stop == StopReason::kTrap) {
+        r.trap = core.trap();
+        r.trap_description = core.describe_trap();
+    }
+    r.totals = core.counters();
     r.sim_time_s = static_cast<double>(r.totals.cycles) / static_cast<double>(r.clock_hz);
     r.host_seconds = result.host_seconds;
     for (size_t i = 0; i < soc.memory_count(); i++)
@@ -83,11 +86,11 @@ RunReport collect_report(Soc& soc, const std::string& program, const RunResult& 
 }
 
 void check_stop(Soc& soc, const RunResult& result, uint64_t max_cycles) {
-    const Hart& hart = soc.core(0).hart();
-    if (result.stop == StopReason::kTrap) throw CommandError(kExitTrap, "trap: " + describe(hart.trap()));
+    const Iss& core = soc.core(0).iss();
+    if (result.stop == StopReason::kTrap) throw CommandError(kExitTrap, "trap: " + core.describe_trap());
     if (result.stop == StopReason::kLimit)
         throw CommandError(kExitCycleLimit,
-                           "cycle limit of " + std::to_string(max_cycles) + " reached at pc " + hex(hart.pc()));
+                           "cycle limit of " + std::to_string(max_cycles) + " reached at pc " + hex(core.pc()));
 }
 
 void print_stats(const RunReport& r) {
@@ -124,7 +127,7 @@ json to_json(const RunReport& r) {
     };
     if (r.trap)
         doc["trap"] = {{"cause", r.trap->cause}, {"pc", r.trap->pc},       {"insn", r.trap->insn},
-                       {"tval", r.trap->tval},   {"description", describe(*r.trap)}};
+                       {"tval", r.trap->tval},   {"description", r.trap_description}};
     json memories = json::array();
     for (const MemoryStats& m : r.memories) memories.push_back(memory_json(m.name, m.counters));
     doc["memories"] = memories;

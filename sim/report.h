@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "iss/hart.h"
+#include "core/iss.h"
 #include "sim/failure.h"
 #include "sim/profiler.h"
 #include "soc/soc.h"
@@ -30,6 +30,7 @@ struct RunReport {
     std::string stop;                  // "exit", "trap" or "cycle-limit"
     int exit_status = 0;
     std::optional<TrapInfo> trap;      // when stop == "trap"
+    std::string trap_description;      // the ISS's words for it
     HartCounters totals;               // core0
     double sim_time_s = 0;             // cycles / clock_hz
     double host_seconds = 0;           // inside sc_start() only

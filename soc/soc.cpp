@@ -4,6 +4,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "iss/hart.h"
 #include "vitsim/platform.h"
 
 namespace vitsim {
@@ -47,13 +48,14 @@ Soc::Soc(sc_core::sc_module_name name, const Profile& profile, const RunOptions&
         CoreConfig config;
         config.hartid = hartid;
         config.clock_period = period_;
-        config.timing = profile_.timing;
-        config.isa = profile_.isa;
         config.quantum = sc_core::sc_time(options_.quantum_us, sc_core::SC_US);
         config.dmi = options_.dmi;
         config.max_cycles = options_.max_cycles;
         const std::string core_name = "core" + std::to_string(hartid);
-        cores_.push_back(std::make_unique<RvCore>(core_name.c_str(), config, core_memories));
+        const IssFactory make_hart = [this, hartid](IssBus& bus) {
+            return std::make_unique<Hart>(hartid, profile_.timing, profile_.isa, bus);
+        };
+        cores_.push_back(std::make_unique<Core>(core_name.c_str(), config, make_hart, core_memories));
         cores_.back()->socket.bind(bus_->targets_side);
         cores_.back()->set_console(console);
     }
@@ -63,7 +65,7 @@ Soc::Soc(sc_core::sc_module_name name, const Profile& profile, const RunOptions&
         if (!m->timing().executable) continue;
         const uint32_t base = m->timing().base;
         m->on_write([this, base](uint64_t offset, uint64_t len) {
-            for (auto& core : cores_) core->hart().invalidate_code_range(uint32_t(base + offset), uint32_t(len));
+            for (auto& core : cores_) core->iss().invalidate_code_range(uint32_t(base + offset), uint32_t(len));
         });
     }
 
@@ -71,7 +73,7 @@ Soc::Soc(sc_core::sc_module_name name, const Profile& profile, const RunOptions&
         for (auto& core : cores_) core->request_exit(status);
     });
     simctrl_->set_counter_source([this](uint32_t hartid) {
-        return hartid < cores_.size() ? cores_[hartid]->hart().counters() : HartCounters{};
+        return hartid < cores_.size() ? cores_[hartid]->iss().counters() : HartCounters{};
     });
     simctrl_->set_memory_snapshot([this] {
         std::vector<AccessCounters> snapshot;
@@ -107,10 +109,7 @@ bool Soc::read_memory(uint64_t addr, void* data, uint64_t len) {
 
 void Soc::reset(uint32_t entry) {
     const MemoryTiming& data = profile_.memory(profile_.data_memory);
-    for (auto& core : cores_) {
-        core->reset(entry);
-        core->hart().set_reg(2, data.base + data.size);
-    }
+    for (auto& core : cores_) core->reset(entry, data.base + data.size);
 }
 
 RunResult Soc::run() {
@@ -118,7 +117,7 @@ RunResult Soc::run() {
     const auto start = std::chrono::steady_clock::now();
     sc_core::sc_start();
     result.host_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    RvCore& main_core = *cores_.front();
+    Core& main_core = *cores_.front();
     if (!main_core.finished())
         throw std::runtime_error("simulation ended before core0 stopped (at " +
                                  sc_core::sc_time_stamp().to_string() + ")");

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "bus/bus.h"
-#include "core/rv_core.h"
+#include "core/core.h"
 #include "mem/memory.h"
 #include "periph/dma.h"
 #include "periph/simctrl.h"
@@ -55,14 +55,14 @@ public:
     bool write_memory(uint64_t addr, const void* data, uint64_t len);
     bool read_memory(uint64_t addr, void* data, uint64_t len);
 
-    // Every core starts at `entry` with sp (x2) at the top of the data memory, for
-    // programs without a crt0 that sets it.
+    // Every core is reset for a program whose entry is `entry`, with the top of the
+    // data memory as the stack for programs without a start-up that sets it.
     void reset(uint32_t entry);
     // Runs until every core has stopped (exit, trap, cycle limit). Once per process.
     RunResult run();
 
     size_t core_count() const { return cores_.size(); }
-    RvCore& core(size_t i) { return *cores_.at(i); }
+    Core& core(size_t i) { return *cores_.at(i); }
     size_t memory_count() const { return memories_.size(); }
     Memory& memory(size_t i) { return *memories_.at(i); }  // in profile order
     Bus& bus() { return *bus_; }
@@ -88,7 +88,7 @@ private:
     std::unique_ptr<SimCtrl> simctrl_;
     std::unique_ptr<Timer> timer_;
     std::unique_ptr<Dma> dma_;
-    std::vector<std::unique_ptr<RvCore>> cores_;
+    std::vector<std::unique_ptr<Core>> cores_;
 };
 
 }  // namespace vitsim

@@ -97,7 +97,7 @@ std::string describe(const TrapInfo& t) {
     return buf;
 }
 
-Hart::Hart(uint32_t hartid, const CoreTiming& timing, const IsaExtensions& isa, HartBus& bus)
+Hart::Hart(uint32_t hartid, const CoreTiming& timing, const IsaExtensions& isa, IssBus& bus)
     : hartid_(hartid), timing_(timing), isa_(isa), bus_(bus), fast_(std::make_unique<Fast>()) {
     std::fill(std::begin(fast_->block), std::end(fast_->block), &fast_->none);
 }

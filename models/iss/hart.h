@@ -1,7 +1,8 @@
 // One RV32IMC + Zicsr + Xvitsim hart: decode once, execute from a decoded-instruction
 // cache, count cycles with a static in-order pipeline model.
 // No SystemC here: the hart reaches memories through host pointers (DMI) and
-// everything else through HartBus, so it can be tested and reused alone.
+// everything else through IssBus, so it can be tested and reused alone. It is the
+// RISC-V implementation of the core interface (core/iss.h).
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -10,31 +11,11 @@
 #include <string_view>
 #include <vector>
 
+#include "core/iss.h"
 #include "iss/decode.h"
 #include "iss/timing.h"
 
 namespace vitsim {
-
-// Result of an access that went through the bus (peripherals, or memories without DMI).
-struct BusResult {
-    bool ok = true;
-    uint32_t latency_cycles = 0;
-};
-
-class HartBus {
-public:
-    virtual ~HartBus() = default;
-    virtual BusResult bus_read(uint32_t addr, void* data, unsigned len) = 0;
-    virtual BusResult bus_write(uint32_t addr, const void* data, unsigned len) = 0;
-    // Untimed read of instruction bytes (decode when the memory has no DMI pointer).
-    virtual bool bus_fetch(uint32_t addr, void* data, unsigned len) = 0;
-};
-
-enum class StopReason {
-    kLimit,  // reached the cycle limit given to run() (quantum end or --max-cycles)
-    kExit,   // program exited (SIMCTRL or ecall); see exit_status()
-    kTrap,   // trap with no handler (mtvec == 0); see trap()
-};
 
 // Exception causes (privileged spec, mcause values).
 enum TrapCause : uint32_t {
@@ -47,62 +28,42 @@ enum TrapCause : uint32_t {
     kEcallM = 11,
 };
 
-struct TrapInfo {
-    uint32_t cause = 0;
-    uint32_t pc = 0;
-    uint32_t insn = 0;  // instruction word (16-bit for compressed)
-    uint32_t tval = 0;  // faulting address, or instruction word
-};
 std::string describe(const TrapInfo& t);  // "illegal instruction 0x0000 at pc 0x..."
 
-// Cycles lost to each hazard, for the report's stall breakdown.
-struct StallCounters {
-    uint64_t load_use = 0;  // consumer right after a load
-    uint64_t branch = 0;    // taken branches and jumps (incl. refetch wait states)
-    uint64_t muldiv = 0;    // multi-cycle mul/div/dotp beyond base CPI
-    uint64_t memory = 0;    // data wait states (flash, QSPI, peripherals)
-    uint64_t fetch = 0;     // instruction fetch wait states (sequential, no prefetch)
-};
-
-struct HartCounters {
-    uint64_t cycles = 0;
-    uint64_t instructions = 0;
-    StallCounters stalls;
-};
-
-class Hart {
+class Hart final : public Iss {
 public:
-    Hart(uint32_t hartid, const CoreTiming& timing, const IsaExtensions& isa, HartBus& bus);
-    ~Hart();
+    Hart(uint32_t hartid, const CoreTiming& timing, const IsaExtensions& isa, IssBus& bus);
+    ~Hart() override;
 
-    // A memory the hart may access directly (`host` = nullptr: through the bus).
-    void add_memory(const MemoryTiming& mem, uint8_t* host, AccessCounters* counters);
-    // The memories overlapping [start, end] withdrew their host pointers (TLM DMI
-    // invalidation): from now on the hart reaches them through the bus.
-    void revoke_direct_access(uint64_t start, uint64_t end);
+    // The core interface (core/iss.h).
+    void add_memory(const MemoryTiming& mem, uint8_t* host, AccessCounters* counters) override;
+    void revoke_direct_access(uint64_t start, uint64_t end) override;
+    void invalidate_code_range(uint32_t addr, uint32_t len) override;
+    // pc = entry, sp (x2) = stack_top: crt0 sets its own sp, bare programs get one.
+    void reset(uint32_t entry, uint32_t stack_top) override {
+        reset(entry);
+        set_reg(2, stack_top);
+    }
+    StopReason run(uint64_t cycle_limit) override;
+    void request_exit(int status) override;
+    // Off by default: the executor then has no touch-tracking code at all.
+    void set_touch_tracking(bool on) override { track_touched_ = on; }
+    // Output of the ecall write proxy (fd 1 and 2).
+    void set_console(std::function<void(std::string_view)> sink) override { console_ = std::move(sink); }
+    uint32_t hartid() const override { return hartid_; }
+    uint32_t pc() const override { return pc_; }
+    uint64_t cycles() const override { return cycles_; }
+    HartCounters counters() const override;
+    int exit_status() const override { return exit_status_; }
+    const TrapInfo& trap() const override { return trap_; }
+    std::string describe_trap() const override { return describe(trap_); }
 
-    void reset(uint32_t pc);
-    // Executes until cycles() >= cycle_limit, an exit, or an unhandled trap.
-    StopReason run(uint64_t cycle_limit);
-
-    void request_exit(int status);
-    // Marks every byte loads and stores touch in the memories' touch maps (see
-    // AccessCounters::touched). Off by default: the executor then has no such code.
-    void set_touch_tracking(bool on) { track_touched_ = on; }
-    void set_console(std::function<void(std::string_view)> sink) { console_ = std::move(sink); }
+    // RISC-V specifics, for tests and the loader.
+    void reset(uint32_t pc);  // registers, CSRs and counters zero, pc set, decode cache flushed
     void flush_decode_cache();  // fence.i, loader
-    // Another initiator (DMA) wrote [addr, addr + len): forget code decoded there.
-    void invalidate_code_range(uint32_t addr, uint32_t len);
-
-    uint32_t pc() const { return pc_; }
     uint32_t reg(unsigned i) const { return x_[i]; }
     void set_reg(unsigned i, uint32_t v) { if (i) x_[i] = v; }
-    uint64_t cycles() const { return cycles_; }
     void add_cycles(uint64_t n) { cycles_ += n; }
-    HartCounters counters() const;
-    int exit_status() const { return exit_status_; }
-    const TrapInfo& trap() const { return trap_; }
-    uint32_t hartid() const { return hartid_; }
 
     // Per-PC execution counts of every decoded instruction (hot-spot profile).
     std::vector<std::pair<uint32_t, uint64_t>> pc_histogram() const;
@@ -152,7 +113,7 @@ private:
 
     CoreTiming timing_;
     IsaExtensions isa_;
-    HartBus& bus_;
+    IssBus& bus_;
     std::function<void(std::string_view)> console_;
 
     std::vector<std::unique_ptr<Region>> regions_;

@@ -14,7 +14,7 @@ namespace {
 constexpr uint32_t kCode = 0x08000000, kData = 0x20000000;
 
 // A bus with the two memories behind it (used when the hart has no DMI pointer).
-struct TestBus : HartBus {
+struct TestBus : IssBus {
     std::vector<uint8_t> code = std::vector<uint8_t>(4096), data = std::vector<uint8_t>(4096);
     unsigned data_read_wait = 0;
     uint8_t* at(uint32_t a, unsigned len) {

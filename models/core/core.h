@@ -1,6 +1,6 @@
-// SystemC wrapper of one RISC-V hart: runs the ISS inside a time quantum
-// (TLM-2.0 loosely timed, temporal decoupling), memories through DMI,
-// peripherals through b_transport on the bus.
+// SystemC wrapper of one core, whatever its instruction set: runs the ISS (core/iss.h)
+// inside a time quantum (TLM-2.0 loosely timed, temporal decoupling), memories
+// through DMI, peripherals through b_transport on the bus.
 #pragma once
 #include <functional>
 #include <memory>
@@ -10,40 +10,42 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <vector>
 
-#include "iss/hart.h"
+#include "core/iss.h"
 
 namespace vitsim {
 
+// Makes the core's ISS, given the bus side the wrapper offers it.
+using IssFactory = std::function<std::unique_ptr<Iss>(IssBus& bus)>;
+
 struct CoreConfig {
-    uint32_t hartid = 0;
+    uint32_t hartid = 0;  // also tags the core's bus transactions (SIMCTRL markers)
     sc_core::sc_time clock_period{1, sc_core::SC_NS};
-    CoreTiming timing;
-    IsaExtensions isa;
     sc_core::sc_time quantum{10, sc_core::SC_US};  // temporal decoupling quantum
     bool dmi = true;                                // direct memory access for memories
     uint64_t max_cycles = 0;                        // 0 = no limit
 };
 
-class RvCore : public sc_core::sc_module, private HartBus {
+class Core : public sc_core::sc_module, private IssBus {
 public:
-    tlm_utils::simple_initiator_socket<RvCore> socket;
+    tlm_utils::simple_initiator_socket<Core> socket;
 
     // `memories`: every memory on the bus with its timing and access counters;
     // the core uses DMI for them (when enabled) and the bus for everything else.
-    RvCore(sc_core::sc_module_name name, const CoreConfig& config,
-           const std::vector<std::pair<MemoryTiming, AccessCounters*>>& memories);
+    Core(sc_core::sc_module_name name, const CoreConfig& config, const IssFactory& make_iss,
+         const std::vector<std::pair<MemoryTiming, AccessCounters*>>& memories);
 
-    void reset(uint32_t pc);
+    // Architectural reset (core/iss.h: Iss::reset).
+    void reset(uint32_t entry, uint32_t stack_top);
     // Ends the run at the current instruction (SIMCTRL exit, ecall exit).
-    void request_exit(int status) { hart_.request_exit(status); }
-    // Console output of the ecall write proxy (fd 1 and 2).
-    void set_console(std::function<void(std::string_view)> sink) { hart_.set_console(std::move(sink)); }
+    void request_exit(int status) { iss_->request_exit(status); }
+    // Console output of the ISA's host-call convention.
+    void set_console(std::function<void(std::string_view)> sink) { iss_->set_console(std::move(sink)); }
 
-    const Hart& hart() const { return hart_; }
-    Hart& hart() { return hart_; }
+    const Iss& iss() const { return *iss_; }
+    Iss& iss() { return *iss_; }
     const CoreConfig& config() const { return config_; }
     // Current cycle count including the not-yet-synchronised local time.
-    uint64_t now_cycles() const { return hart_.cycles(); }
+    uint64_t now_cycles() const { return iss_->cycles(); }
     // Why the run ended (valid once finished()): exit, trap, or kLimit = --max-cycles.
     bool finished() const { return finished_; }
     StopReason stop_reason() const { return stop_reason_; }
@@ -54,14 +56,14 @@ private:
     void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
     sc_core::sc_time local_offset() const;
 
-    // HartBus: accesses that do not go through DMI.
+    // IssBus: accesses that do not go through DMI.
     BusResult bus_read(uint32_t addr, void* data, unsigned len) override;
     BusResult bus_write(uint32_t addr, const void* data, unsigned len) override;
     bool bus_fetch(uint32_t addr, void* data, unsigned len) override;
     BusResult transport(tlm::tlm_command cmd, uint32_t addr, void* data, unsigned len);
 
     CoreConfig config_;
-    Hart hart_;
+    std::unique_ptr<Iss> iss_;
     std::vector<std::pair<MemoryTiming, AccessCounters*>> memories_;
     uint64_t synced_cycles_ = 0;  // cycles already accounted for in sc_time_stamp()
     bool finished_ = false;

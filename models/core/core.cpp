@@ -1,4 +1,4 @@
-#include "core/rv_core.h"
+#include "core/core.h"
 
 #include <tlm_utils/tlm_quantumkeeper.h>
 
@@ -7,24 +7,23 @@
 
 namespace vitsim {
 
-RvCore::RvCore(sc_core::sc_module_name name, const CoreConfig& config,
-               const std::vector<std::pair<MemoryTiming, AccessCounters*>>& memories)
-    : sc_module(name), socket("socket"), config_(config), hart_(config.hartid, config.timing, config.isa, *this),
-      memories_(memories) {
-    SC_HAS_PROCESS(RvCore);
+Core::Core(sc_core::sc_module_name name, const CoreConfig& config, const IssFactory& make_iss,
+           const std::vector<std::pair<MemoryTiming, AccessCounters*>>& memories)
+    : sc_module(name), socket("socket"), config_(config), iss_(make_iss(*this)), memories_(memories) {
+    SC_HAS_PROCESS(Core);
     SC_THREAD(run_thread);
-    socket.register_invalidate_direct_mem_ptr(this, &RvCore::invalidate_direct_mem_ptr);
+    socket.register_invalidate_direct_mem_ptr(this, &Core::invalidate_direct_mem_ptr);
     tlm::tlm_global_quantum::instance().set(config.quantum);
 }
 
-void RvCore::reset(uint32_t pc) {
-    hart_.reset(pc);
+void Core::reset(uint32_t entry, uint32_t stack_top) {
+    iss_->reset(entry, stack_top);
     synced_cycles_ = 0;
 }
 
-// Memories are attached once the bus is bound: with DMI the hart reads and writes
+// Memories are attached once the bus is bound: with DMI the core reads and writes
 // them through host pointers, without it every access is a bus transaction.
-void RvCore::end_of_elaboration() {
+void Core::end_of_elaboration() {
     for (const auto& [timing, counters] : memories_) {
         uint8_t* host = nullptr;
         if (config_.dmi) {
@@ -36,34 +35,34 @@ void RvCore::end_of_elaboration() {
                 dmi.get_end_address() >= uint64_t(timing.base) + timing.size - 1)
                 host = dmi.get_dmi_ptr() + (timing.base - dmi.get_start_address());
         }
-        hart_.add_memory(timing, host, counters);
+        iss_->add_memory(timing, host, counters);
     }
 }
 
-// A memory withdrew DMI: the hart goes through the bus for it (same cycles).
-void RvCore::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end) {
-    hart_.revoke_direct_access(start, end);
+// A memory withdrew DMI: the core goes through the bus for it (same cycles).
+void Core::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end) {
+    iss_->revoke_direct_access(start, end);
 }
 
-sc_core::sc_time RvCore::local_offset() const {
-    return double(hart_.cycles() - synced_cycles_) * config_.clock_period;
+sc_core::sc_time Core::local_offset() const {
+    return double(iss_->cycles() - synced_cycles_) * config_.clock_period;
 }
 
-// Runs the hart one quantum at a time; simulated time advances only at quantum
-// ends (and the hart's cycle count is the source of that time).
-void RvCore::run_thread() {
+// Runs the core one quantum at a time; simulated time advances only at quantum
+// ends (and the core's cycle count is the source of that time).
+void Core::run_thread() {
     tlm_utils::tlm_quantumkeeper qk;
     qk.reset();
     const uint64_t period_ps = config_.clock_period.value();
     for (;;) {
         const uint64_t quantum_cycles = std::max<uint64_t>(1, tlm::tlm_global_quantum::instance().compute_local_quantum().value() / period_ps);
-        uint64_t limit = hart_.cycles() + quantum_cycles;
+        uint64_t limit = iss_->cycles() + quantum_cycles;
         if (config_.max_cycles) limit = std::min(limit, config_.max_cycles);
-        const StopReason reason = hart_.run(limit);
+        const StopReason reason = iss_->run(limit);
         qk.set(local_offset());
         qk.sync();
-        synced_cycles_ = hart_.cycles();
-        if (reason != StopReason::kLimit || (config_.max_cycles && hart_.cycles() >= config_.max_cycles)) {
+        synced_cycles_ = iss_->cycles();
+        if (reason != StopReason::kLimit || (config_.max_cycles && iss_->cycles() >= config_.max_cycles)) {
             stop_reason_ = reason;
             finished_ = true;
             sc_core::sc_stop();
@@ -72,7 +71,7 @@ void RvCore::run_thread() {
     }
 }
 
-BusResult RvCore::transport(tlm::tlm_command cmd, uint32_t addr, void* data, unsigned len) {
+BusResult Core::transport(tlm::tlm_command cmd, uint32_t addr, void* data, unsigned len) {
     tlm::tlm_generic_payload tx;
     prepare_payload(tx, cmd, addr, data, len);
     HartIdExtension who(config_.hartid);  // SIMCTRL snapshots the core that wrote
@@ -85,15 +84,15 @@ BusResult RvCore::transport(tlm::tlm_command cmd, uint32_t addr, void* data, uns
     return {true, uint32_t((delay - before).value() / config_.clock_period.value())};
 }
 
-BusResult RvCore::bus_read(uint32_t addr, void* data, unsigned len) {
+BusResult Core::bus_read(uint32_t addr, void* data, unsigned len) {
     return transport(tlm::TLM_READ_COMMAND, addr, data, len);
 }
 
-BusResult RvCore::bus_write(uint32_t addr, const void* data, unsigned len) {
+BusResult Core::bus_write(uint32_t addr, const void* data, unsigned len) {
     return transport(tlm::TLM_WRITE_COMMAND, addr, const_cast<void*>(data), len);
 }
 
-bool RvCore::bus_fetch(uint32_t addr, void* data, unsigned len) {
+bool Core::bus_fetch(uint32_t addr, void* data, unsigned len) {
     tlm::tlm_generic_payload tx;
     prepare_payload(tx, tlm::TLM_READ_COMMAND, addr, data, len);
     return socket->transport_dbg(tx) == len;

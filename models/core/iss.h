@@ -1,0 +1,97 @@
+// What the SystemC core wrapper (core/core.h) needs from an instruction-set
+// simulator, whatever its instruction set: the RISC-V hart (iss/hart.h) implements
+// it, and so does every other ISA's. No SystemC here: an ISS reaches memories
+// through host pointers and everything else through the IssBus its wrapper gives it.
+// The wrapper calls across this interface once per quantum, never per instruction,
+// so the virtual calls cost nothing measurable.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "iss/timing.h"
+
+namespace vitsim {
+
+// Result of an access that went through the bus (peripherals, or memories without DMI).
+struct BusResult {
+    bool ok = true;
+    uint32_t latency_cycles = 0;
+};
+
+// The wrapper's side: accesses that do not go through a host pointer.
+class IssBus {
+public:
+    virtual ~IssBus() = default;
+    virtual BusResult bus_read(uint32_t addr, void* data, unsigned len) = 0;
+    virtual BusResult bus_write(uint32_t addr, const void* data, unsigned len) = 0;
+    // Untimed read of instruction bytes (decode when the memory has no DMI pointer).
+    virtual bool bus_fetch(uint32_t addr, void* data, unsigned len) = 0;
+};
+
+enum class StopReason {
+    kLimit,  // reached the cycle limit given to run() (quantum end or --max-cycles)
+    kExit,   // program exited (SIMCTRL, or the ISA's exit convention); see exit_status()
+    kTrap,   // a fault the program has no handler for; see trap()
+};
+
+// The fault that stopped a run. `cause` is the ISA's own code (RISC-V mcause, an
+// M-profile exception number); describe_trap() says it in words.
+struct TrapInfo {
+    uint32_t cause = 0;
+    uint32_t pc = 0;
+    uint32_t insn = 0;  // instruction word (16-bit for compressed forms)
+    uint32_t tval = 0;  // faulting address, or instruction word
+};
+
+// Cycles lost to each hazard, for the report's stall breakdown.
+struct StallCounters {
+    uint64_t load_use = 0;  // consumer right after a load
+    uint64_t branch = 0;    // taken branches and jumps (incl. refetch wait states)
+    uint64_t muldiv = 0;    // multi-cycle mul/div/dotp beyond base CPI
+    uint64_t memory = 0;    // data wait states (flash, QSPI, peripherals)
+    uint64_t fetch = 0;     // instruction fetch wait states (sequential, no prefetch)
+};
+
+struct HartCounters {
+    uint64_t cycles = 0;
+    uint64_t instructions = 0;
+    StallCounters stalls;
+};
+
+class Iss {
+public:
+    virtual ~Iss() = default;
+
+    // A memory the core may access directly (`host` = nullptr: through the bus).
+    virtual void add_memory(const MemoryTiming& mem, uint8_t* host, AccessCounters* counters) = 0;
+    // The memories overlapping [start, end] withdrew their host pointers (TLM DMI
+    // invalidation): from now on the core reaches them through the bus.
+    virtual void revoke_direct_access(uint64_t start, uint64_t end) = 0;
+    // Another initiator (DMA) wrote [addr, addr + len): forget code decoded there.
+    virtual void invalidate_code_range(uint32_t addr, uint32_t len) = 0;
+
+    // Reset as the architecture defines it, for a program whose ELF entry is `entry`;
+    // `stack_top` (the top of the data memory) is for programs without a start-up
+    // that sets the stack pointer.
+    virtual void reset(uint32_t entry, uint32_t stack_top) = 0;
+    // Executes until cycles() >= cycle_limit, an exit, or an unhandled fault.
+    virtual StopReason run(uint64_t cycle_limit) = 0;
+    virtual void request_exit(int status) = 0;
+
+    // Marks every byte loads and stores touch in the memories' touch maps.
+    virtual void set_touch_tracking(bool on) = 0;
+    // Console output of the ISA's host-call convention (ecall write, semihosting).
+    virtual void set_console(std::function<void(std::string_view)> sink) = 0;
+
+    virtual uint32_t hartid() const = 0;
+    virtual uint32_t pc() const = 0;
+    virtual uint64_t cycles() const = 0;
+    virtual HartCounters counters() const = 0;
+    virtual int exit_status() const = 0;
+    virtual const TrapInfo& trap() const = 0;
+    virtual std::string describe_trap() const = 0;  // "illegal instruction 0x... at pc 0x..."
+};
+
+}  // namespace vitsim
