@@ -18,6 +18,7 @@ struct Command {
 
 int run_elf_command(const std::vector<std::string>& args);
 int run_profiles_command(const std::vector<std::string>& args);
+int run_networks_command(const std::vector<std::string>& args);
 int run_run_command(const std::vector<std::string>& args);
 int run_sweep_command(const std::vector<std::string>& args);
 int run_compare_command(const std::vector<std::string>& args);

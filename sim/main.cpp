@@ -27,6 +27,8 @@ const Command kCommands[] = {
      run_compare_command},
     {"elf", kElfUsage, "run a bare-metal RV32 program; exit with its exit status", "", true, run_elf_command},
     {"profiles", "vitsim profiles", "list the SoC profiles", "", false, run_profiles_command},
+    {"networks", "vitsim networks", "list the built-in networks with their shapes, parameters and MACs", "", false,
+     run_networks_command},
 };
 
 void print_usage(std::ostream& out) {
