@@ -32,7 +32,7 @@ namespace vitsim {
 
 const char* const kRunUsage =
     "vitsim run [--net NAME|PATH.json] [--set KEY=VALUE ...] [--soc NAME] [--json OUT] [--csv OUT] "
-    "[--sram-budget BYTES] [--weights FILE] [--seed N] [--firmware ELF] [--console] [--vcd OUT] [simulator options]";
+    "[--sram-budget BYTES] [--flash-budget BYTES] [--weights FILE] [--seed N] [--firmware ELF] [--console] [--vcd OUT] [simulator options]";
 
 const char* const kRunOptions =
     "  --net NAME|PATH.json  network (default eegformer; networks/*.json)\n"
@@ -44,6 +44,7 @@ const char* const kRunOptions =
     "                        linear=token-overwrite patch-embed=decomposed)\n"
     "  --csv OUT             write the per-layer table as CSV\n"
     "  --sram-budget BYTES   fail (exit 115) naming the first layer whose peak SRAM exceeds BYTES (\"320K\")\n"
+    "  --flash-budget BYTES  fail (exit 115) when the internal flash used (firmware + model) exceeds BYTES\n"
     "  --weights FILE        quantized weights file instead of the seeded ones\n"
     "  --seed N              seed of the generated weights and input (default 1)\n"
     "  --firmware ELF        interpreter firmware (default: the build's interp.<soc>.elf)\n"
@@ -62,19 +63,36 @@ struct RunCommandOptions {
     std::vector<std::string> settings;
     std::string csv, weights_file, firmware, vcd;
     uint64_t seed = 1;
-    uint64_t sram_budget = 0;  // 0: none
+    uint64_t sram_budget = 0;   // 0: none
+    uint64_t flash_budget = 0;  // 0: none
     bool console = false;
 };
 
+// A budget in bytes ("320K", "1M", "327680"); "" = none. 0 is refused: it would
+// silently mean "no budget".
+uint64_t parse_budget(const std::string& option, const std::string& text) {
+    if (text.empty()) return 0;
+    const UsageError problem(option + ": expected a positive size like 320K, 1M or 327680, got '" + text + "'");
+    uint64_t bytes = 0;
+    try {
+        bytes = parse_size(text);
+    } catch (const std::exception&) {
+        throw problem;
+    }
+    if (bytes == 0) throw problem;
+    return bytes;
+}
+
 RunCommandOptions parse_run_options(const std::vector<std::string>& args) {
     RunCommandOptions o;
-    std::string seed, budget;
+    std::string seed, budget, flash_budget;
     OptionParser parser("run");
     o.sim.add_to(parser);
     parser.add_value("--net", &o.net);
     parser.add_list("--set", &o.settings);
     parser.add_value("--csv", &o.csv);
     parser.add_value("--sram-budget", &budget);
+    parser.add_value("--flash-budget", &flash_budget);
     parser.add_value("--weights", &o.weights_file);
     parser.add_value("--seed", &seed);
     parser.add_value("--firmware", &o.firmware);
@@ -84,15 +102,8 @@ RunCommandOptions parse_run_options(const std::vector<std::string>& args) {
     if (!positional.empty()) throw UsageError("'vitsim run' takes no positional argument; unexpected '" + positional[0] + "'");
     o.sim.finish();
     if (!seed.empty()) o.seed = parse_count("--seed", seed);
-    if (!budget.empty()) {
-        const UsageError problem("--sram-budget: expected a positive size like 320K, 1M or 327680, got '" + budget + "'");
-        try {
-            o.sram_budget = parse_size(budget);
-        } catch (const std::exception&) {
-            throw problem;
-        }
-        if (o.sram_budget == 0) throw problem;  // 0 would silently mean "no budget"
-    }
+    o.sram_budget = parse_budget("--sram-budget", budget);
+    o.flash_budget = parse_budget("--flash-budget", flash_budget);
     return o;
 }
 
@@ -213,6 +224,8 @@ nlohmann::ordered_json layer_json(const LayerRow& r, const nlohmann::ordered_jso
         {"weight_bytes", r.plan->weight_bytes},
     };
     if (!measured.is_null()) {
+        j["begin_s"] = measured["begin_s"];
+        j["end_s"] = measured["end_s"];
         j["stalls"] = measured["stalls"];
         j["memories"] = measured["memories"];
     }
@@ -226,6 +239,34 @@ void check_budget(const std::vector<LayerRow>& rows, uint64_t budget, bool measu
             throw CommandError(kExitNoFit, "layer " + std::to_string(r.plan->index) + " '" + r.plan->name + "' needs " +
                                                std::to_string(r.sram_peak) + " bytes of SRAM" +
                                                (measured ? "" : " at least") + ", budget " + std::to_string(budget));
+}
+
+// Internal flash a deployment occupies: firmware code + the model parts placed there.
+uint64_t internal_flash_bytes(const deploy::DeployResult& deployed, const FirmwareLayout& fw, const Profile& profile) {
+    uint64_t bytes = fw.code_bytes;
+    for (const deploy::PlacedBlob& b : deployed.blobs)
+        if (b.memory == profile.code_memory) bytes += b.bytes;
+    return bytes;
+}
+
+void check_flash_budget(uint64_t flash_bytes, uint64_t budget) {
+    if (flash_bytes > budget)
+        throw CommandError(kExitNoFit, "internal flash needs " + std::to_string(flash_bytes) +
+                                           " bytes (firmware code and the model parts placed there), budget " +
+                                           std::to_string(budget));
+}
+
+// Runs a budget check; when it fails, the report's "budgets" says so before the
+// failure ends the run.
+template <typename Check>
+void enforce_budget(JsonReport& json, Check check) {
+    try {
+        check();
+    } catch (const CommandError& e) {
+        json.doc["budgets"]["fits"] = false;
+        json.doc["budgets"]["misfit"] = e.what();
+        throw;
+    }
 }
 
 // The deployed model in the simulated memories: its blobs where deploy placed them,
@@ -300,7 +341,15 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
         r.sram_peak = uint64_t(lp.planned_bytes) + fw.static_bytes;  // + stack, once measured
         rows.push_back(r);
     }
-    if (o.sram_budget) check_budget(rows, o.sram_budget, false);  // a lower bound: before simulating
+    // Budgets: before simulating (SRAM: the planned bytes, a lower bound), and again
+    // after it with the measured stack.
+    json.doc["budgets"] = {{"sram_bytes", o.sram_budget ? nlohmann::ordered_json(o.sram_budget) : nullptr},
+                           {"flash_bytes", o.flash_budget ? nlohmann::ordered_json(o.flash_budget) : nullptr},
+                           {"fits", true},
+                           {"misfit", ""}};
+    if (o.sram_budget) enforce_budget(json, [&] { check_budget(rows, o.sram_budget, false); });
+    if (o.flash_budget)
+        enforce_budget(json, [&] { check_flash_budget(internal_flash_bytes(deployed, fw, profile), o.flash_budget); });
 
     // Simulate: firmware, then the model image blobs and their address.
     quiet_systemc();
@@ -368,9 +417,10 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
         layers.push_back(layer_json(r, measured));
     }
 
-    uint64_t flash_bytes = fw.code_bytes, external_bytes = 0;
+    const uint64_t flash_bytes = internal_flash_bytes(deployed, fw, profile);
+    uint64_t external_bytes = 0;
     for (const deploy::PlacedBlob& b : deployed.blobs)
-        (b.memory == profile.code_memory ? flash_bytes : external_bytes) += b.bytes;
+        if (b.memory != profile.code_memory) external_bytes += b.bytes;
 
     nlohmann::ordered_json& doc = json.doc;
     for (const auto& [key, value] : base.items())
@@ -398,7 +448,7 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
     if (!golden_match)
         throw CommandError(kExitGolden, "firmware output differs from the host golden model (" +
                                             std::to_string(output.size()) + " bytes)");
-    if (o.sram_budget) check_budget(rows, o.sram_budget, true);
+    if (o.sram_budget) enforce_budget(json, [&] { check_budget(rows, o.sram_budget, true); });
 
     // Success: every output, each written whole.
     json.write_ok();
