@@ -163,43 +163,93 @@ struct LayerRow {
     uint64_t sram_peak = 0;  // planned live + scratch + staging + stack high-water + static
 };
 
-std::string format_bytes(uint64_t b) {
-    char buf[32];
-    if (b >= 10 * 1024) std::snprintf(buf, sizeof buf, "%.1fK", b / 1024.0);
-    else std::snprintf(buf, sizeof buf, "%" PRIu64, b);
-    return buf;
+// The RAM and flash a deployment needs, the way a user links it (STM32Cube.AI's
+// "RAM total / Flash total"): docs/cli.md, "RAM and flash".
+struct MemoryTotals {
+    uint64_t ram_linked = 0;        // arena + stack reserved + static: what the firmware links
+    uint64_t arena = 0;             // activations, scratch and staged weights, as placed
+    uint64_t activations_peak = 0;  // largest live activations of one layer
+    uint64_t scratch_peak = 0;      // largest kernel scratch of one layer
+    uint64_t staging_peak = 0;      // largest staged weights of one layer
+    uint64_t stack_reserved = 0, stack_used = 0;  // linked, and the measured high-water
+    uint64_t static_bytes = 0;      // .data + .bss
+    uint64_t layer_peak = 0;        // largest layer need (LayerRow::sram_peak)
+    uint64_t flash_internal = 0;    // firmware code + model parts in the code memory
+    uint64_t firmware_code = 0;
+    uint64_t flash_external = 0;    // model parts elsewhere (quad-SPI flash, MRAM)
+};
+
+nlohmann::ordered_json ram_json(const MemoryTotals& m) {
+    return {{"linked_bytes", m.ram_linked},     {"arena_bytes", m.arena},
+            {"activations_peak_bytes", m.activations_peak}, {"scratch_peak_bytes", m.scratch_peak},
+            {"staging_peak_bytes", m.staging_peak}, {"stack_reserved_bytes", m.stack_reserved},
+            {"stack_used_bytes", m.stack_used},   {"static_bytes", m.static_bytes},
+            {"layer_peak_bytes", m.layer_peak}};
 }
 
+nlohmann::ordered_json flash_json(const MemoryTotals& m) {
+    return {{"internal_bytes", m.flash_internal},
+            {"firmware_code_bytes", m.firmware_code},
+            {"model_internal_bytes", m.flash_internal - m.firmware_code},
+            {"external_bytes", m.flash_external}};
+}
+
+uint64_t cycles_of(const LayerRow& r) { return r.record ? r.record->counters.cycles : 0; }
+double mac_per_cycle(int64_t macs, uint64_t cycles) { return cycles ? double(macs) / double(cycles) : 0.0; }
+
+// Every byte figure of the table in bytes: one unit, no mixing of bytes and K.
 void print_table(const std::vector<LayerRow>& rows, const RunReport& report, uint64_t total_macs,
-                 uint64_t sram_peak, bool golden_match, const std::string& title) {
+                 const MemoryTotals& mem, bool golden_match, const std::string& title) {
     std::printf("%s\n", title.c_str());
-    std::printf("%4s %-24s %-11s %12s %11s %7s %9s %9s %8s\n", "#", "layer", "op", "cycles", "MACs", "MAC/cyc",
-                "SRAM peak", "touched", "stack");
-    for (const LayerRow& r : rows) {
-        const uint64_t cycles = r.record ? r.record->counters.cycles : 0;
-        std::printf("%4u %-24.24s %-11.11s %12" PRIu64 " %11" PRId64 " %7.2f %9s %9s %8s\n", r.plan->index,
-                    r.plan->name.c_str(), r.plan->op.c_str(), cycles, r.plan->macs,
-                    cycles ? double(r.plan->macs) / double(cycles) : 0.0, format_bytes(r.sram_peak).c_str(),
-                    format_bytes(r.touch.touched).c_str(), format_bytes(r.touch.stack).c_str());
-    }
+    std::printf("%4s %-24s %-11s %12s %11s %7s %9s %9s %7s %9s\n", "#", "layer", "op", "cycles", "MACs", "MAC/cyc",
+                "RAM need", "touched", "stack", "weights");
+    for (const LayerRow& r : rows)
+        std::printf("%4u %-24.24s %-11.11s %12" PRIu64 " %11" PRId64 " %7.2f %9" PRIu64 " %9" PRIu64 " %7" PRIu64
+                    " %9" PRId64 "\n",
+                    r.plan->index, r.plan->name.c_str(), r.plan->op.c_str(), cycles_of(r), r.plan->macs,
+                    mac_per_cycle(r.plan->macs, cycles_of(r)), r.sram_peak, r.touch.touched, r.touch.stack,
+                    r.plan->weight_bytes);
     std::printf("total: %" PRIu64 " cycles (%.3f ms at %g MHz), %" PRIu64 " instructions, %" PRIu64
-                " MACs, %.2f MAC/cycle, peak SRAM %s\n",
+                " MACs, %.2f MAC/cycle\n",
                 report.totals.cycles, report.sim_time_s * 1e3, report.clock_hz / 1e6, report.totals.instructions,
-                total_macs, report.totals.cycles ? double(total_macs) / double(report.totals.cycles) : 0.0,
-                format_bytes(sram_peak).c_str());
+                total_macs, mac_per_cycle(int64_t(total_macs), report.totals.cycles));
+    std::printf("RAM:   %" PRIu64 " bytes linked = arena %" PRIu64 " (activations <= %" PRIu64 ", scratch <= %" PRIu64
+                ", staged weights <= %" PRIu64 ") + stack %" PRIu64 " reserved (%" PRIu64 " used) + static %" PRIu64
+                "; largest layer need %" PRIu64 "\n",
+                mem.ram_linked, mem.arena, mem.activations_peak, mem.scratch_peak, mem.staging_peak, mem.stack_reserved,
+                mem.stack_used, mem.static_bytes, mem.layer_peak);
+    std::printf("flash: %" PRIu64 " bytes internal (firmware %" PRIu64 " + model %" PRIu64 "), %" PRIu64
+                " bytes external\n",
+                mem.flash_internal, mem.firmware_code, mem.flash_internal - mem.firmware_code, mem.flash_external);
     std::printf("golden: %s\n", golden_match ? "firmware output equals the host golden model bit for bit"
                                              : "MISMATCH between firmware output and host golden model");
 }
 
-std::string csv_text(const std::vector<LayerRow>& rows) {
+// The table as CSV: what ran (soc, network, options) on every row, a row per layer
+// and a totals row.
+std::string csv_text(const std::vector<LayerRow>& rows, const std::string& soc, const std::string& network,
+                     const std::string& options, const RunReport& report, uint64_t total_macs, const MemoryTotals& mem) {
     std::ostringstream out;
-    out << "index,name,op,kernel,cycles,instructions,macs,sram_peak_bytes,planned_bytes,touched_bytes,stack_bytes\n";
+    out << "soc,network,options,index,name,op,kernel,cycles,instructions,macs,mac_per_cycle,sram_peak_bytes,"
+           "planned_bytes,touched_bytes,stack_bytes,weight_bytes,stall_load_use,stall_branch,stall_muldiv,"
+           "stall_memory,stall_fetch\n";
+    const std::string what = soc + ',' + network + ",\"" + options + "\",";
+    auto stalls = [](const StallCounters& s) {
+        return std::to_string(s.load_use) + ',' + std::to_string(s.branch) + ',' + std::to_string(s.muldiv) + ',' +
+               std::to_string(s.memory) + ',' + std::to_string(s.fetch);
+    };
+    int64_t weight_bytes = 0;
     for (const LayerRow& r : rows) {
-        out << r.plan->index << ',' << r.plan->name << ',' << r.plan->op << ',' << r.plan->kernel << ','
-            << (r.record ? r.record->counters.cycles : 0) << ',' << (r.record ? r.record->counters.instructions : 0)
-            << ',' << r.plan->macs << ',' << r.sram_peak << ',' << r.plan->planned_bytes << ',' << r.touch.touched
-            << ',' << r.touch.stack << '\n';
+        weight_bytes += r.plan->weight_bytes;
+        out << what << r.plan->index << ',' << r.plan->name << ',' << r.plan->op << ',' << r.plan->kernel << ','
+            << cycles_of(r) << ',' << (r.record ? r.record->counters.instructions : 0) << ',' << r.plan->macs << ','
+            << mac_per_cycle(r.plan->macs, cycles_of(r)) << ',' << r.sram_peak << ',' << r.plan->planned_bytes << ','
+            << r.touch.touched << ',' << r.touch.stack << ',' << r.plan->weight_bytes << ','
+            << stalls(r.record ? r.record->counters.stalls : StallCounters{}) << '\n';
     }
+    out << what << "total,total,,," << report.totals.cycles << ',' << report.totals.instructions << ',' << total_macs
+        << ',' << mac_per_cycle(int64_t(total_macs), report.totals.cycles) << ',' << mem.ram_linked << ",,,"
+        << mem.stack_used << ',' << weight_bytes << ',' << stalls(report.totals.stalls) << '\n';
     return out.str();
 }
 
@@ -401,7 +451,8 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
     const nlohmann::ordered_json base = to_json(report);
     std::map<uint32_t, size_t> record_of;
     for (size_t i = 0; i < report.layers.layers.size(); i++) record_of[report.layers.layers[i].id] = i;
-    uint64_t total_macs = 0, sram_peak = 0;
+    uint64_t total_macs = 0;
+    MemoryTotals mem;
     nlohmann::ordered_json layers = nlohmann::ordered_json::array();
     for (LayerRow& r : rows) {
         auto it = record_of.find(r.plan->index);
@@ -413,14 +464,22 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
         r.touch = touch[r.plan->index];
         r.sram_peak += r.touch.stack;
         total_macs += uint64_t(r.plan->macs);
-        sram_peak = std::max(sram_peak, r.sram_peak);
+        mem.layer_peak = std::max(mem.layer_peak, r.sram_peak);
+        mem.activations_peak = std::max(mem.activations_peak, uint64_t(r.plan->live_bytes));
+        mem.scratch_peak = std::max(mem.scratch_peak, uint64_t(r.plan->scratch_bytes));
+        mem.staging_peak = std::max(mem.staging_peak, uint64_t(r.plan->staging_bytes));
+        mem.stack_used = std::max(mem.stack_used, r.touch.stack);
         layers.push_back(layer_json(r, measured));
     }
 
-    const uint64_t flash_bytes = internal_flash_bytes(deployed, fw, profile);
-    uint64_t external_bytes = 0;
+    mem.arena = uint64_t(deployed.plan.arena_bytes);
+    mem.stack_reserved = uint64_t(deployed.plan.stack_reserve);
+    mem.static_bytes = fw.static_bytes;
+    mem.ram_linked = mem.arena + mem.stack_reserved + mem.static_bytes;
+    mem.firmware_code = fw.code_bytes;
+    mem.flash_internal = internal_flash_bytes(deployed, fw, profile);
     for (const deploy::PlacedBlob& b : deployed.blobs)
-        if (b.memory != profile.code_memory) external_bytes += b.bytes;
+        if (b.memory != profile.code_memory) mem.flash_external += b.bytes;
 
     nlohmann::ordered_json& doc = json.doc;
     for (const auto& [key, value] : base.items())
@@ -432,15 +491,17 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
                                  {"argmax_equal", qerr.argmax_equal}};
     doc["totals"]["macs"] = total_macs;
     doc["totals"]["mac_per_cycle"] = report.totals.cycles ? double(total_macs) / double(report.totals.cycles) : 0.0;
-    doc["totals"]["sram_peak_bytes"] = sram_peak;
+    doc["totals"]["sram_peak_bytes"] = mem.layer_peak;
     doc["totals"]["arena_bytes"] = deployed.arena_bytes;
     doc["totals"]["static_bytes"] = fw.static_bytes;
-    doc["totals"]["flash_bytes"] = flash_bytes;
-    doc["totals"]["external_flash_bytes"] = external_bytes;
+    doc["totals"]["flash_bytes"] = mem.flash_internal;
+    doc["totals"]["external_flash_bytes"] = mem.flash_external;
+    doc["totals"]["ram"] = ram_json(mem);
+    doc["totals"]["flash"] = flash_json(mem);
     doc["layers"] = layers;
     doc["plan"] = deploy::plan_to_json(deployed.plan);
 
-    print_table(rows, report, total_macs, sram_peak, golden_match,
+    print_table(rows, report, total_macs, mem, golden_match,
                 net.graph.name + " on " + profile.name + " (" + options.text() + ")");
     std::printf("int8 vs float reference: relative RMS error %.2f%%, top class %s\n", 100 * qerr.relative_rms,
                 qerr.argmax_equal ? "equal" : "DIFFERENT");
@@ -452,7 +513,7 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
 
     // Success: every output, each written whole.
     json.write_ok();
-    if (!o.csv.empty()) write_text_file(o.csv, csv_text(rows));
+    if (!o.csv.empty()) write_text_file(o.csv, csv_text(rows, profile.name, net.graph.name, options.text(), report, total_macs, mem));
     if (!o.vcd.empty()) {
         std::vector<std::string> names;
         for (const deploy::LayerPlan& lp : deployed.plan.layers) names.push_back(lp.name);

@@ -1,5 +1,6 @@
 # Runs `vitsim run` and checks its report: exit 0 (golden match), golden_match true,
-# and for every layer touched_bytes <= sram_peak_bytes and cycles > 0.
+# status ok, for every layer touched_bytes <= sram_peak_bytes and cycles > 0, and
+# RAM and flash totals that agree with the plan, their parts and the table.
 #   cmake -DVITSIM=path -DARGS="run|--json|r.json|..." -DREPORT=r.json -P check_run_report.cmake
 string(REPLACE "|" ";" args "${ARGS}")
 file(REMOVE "${REPORT}")
@@ -27,4 +28,26 @@ foreach(i RANGE ${last})
     message(FATAL_ERROR "${shown}: layer ${name} has no cycles (markers missing)")
   endif()
 endforeach()
+# The linked RAM is the plan's peak, and its parts add up to it.
+string(JSON status GET "${report}" status)
+string(JSON linked GET "${report}" totals ram linked_bytes)
+string(JSON plan_peak GET "${report}" plan peak_sram_bytes)
+string(JSON arena GET "${report}" totals ram arena_bytes)
+string(JSON reserved GET "${report}" totals ram stack_reserved_bytes)
+string(JSON used GET "${report}" totals ram stack_used_bytes)
+string(JSON static GET "${report}" totals ram static_bytes)
+string(JSON layer_peak GET "${report}" totals ram layer_peak_bytes)
+string(JSON flash GET "${report}" totals flash internal_bytes)
+string(JSON code GET "${report}" totals flash firmware_code_bytes)
+string(JSON model GET "${report}" totals flash model_internal_bytes)
+math(EXPR parts "${arena} + ${reserved} + ${static}")
+math(EXPR flash_parts "${code} + ${model}")
+if(NOT status STREQUAL "ok" OR NOT linked EQUAL plan_peak OR NOT parts EQUAL linked OR used GREATER reserved
+   OR layer_peak GREATER linked OR NOT flash_parts EQUAL flash)
+  message(FATAL_ERROR "${shown}: status ${status}; RAM linked ${linked}, plan ${plan_peak}, parts ${parts}, "
+                      "stack ${used} of ${reserved}, largest layer ${layer_peak}; flash ${flash} = ${flash_parts}?")
+endif()
+if(NOT out MATCHES "\nRAM: +${linked} bytes linked = arena ${arena} .* \\+ stack ${reserved} reserved \\(${used} used\\) \\+ static ${static}; largest layer need ${layer_peak}\nflash: ${flash} bytes internal")
+  message(FATAL_ERROR "${shown}: the table's RAM and flash lines disagree with the report\n${out}")
+endif()
 message(STATUS "${shown}\n${out}")
