@@ -501,10 +501,12 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
     doc["layers"] = layers;
     doc["plan"] = deploy::plan_to_json(deployed.plan);
 
-    print_table(rows, report, total_macs, mem, golden_match,
-                net.graph.name + " on " + profile.name + " (" + options.text() + ")");
-    std::printf("int8 vs float reference: relative RMS error %.2f%%, top class %s\n", 100 * qerr.relative_rms,
-                qerr.argmax_equal ? "equal" : "DIFFERENT");
+    if (!json.to_stdout()) {  // with --json - stdout carries the report alone
+        print_table(rows, report, total_macs, mem, golden_match,
+                    net.graph.name + " on " + profile.name + " (" + options.text() + ")");
+        std::printf("int8 vs float reference: relative RMS error %.2f%%, top class %s\n", 100 * qerr.relative_rms,
+                    qerr.argmax_equal ? "equal" : "DIFFERENT");
+    }
     std::fflush(stdout);
     if (!golden_match)
         throw CommandError(kExitGolden, "firmware output differs from the host golden model (" +

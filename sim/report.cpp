@@ -152,7 +152,7 @@ void write_text_file(const std::string& path, const std::string& text) {
 void write_json_file(const std::string& path, const json& doc) { write_text_file(path, doc.dump(2) + "\n"); }
 
 JsonReport::JsonReport(std::string path, std::string schema) : path_(std::move(path)), schema_(std::move(schema)) {
-    if (!path_.empty()) check_output_path("--json", path_);
+    if (!path_.empty() && !to_stdout()) check_output_path("--json", path_);
 }
 
 void JsonReport::write(const char* status, const Failure* failure) const {
@@ -161,6 +161,10 @@ void JsonReport::write(const char* status, const Failure* failure) const {
     if (failure) out["error"] = {{"exit_code", failure->exit_code}, {"message", failure->message}};
     for (const auto& [key, value] : doc.items())
         if (!out.contains(key)) out[key] = value;
+    if (to_stdout()) {
+        std::cout << out.dump(2) << std::endl;
+        return;
+    }
     write_json_file(path_, out);
 }
 

@@ -66,10 +66,11 @@ void write_json_file(const std::string& path, const nlohmann::ordered_json& doc)
 // had measured by then. No other output file is written by a failed command.
 class JsonReport {
 public:
-    // `path` "" = no report wanted. Throws CommandError (111) for a path that cannot
-    // be written.
+    // `path` "" = no report wanted, "-" = standard output. Throws CommandError (111)
+    // for a path that cannot be written.
     JsonReport(std::string path, std::string schema);
     nlohmann::ordered_json doc;
+    bool to_stdout() const { return path_ == "-"; }
 
     void write_ok() const { write("ok", nullptr); }
     void write_failed(const Failure& failure) const { write("failed", &failure); }
