@@ -1,8 +1,6 @@
 // vitsim run: deploys a network with the chosen options, runs the interpreter
 // firmware on the simulated SoC, checks its output against the host golden model
 // bit for bit, and reports every layer (cycles, MACs, peak SRAM, touched bytes).
-#include <unistd.h>
-
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
@@ -20,6 +18,7 @@
 #include "sim/exit_codes.h"
 #include "sim/files.h"
 #include "sim/options.h"
+#include "sim/progress.h"
 #include "sim/report.h"
 #include "soc/soc.h"
 #include "traces/vcd.h"
@@ -359,6 +358,7 @@ deploy::DeployResult deploy_or_report_plan(const deploy::Graph& graph, const dep
 // Deploy, simulate, compare, report: what `vitsim run` does once its outputs are known
 // to be writable. Fills json.doc as it goes (a failure's report says how far it got).
 int run_network(const RunCommandOptions& o, JsonReport& json) {
+    Progress progress;  // on a terminal: phase, layer i/N, simulated time, MIPS, ETA
     const Profile profile = load_profile(o.sim.soc);
     std::vector<std::string> settings = kDefaultSettings;
     settings.insert(settings.end(), o.settings.begin(), o.settings.end());
@@ -377,11 +377,14 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
     const deploy::DeployTarget target =
         deploy::target_for_profile(profile, fw.code_bytes, fw.stack_top - fw.stack_limit, fw.static_bytes);
     deploy::check_shapes_fit(net.graph, target);
+    progress.phase(o.weights_file.empty() ? "weights (generated once, then cached)" : "reading weights");
     const deploy::Weights weights = o.weights_file.empty()
                                         ? deploy::cached_weights(net.graph, o.seed, weights_cache_dir())
                                         : deploy::load_weights(o.weights_file);
+    progress.phase("deploying");
     const deploy::DeployResult deployed = deploy_or_report_plan(net.graph, weights, options, target, json);
     json.doc["plan"] = deploy::plan_to_json(deployed.plan);
+    progress.phase("host golden model");
     const deploy::GoldenResult golden = deploy::golden_run(deployed.image);
 
     std::vector<LayerRow> rows;
@@ -414,19 +417,20 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
     soc.core(0).iss().set_touch_tracking(true);
     const uint64_t stack_begin = fw.stack_limit - target.data.base, stack_end = fw.stack_top - target.data.base;
     std::map<uint32_t, TouchMeasure> touch;  // by layer id
-    const bool show_progress = isatty(STDERR_FILENO);  // long runs: the current layer on a terminal
-    const size_t layer_count = deployed.plan.layers.size();
+    const std::vector<deploy::LayerPlan>& planned = deployed.plan.layers;
+    std::vector<uint64_t> macs_before(planned.size() + 1, 0);  // MACs of the layers before each one: the ETA
+    for (size_t i = 0; i < planned.size(); i++) macs_before[i + 1] = macs_before[i] + uint64_t(planned[i].macs);
     soc.simctrl().on_event([&](const SimCtrlEvent& e) {
         if (e.kind == SimCtrlEvent::Kind::kLayerBegin) data->clear_touched();
-        if (show_progress && e.kind == SimCtrlEvent::Kind::kLayerBegin && e.id < layer_count)
-            std::fprintf(stderr, "\rvitsim: layer %u/%zu %-40.40s", e.id + 1, layer_count,
-                         deployed.plan.layers[e.id].name.c_str());
+        if (progress.on() && e.kind == SimCtrlEvent::Kind::kLayerBegin && e.id < planned.size())
+            progress.layer(e.id, planned.size(), planned[e.id].name, macs_before[e.id], macs_before.back(),
+                           e.counters.instructions, e.time.to_seconds());
         if (e.kind == SimCtrlEvent::Kind::kLayerEnd)
             touch[e.id] = {data->touched_bytes(0, target.data.size), data->touched_bytes(stack_begin, stack_end)};
     });
     soc.reset(elf.entry);
     const RunResult result = soc.run();
-    if (show_progress) std::fprintf(stderr, "\r%70s\r", "");
+    progress.clear();
     std::cout.flush();
 
     RunReport report = collect_report(soc, elf_path, result);
@@ -443,8 +447,10 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
     soc.read_memory(arena + deployed.output_offset, output.data(), output.size());
     const bool golden_match = output == golden.output;
     // Quantization error: the int8 output against the float forward pass.
+    progress.phase("float reference");
     const deploy::ReferenceResult reference =
         deploy::float_forward(net.graph, deploy::dequantize(weights), deploy::dequantize_input(weights), false);
+    progress.clear();
     const deploy::QuantError qerr = deploy::quantization_error(output, deployed.output_scale, reference.output);
 
     // Per-layer rows: plan + measured counters + touched bytes.

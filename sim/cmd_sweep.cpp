@@ -22,6 +22,7 @@
 #include "sim/failure.h"
 #include "sim/files.h"
 #include "sim/options.h"
+#include "sim/progress.h"
 #include "sim/report.h"
 
 extern char** environ;
@@ -189,19 +190,21 @@ int run_sweep_command(const std::vector<std::string>& args) {
     const std::string exe = self_path();
     if (!json_out.empty()) check_output_path("--json", json_out);
     const PrivateFolder tmp;
+    Progress progress;  // on a terminal: run i/N and the elapsed time
     const auto combos = combinations(vary);
     json rows = json::array();
     std::printf("%-58s %13s %8s %10s %13s %10s %s\n", "variant", "cycles", "MAC/cyc", "peak SRAM", "attn cycles",
                 "attn SRAM", "golden");
     for (size_t i = 0; i < combos.size(); i++) {
         const std::string label = join(combos[i]);
-        std::fprintf(stderr, "vitsim: sweep [%zu/%zu] %s\n", i + 1, combos.size(), label.c_str());
+        progress.runs(i, combos.size(), label);
         std::vector<std::string> child = {"run"};
         child.insert(child.end(), run_args.begin(), run_args.end());
         for (const std::string& setting : combos[i]) child.insert(child.end(), {"--set", setting});
         const std::string report_path = tmp.file("run" + std::to_string(i) + ".json");
         child.insert(child.end(), {"--json", report_path});
         const auto [status, err] = run_child(exe, child, tmp.file("run" + std::to_string(i) + ".err"));
+        progress.clear();  // the row goes where the progress line was
         json row = {{"variant", label}, {"settings", combos[i]}, {"exit_status", status}};
         if (status == 0 || status == kExitGolden) {
             const json r = read_report(report_path);
