@@ -6,7 +6,13 @@
 
 namespace vitsim {
 
-std::vector<std::string> OptionParser::parse(const std::vector<std::string>& args) const {
+std::vector<std::string> OptionParser::parse(const std::vector<std::string>& args) const { return parse(args, false); }
+
+std::vector<std::string> OptionParser::parse_known(const std::vector<std::string>& args) const {
+    return parse(args, true);
+}
+
+std::vector<std::string> OptionParser::parse(const std::vector<std::string>& args, bool keep_unknown) const {
     std::vector<std::string> positional;
     for (size_t i = 0; i < args.size(); i++) {
         const std::string& arg = args[i];
@@ -27,8 +33,11 @@ std::vector<std::string> OptionParser::parse(const std::vector<std::string>& arg
         }
         auto v = values_.find(name);
         auto l = lists_.find(name);
-        if (v == values_.end() && l == lists_.end())
-            throw UsageError("unknown option '" + name + "' for 'vitsim " + command_ + "'");
+        if (v == values_.end() && l == lists_.end()) {
+            if (!keep_unknown) throw UsageError("unknown option '" + name + "' for 'vitsim " + command_ + "'");
+            positional.push_back(arg);
+            continue;
+        }
         std::string value;
         if (eq != std::string::npos) {
             value = arg.substr(eq + 1);

@@ -27,8 +27,13 @@ public:
     void add_list(const std::string& name, std::vector<std::string>* out) { lists_[name] = out; }
     // Returns the positional arguments; throws UsageError.
     std::vector<std::string> parse(const std::vector<std::string>& args) const;
+    // Like parse, but returns every argument it does not know (options, their values
+    // and positional ones, in order) instead of refusing them: for a command that
+    // passes them on to another.
+    std::vector<std::string> parse_known(const std::vector<std::string>& args) const;
 
 private:
+    std::vector<std::string> parse(const std::vector<std::string>& args, bool keep_unknown) const;
     std::string command_;
     std::map<std::string, std::string*> values_;
     std::map<std::string, bool*> flags_;
