@@ -1,4 +1,4 @@
-// vitsim profiles: the shipped SoC profiles, one line each.
+// vitsim profiles: the shipped SoC profiles: core, memories, and what each stands in for.
 #include <cstdio>
 #include <iostream>
 
@@ -17,16 +17,23 @@ std::string size_text(uint64_t bytes) {
     return std::to_string(bytes);
 }
 
-std::string summary(const Profile& p) {
-    char clock[32];
-    std::snprintf(clock, sizeof clock, "%g MHz", p.clock_hz / 1e6);
-    std::string line = clock;
+std::string isa_text(const IsaExtensions& isa) {
+    return std::string("RV32I") + (isa.m ? "M" : "") + (isa.c ? "C" : "") + (isa.xvitsim ? "+Xvitsim" : "");
+}
+
+// Two lines per profile: the core, its clock and where code and data go; then every
+// memory; then what the profile stands in for (its description).
+void print_profile(const std::string& name, const Profile& p) {
+    std::printf("%s: %s core at %g MHz, code in %s, data in %s\n", name.c_str(), isa_text(p.isa).c_str(),
+                p.clock_hz / 1e6, p.code_memory.c_str(), p.data_memory.c_str());
+    std::string memories;
     for (const MemoryTiming& m : p.memories) {
         char where[16];
         std::snprintf(where, sizeof where, "0x%08x", m.base);
-        line += std::string(line == clock ? "  " : ", ") + m.name + " " + size_text(m.size) + " @ " + where;
+        memories += (memories.empty() ? "" : ", ") + m.name + " " + size_text(m.size) + " @ " + where +
+                    (m.writable ? "" : " (read-only)");
     }
-    return line;
+    std::printf("  memories: %s\n  %s\n", memories.c_str(), p.description.c_str());
 }
 
 }  // namespace
@@ -38,7 +45,7 @@ int run_profiles_command(const std::vector<std::string>& args) {
     for (const std::string& name : profile_names()) {
         try {
             const Profile p = load_profile(name);
-            std::printf("%-12s %s\n", name.c_str(), summary(p).c_str());
+            print_profile(name, p);
         } catch (const ProfileError& e) {
             std::fflush(stdout);
             std::cerr << "vitsim: " << e.what() << '\n';
