@@ -136,6 +136,20 @@ ElfImage read_elf(const std::string& path) {
     return image;
 }
 
+// A program linked for another profile may load (its segments fit) and then fault
+// on its first push: its stack, from the linker symbols __stack_limit..__stack of
+// vitsim's runtime, must lie in a writable memory of this profile.
+void check_stack(const ElfImage& image, Soc& soc, const std::string& path) {
+    const auto limit = image.symbols.find("__stack_limit"), top = image.symbols.find("__stack");
+    if (limit == image.symbols.end() || top == image.symbols.end() || limit->second >= top->second) return;
+    const Memory* m = soc.memory_at(limit->second, top->second - limit->second);
+    if (!m || !m->timing().writable)
+        throw ElfError(ElfErrorKind::kOutsideMemory,
+                       path + ": its stack " + hex(limit->second) + ".." + hex(top->second) +
+                           " lies in no writable memory of " + soc.profile().name +
+                           ": the program was linked for another memory map (build it for this profile)");
+}
+
 void place_elf(const ElfImage& image, Soc& soc, const std::string& path) {
     // Check every segment before writing any, so a failed load leaves memory untouched.
     for (const ElfSegment& s : image.segments) {
@@ -144,6 +158,7 @@ void place_elf(const ElfImage& image, Soc& soc, const std::string& path) {
             throw ElfError(ElfErrorKind::kOutsideMemory, path + ": segment " + hex(s.paddr) + ".." + hex(end) +
                                                              " is outside every memory of " + soc.profile().name);
     }
+    check_stack(image, soc, path);
     for (const ElfSegment& s : image.segments) {
         soc.write_memory(s.paddr, s.data.data(), s.data.size());
         const std::vector<uint8_t> zeros(s.memsz - s.data.size(), 0);

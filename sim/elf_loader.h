@@ -55,7 +55,9 @@ ElfImage read_elf(const std::string& path);
 
 // Writes every segment into the SoC's memories (untimed). `path` names the program
 // in error messages: "prog.elf: segment 0x30000000..0x30000100 is outside every
-// memory of stm32f746".
+// memory of stm32f746". A program whose stack (vitsim runtime's __stack_limit ..
+// __stack) lies in no writable memory was linked for another profile: refused
+// (kOutsideMemory) before anything is written.
 void place_elf(const ElfImage& image, Soc& soc, const std::string& path);
 
 // read_elf + place_elf; returns the entry point.
