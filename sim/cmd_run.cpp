@@ -113,14 +113,19 @@ std::string weights_cache_dir() {
     return "/tmp/vitsim-cache/weights";
 }
 
-std::string firmware_path(const RunCommandOptions& o, const std::string& soc, bool simd) {
+// The interpreter built for `profile` (firmware/target builds interp.<name>.elf for
+// every profile in soc/profiles), or --firmware. A profile of the user's own has
+// none until it is built: the message says how.
+std::string firmware_path(const RunCommandOptions& o, const Profile& profile, bool simd) {
     if (!o.firmware.empty()) return o.firmware;
     const char* dir = std::getenv("VITSIM_FIRMWARE_DIR");
-    const std::string name = std::string(simd ? "interp." : "interp_portable.") + soc + ".elf";
+    const std::string name = std::string(simd ? "interp." : "interp_portable.") + profile.name + ".elf";
     const std::string path = std::string(dir ? dir : VITSIM_FIRMWARE_DIR) + "/" + name;
     if (!std::filesystem::exists(path))
-        throw CommandError(kExitBadInput, path + ": interpreter firmware not found (the 'firmware' target builds "
-                                                 "one per profile in soc/profiles; or give --firmware ELF)");
+        throw CommandError(kExitBadInput, "no interpreter firmware for profile '" + profile.name + "' (" + path +
+                                              "): copy " + profile.source +
+                                              " into soc/profiles/ and run 'cmake --build build', which builds it, "
+                                              "or give --firmware ELF");
     return path;
 }
 
@@ -369,7 +374,7 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
     // Deploy: the firmware's layout sets the budgets. Shapes are checked against the
     // memories before any weight is generated; the plan is refused here if it cannot
     // fit the profile's SRAM.
-    const std::string elf_path = firmware_path(o, profile.name, options.simd);
+    const std::string elf_path = firmware_path(o, profile, options.simd);
     const ElfImage elf = read_elf(elf_path);
     const FirmwareLayout fw = firmware_layout(elf, elf_path, profile);
     const deploy::NetworkSpec net = deploy::load_network(o.net);
