@@ -119,6 +119,7 @@ function(vitsim_load_profile json_file ld_dir)
     endif()
     if(mname STREQUAL data_mem)
       set(seen_data ON)
+      set(data_size ${size})
     endif()
     if(NOT mname STREQUAL code_mem AND NOT mname STREQUAL data_mem)
       # Data the program places with __attribute__((section(".<name>"))): loaded
@@ -186,5 +187,6 @@ INCLUDE ${name}.sections.ld
   set(VITSIM_PROFILE_${name}_HAS_XVITSIM ${has_x} PARENT_SCOPE)
   set(VITSIM_PROFILE_${name}_MEMORIES ${memory_names} PARENT_SCOPE)
   set(VITSIM_PROFILE_${name}_CODE_WRITABLE ${code_writable} PARENT_SCOPE)
+  set(VITSIM_PROFILE_${name}_DATA_BYTES ${data_size} PARENT_SCOPE)
 
 endfunction()
