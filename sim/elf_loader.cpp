@@ -10,19 +10,18 @@
 #include <iterator>
 
 #include "exit_codes.h"
-#include "soc/soc.h"
 
 namespace vitsim {
 
 int ElfError::exit_code() const { return kind_ == ElfErrorKind::kOutsideMemory ? kExitLoad : kExitBadInput; }
 
-namespace {
-
-std::string hex(uint64_t v) {
+std::string elf_hex(uint64_t v) {
     char buf[24];
     std::snprintf(buf, sizeof buf, "0x%08llx", static_cast<unsigned long long>(v));
     return buf;
 }
+
+namespace {
 
 std::vector<uint8_t> read_bytes(const std::string& path) {
     std::error_code ec;
@@ -68,7 +67,7 @@ void check_header(const Elf32_Ehdr& eh, size_t file_size, const std::string& pat
 
 ElfSegment read_segment(const Elf32_Phdr& ph, unsigned index, const std::vector<uint8_t>& file,
                         const std::string& path) {
-    const std::string which = path + ": segment " + std::to_string(index) + " (" + hex(ph.p_paddr) + ")";
+    const std::string which = path + ": segment " + std::to_string(index) + " (" + elf_hex(ph.p_paddr) + ")";
     if (ph.p_filesz > ph.p_memsz)
         throw ElfError(ElfErrorKind::kMalformed, which + ": file size larger than memory size");
     if (uint64_t{ph.p_offset} + ph.p_filesz > file.size())
@@ -117,8 +116,17 @@ uint32_t ElfImage::symbol(const std::string& name, const std::string& path) cons
     return it->second;
 }
 
-ElfImage read_elf(const std::string& path) {
-    const std::vector<uint8_t> file = read_bytes(path);
+uint32_t ElfImage::symbol_in_segment(const std::string& name, uint32_t bytes, const std::string& path) const {
+    const uint32_t address = symbol(name, path);
+    for (const ElfSegment& s : segments)
+        if (address >= s.paddr && uint64_t{address} - s.paddr + bytes <= s.memsz) return address;
+    throw ElfError(ElfErrorKind::kMalformed, path + ": symbol '" + name + "' (" + elf_hex(address) +
+                                                 ") is not inside any loadable segment");
+}
+
+ElfImage read_elf(const std::string& path) { return parse_elf(read_bytes(path), path); }
+
+ElfImage parse_elf(const std::vector<uint8_t>& file, const std::string& path) {
     check_ident(file, path);
     Elf32_Ehdr eh;
     std::memcpy(&eh, file.data(), sizeof eh);
@@ -134,27 +142,6 @@ ElfImage read_elf(const std::string& path) {
     if (image.segments.empty()) throw ElfError(ElfErrorKind::kMalformed, path + ": no loadable segment");
     image.symbols = read_symbols(eh, file);
     return image;
-}
-
-void place_elf(const ElfImage& image, Soc& soc, const std::string& path) {
-    // Check every segment before writing any, so a failed load leaves memory untouched.
-    for (const ElfSegment& s : image.segments) {
-        const uint64_t end = uint64_t{s.paddr} + s.memsz;
-        if (!soc.memory_at(s.paddr, s.memsz))
-            throw ElfError(ElfErrorKind::kOutsideMemory, path + ": segment " + hex(s.paddr) + ".." + hex(end) +
-                                                             " is outside every memory of " + soc.profile().name);
-    }
-    for (const ElfSegment& s : image.segments) {
-        soc.write_memory(s.paddr, s.data.data(), s.data.size());
-        const std::vector<uint8_t> zeros(s.memsz - s.data.size(), 0);
-        soc.write_memory(s.paddr + s.data.size(), zeros.data(), zeros.size());
-    }
-}
-
-uint32_t load_elf(const std::string& path, Soc& soc) {
-    const ElfImage image = read_elf(path);
-    place_elf(image, soc, path);
-    return image.entry;
 }
 
 }  // namespace vitsim

@@ -13,6 +13,16 @@ namespace vitsim::deploy {
 
 constexpr int kNetworkFormatVersion = 1;
 
+// Limits of a description (docs/networks.md, "Limits"). No tensor (activation,
+// weight, attention map, hidden layer) may exceed kMaxTensorBytes: 256 MiB, 16x
+// the largest memory of any shipped profile, and small enough that every size
+// product the deploy tool and the kernels form fits in int32 (x4 for int32
+// data). Each number in a description is at most kMaxDimension, and the
+// expanded graph has at most kMaxNetworkLayers nodes.
+constexpr int64_t kMaxTensorBytes = int64_t{1} << 28;
+constexpr int kMaxDimension = 1 << 24;
+constexpr int kMaxNetworkLayers = 4096;
+
 // An activation tensor: rows x cols int8, row-major. The input image is
 // height x (width * channels), i.e. HWC.
 struct Shape {
