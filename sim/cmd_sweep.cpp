@@ -113,6 +113,30 @@ json read_report(const std::string& path) {
     }
 }
 
+// What compare reads from a run report, with the types it reads them as: a
+// wrongly typed field is a bad input file (111) naming the file and the key.
+void check_compared_report(const json& report, const std::string& path) {
+    auto bad = [&](const std::string& key, const char* expected) {
+        throw CommandError(kExitBadInput, path + ": " + key + ": expected " + expected + " (a 'vitsim run' report)");
+    };
+    auto number_if_present = [&](const json& object, const char* key, const std::string& where) {
+        if (object.contains(key) && !object[key].is_number()) bad(where + key, "a number");
+    };
+    if (!report.is_object()) bad("(top level)", "an object");
+    if (!report.contains("layers") || !report["layers"].is_array()) bad("layers", "an array");
+    if (!report.contains("totals") || !report["totals"].is_object()) bad("totals", "an object");
+    number_if_present(report["totals"], "cycles", "totals.");
+    number_if_present(report["totals"], "sram_peak_bytes", "totals.");
+    for (size_t i = 0; i < report["layers"].size(); i++) {
+        const json& layer = report["layers"][i];
+        const std::string where = "layers[" + std::to_string(i) + "]";
+        if (!layer.is_object()) bad(where, "an object");
+        if (layer.contains("name") && !layer["name"].is_string()) bad(where + ".name", "a string");
+        number_if_present(layer, "cycles", where + ".");
+        number_if_present(layer, "sram_peak_bytes", where + ".");
+    }
+}
+
 // Cycles of the layers with op `op` (e.g. the attention layers).
 uint64_t op_cycles(const json& report, const std::string& op) {
     uint64_t sum = 0;
@@ -205,8 +229,8 @@ int run_sweep_command(const std::vector<std::string>& args) {
 int run_compare_command(const std::vector<std::string>& args) {
     if (args.size() != 2) throw UsageError("'vitsim compare' takes two run reports: " + std::string(kCompareUsage));
     const json a = read_report(args[0]), b = read_report(args[1]);
-    if (!a.contains("layers") || !b.contains("layers") || !a.contains("totals") || !b.contains("totals"))
-        throw CommandError(kExitBadInput, "compare needs two 'vitsim run' reports (--json)");
+    check_compared_report(a, args[0]);
+    check_compared_report(b, args[1]);
     std::map<std::string, const json*> b_layers;
     for (const json& l : b["layers"]) b_layers[l.value("name", "")] = &l;
     std::printf("A: %s  %s\nB: %s  %s\n", args[0].c_str(), a.value("options", json::object()).dump().c_str(),

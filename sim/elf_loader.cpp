@@ -124,6 +124,16 @@ uint32_t ElfImage::symbol_in_segment(const std::string& name, uint32_t bytes, co
                                                  ") is not inside any loadable segment");
 }
 
+uint32_t ElfImage::symbol_in_range(const std::string& name, uint64_t begin, uint64_t end, const std::string& region,
+                                   const std::string& path) const {
+    const uint32_t address = symbol(name, path);
+    if (address < begin || address > end)
+        throw ElfError(ElfErrorKind::kOutsideMemory, path + ": symbol '" + name + "' (" + elf_hex(address) +
+                                                         ") is outside " + region + " (" + elf_hex(begin) + ".." +
+                                                         elf_hex(end) + ")");
+    return address;
+}
+
 ElfImage read_elf(const std::string& path) { return parse_elf(read_bytes(path), path); }
 
 ElfImage parse_elf(const std::vector<uint8_t>& file, const std::string& path) {

@@ -52,6 +52,11 @@ struct ElfImage {
     // one loadable segment (a word the simulator writes before the run, such as
     // vs_model_image_address); throws ElfError (kMalformed) naming `path` otherwise.
     uint32_t symbol_in_segment(const std::string& name, uint32_t bytes, const std::string& path) const;
+    // The address of `name`, which must lie in [begin, end] (the end included:
+    // linker symbols such as __stack or __bss_end mark the end of a region);
+    // throws ElfError (kOutsideMemory, exit 112) naming `path` and `region`.
+    uint32_t symbol_in_range(const std::string& name, uint64_t begin, uint64_t end, const std::string& region,
+                             const std::string& path) const;
 };
 
 // "0x0800abcd": addresses in ELF messages.

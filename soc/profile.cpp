@@ -60,9 +60,6 @@ std::string hex(uint64_t v) {
     return s.str();
 }
 
-// A name from the profile, quoted for a one-line message.
-std::string quoted_text(const std::string& text) { return "'" + escape_for_message(text) + "'"; }
-
 // Reads the fields of one JSON object and turns every problem into a ProfileError
 // naming the file and the field path ("memories[1].size"). Keys nobody asked for
 // are typos and rejected by finish().
@@ -224,12 +221,12 @@ void check_memory_map(const Profile& p, Fields& f) {
         const MemoryTiming& m = p.memories[i];
         const std::string where = "memories[" + std::to_string(i) + "]";
         if (overlaps(m.base, m.size, VITSIM_PERIPH_BASE, VITSIM_PERIPH_SIZE))
-            f.fail(where, quoted_text(m.name) + " overlaps the peripheral window " + hex(VITSIM_PERIPH_BASE) + ".." +
+            f.fail(where, escape_for_message(m.name) + " overlaps the peripheral window " + hex(VITSIM_PERIPH_BASE) + ".." +
                               hex(uint64_t{VITSIM_PERIPH_BASE} + VITSIM_PERIPH_SIZE));
         for (size_t j = 0; j < i; j++) {
             const MemoryTiming& o = p.memories[j];
-            if (o.name == m.name) f.fail(where + ".name", "duplicate memory name " + quoted_text(m.name));
-            if (overlaps(m.base, m.size, o.base, o.size)) f.fail(where, quoted_text(m.name) + " overlaps " + quoted_text(o.name));
+            if (o.name == m.name) f.fail(where + ".name", "duplicate memory name " + escape_for_message(m.name));
+            if (overlaps(m.base, m.size, o.base, o.size)) f.fail(where, escape_for_message(m.name) + " overlaps " + escape_for_message(o.name));
         }
     }
     auto find = [&](const std::string& name) -> const MemoryTiming* {
@@ -238,11 +235,11 @@ void check_memory_map(const Profile& p, Fields& f) {
         return nullptr;
     };
     const MemoryTiming* code = find(p.code_memory);
-    if (!code) f.fail("code_memory", "no memory is called " + quoted_text(p.code_memory));
-    if (!code->executable) f.fail("code_memory", quoted_text(p.code_memory) + " is not executable");
+    if (!code) f.fail("code_memory", "no memory is called " + escape_for_message(p.code_memory));
+    if (!code->executable) f.fail("code_memory", escape_for_message(p.code_memory) + " is not executable");
     const MemoryTiming* data = find(p.data_memory);
-    if (!data) f.fail("data_memory", "no memory is called " + quoted_text(p.data_memory));
-    if (!data->writable) f.fail("data_memory", quoted_text(p.data_memory) + " is not writable");
+    if (!data) f.fail("data_memory", "no memory is called " + escape_for_message(p.data_memory));
+    if (!data->writable) f.fail("data_memory", escape_for_message(p.data_memory) + " is not writable");
 }
 
 std::string read_file(const std::string& path) {
