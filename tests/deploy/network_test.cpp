@@ -247,7 +247,11 @@ TEST(Network, NumbersOutOfRangeOrOfTheWrongTypeAreRefusedNamingTheKey) {
 TEST(Network, NamesFromTheFileAreEscapedInMessages) {
     const std::string text = description(R"({"op": "pool", "name": "line\nbreak\u0007", "mode": "class_token"})");
     EXPECT_EQ(error_of<InputError>([&] { parse_network(text, "e.json"); }),
-              "e.json: layer 'line\\nbreak\\x07' (pool): mode class_token needs a class_token layer before it");
+              "e.json: layers[0] (pool 'line\\nbreak\\x07'): \"name\" must not contain control characters: "
+              "'line\\nbreak\\x07'");
+    const std::string key = description(R"({"op": "layernorm", "name": "n", "e\rps": 1})");
+    EXPECT_EQ(error_of<InputError>([&] { parse_network(key, "e.json"); }),
+              "e.json: layers[0] (layernorm 'n'): unknown key \"e\\rps\" (allowed: name, op)");
 }
 
 TEST(Network, DirectoryIsNotADescription) {

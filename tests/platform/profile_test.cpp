@@ -206,6 +206,9 @@ TEST(Profile, NamesFromTheFileAreEscapedInMessages) {
     doc = canonical();
     doc["memories"][0]["read\twait"] = 2;
     EXPECT_EQ(error_of(doc), "bad.json: memories[0].read\\twait: unknown field");
+    doc = canonical();
+    doc["memories"][0]["name"] = "fl\nash";
+    EXPECT_EQ(error_of(doc), "bad.json: memories[0].name: must not contain control characters: 'fl\\nash'");
 }
 
 TEST(Profile, DirectoryIsNotAProfile) {
