@@ -59,16 +59,17 @@ public:
     void run() {
         common();
         switch (r_.op) {
-        case VS_OP_PATCH_EMBED: return patch_embed();
-        case VS_OP_LINEAR: return linear();
-        case VS_OP_LOWRANK: return lowrank();
-        case VS_OP_LAYERNORM: return layernorm();
-        case VS_OP_MHSA: return mhsa();
-        case VS_OP_ADD: return add();
-        case VS_OP_CLASS_TOKEN: return class_token();
-        case VS_OP_MEAN_POOL: return mean_pool();
+        case VS_OP_PATCH_EMBED: patch_embed(); break;
+        case VS_OP_LINEAR: linear(); break;
+        case VS_OP_LOWRANK: lowrank(); break;
+        case VS_OP_LAYERNORM: layernorm(); break;
+        case VS_OP_MHSA: mhsa(); break;
+        case VS_OP_ADD: add(); break;
+        case VS_OP_CLASS_TOKEN: class_token(); break;
+        case VS_OP_MEAN_POOL: mean_pool(); break;
         default: fail("unknown op " + std::to_string(r_.op));
         }
+        no_overlap_with_work_areas();
     }
 
 private:
@@ -87,21 +88,39 @@ private:
     }
     int64_t dim(int i) const { return r_.dim[i]; }
 
-    // [offset, offset + bytes) inside the arena.
-    void arena(uint32_t offset, int64_t bytes, const char* what) const {
+    // [offset, offset + bytes) inside the arena; remembered for the overlap check.
+    void arena(uint32_t offset, int64_t bytes, const char* what) {
         if (bytes < 0 || uint64_t{offset} + static_cast<uint64_t>(bytes) > h_.arena_bytes)
             fail(std::string(what) + " (" + std::to_string(bytes) + " bytes at arena offset " + std::to_string(offset) +
                  ") extends beyond the arena of " + std::to_string(h_.arena_bytes) + " bytes");
+        regions_.push_back({what, offset, uint64_t{offset} + static_cast<uint64_t>(bytes)});
+    }
+
+    // A kernel's scratch and the staged weights are the layer's own work areas:
+    // they never share bytes with its tensors or each other (the kernels copy
+    // between them with memcpy, and deploy plans them apart).
+    void no_overlap_with_work_areas() const {
+        for (const Region& work : regions_) {
+            if (!work.is_work_area()) continue;
+            for (const Region& other : regions_)
+                if (&other != &work && work.begin < other.end && other.begin < work.end && work.begin < work.end &&
+                    other.begin < other.end)
+                    fail(work.what + " overlaps " + other.what);
+        }
     }
 
     // The kernel's scratch (`needed` bytes, a negative value: the kernel refuses
     // the dimensions) inside the record's scratch area.
-    void scratch(int64_t needed) const {
+    void scratch(int64_t needed) {
         if (needed < 0) fail("the kernel refuses the dimensions");
         if (needed > r_.scratch_bytes)
             fail("needs " + std::to_string(needed) + " bytes of scratch, the record has " + std::to_string(r_.scratch_bytes));
         if (needed > 0 && r_.scratch_offset % 4 != 0) fail("scratch offset is not 4-byte aligned");
-        arena(r_.scratch_offset, r_.scratch_bytes, "scratch");
+        if (uint64_t{r_.scratch_offset} + r_.scratch_bytes > h_.arena_bytes)
+            fail("scratch (" + std::to_string(r_.scratch_bytes) + " bytes at arena offset " +
+                 std::to_string(r_.scratch_offset) + ") extends beyond the arena of " + std::to_string(h_.arena_bytes) +
+                 " bytes");
+        arena(r_.scratch_offset, needed, "scratch");  // the part the kernel uses
     }
 
     // Weight tensor k of `bytes` bytes inside one weight group (none allowed when optional).
@@ -118,7 +137,7 @@ private:
     }
 
     // Layer-independent fields: flags, groups, the weights' place in the blob.
-    void common() const {
+    void common() {
         if (r_.flags & ~(VS_LAYER_GELU | VS_LAYER_STAGED | VS_LAYER_B_WEIGHT)) fail("unknown flags");
         if (r_.group_count < 1 || r_.group_count > kMaxDimension) fail("bad group count " + std::to_string(r_.group_count));
         const bool uses_weights = r_.op != VS_OP_MEAN_POOL && (r_.op != VS_OP_ADD || (r_.flags & VS_LAYER_B_WEIGHT));
@@ -135,7 +154,7 @@ private:
         }
     }
 
-    void patch_embed() const {
+    void patch_embed() {
         dims(5);
         dim_in_range(5, 0);  // sub-patch, 0: direct
         dim_in_range(6, 1);
@@ -155,7 +174,7 @@ private:
         scratch(kernel < 0 ? -1 : group_out + kernel);
     }
 
-    void linear() const {
+    void linear() {
         dims(3);
         const int64_t tokens = dim(0), in = dim(1), out = dim(2);
         if (r_.variant > 1) fail("unknown variant " + std::to_string(r_.variant));
@@ -171,7 +190,7 @@ private:
         tensor(1, out * 4, true, true);
     }
 
-    void lowrank() const {
+    void lowrank() {
         dims(5);
         const int64_t tokens = dim(0), in = dim(1), rank = dim(2), out = dim(3);
         if (r_.variant > 1) fail("unknown variant " + std::to_string(r_.variant));
@@ -187,7 +206,7 @@ private:
         scratch(vs_linear_lowrank_s8_scratch_bytes(&d, r_.dim[4]));
     }
 
-    void layernorm() const {
+    void layernorm() {
         dims(2);
         arena(r_.in_offset, dim(0) * dim(1), "input");
         arena(r_.out_offset, dim(0) * dim(1), "output");
@@ -195,7 +214,7 @@ private:
         tensor(1, dim(1) * 4, true);
     }
 
-    void mhsa() const {
+    void mhsa() {
         dims(5);
         const int64_t s = dim(0), e = dim(1), p = dim(2), heads = dim(3), hp = heads * p;
         arena(r_.in_offset, s * e, "input");
@@ -227,7 +246,7 @@ private:
         }
     }
 
-    void add() const {
+    void add() {
         dims(2);
         const int64_t bytes = dim(0) * dim(1);
         arena(r_.in_offset, bytes, "input a");
@@ -238,22 +257,29 @@ private:
             arena(r_.in2_offset, bytes, "input b");
     }
 
-    void class_token() const {
+    void class_token() {
         dims(2);
         arena(r_.in_offset, dim(0) * dim(1), "input");
         arena(r_.out_offset, (dim(0) + 1) * dim(1), "output");
         tensor(0, dim(1), false);
     }
 
-    void mean_pool() const {
+    void mean_pool() {
         dims(2);
         arena(r_.in_offset, dim(0) * dim(1), "input");
         arena(r_.out_offset, dim(1), "output");
     }
 
+    struct Region {
+        std::string what;
+        uint64_t begin, end;
+        bool is_work_area() const { return what == "scratch" || what == "staging area"; }
+    };
+
     const vs_model_header_t& h_;
     const vs_layer_record_t& r_;
     std::string where_;
+    std::vector<Region> regions_;  // of the arena this layer uses
 };
 
 void check_header_ranges(const vs_model_header_t& h, size_t image_size) {

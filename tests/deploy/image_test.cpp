@@ -181,6 +181,7 @@ TEST_F(TinyImage, DamagedRecordsAreRefusedNamingTheLayer) {
     EXPECT_PRED2(contains, refusal(4, [](vs_layer_record_t& r) { r.scratch_bytes = 4; }), "bytes of scratch, the record has 4");
     EXPECT_PRED2(contains, refusal(4, [](vs_layer_record_t& r) { r.weight_bytes = 0; }), "weight groups larger than the weights");
     EXPECT_PRED2(contains, refusal(4, [](vs_layer_record_t& r) { r.tensor[0] = VS_NO_TENSOR; }), "weight tensor 0 is missing");
+    EXPECT_PRED2(contains, refusal(4, [](vs_layer_record_t& r) { r.scratch_offset = r.in_offset; }), "scratch overlaps input");
 }
 
 TEST_F(TinyImage, DamagedHeadersAreRefused) {
