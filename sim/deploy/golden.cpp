@@ -53,8 +53,8 @@ struct HookGuard {
 // are computed in 64 bits from dimensions already known to be in 1..2^24.
 class RecordCheck {
 public:
-    RecordCheck(const vs_model_header_t& h, const vs_layer_record_t& r, uint32_t index)
-        : h_(h), r_(r), where_("model image: layer " + std::to_string(index) + " " + quoted_name(r)) {}
+    RecordCheck(const vs_model_header_t& h, const uint8_t* weights, const vs_layer_record_t& r, uint32_t index)
+        : h_(h), weights_(weights), r_(r), where_("model image: layer " + std::to_string(index) + " " + quoted_name(r)) {}
 
     void run() {
         common();
@@ -134,6 +134,24 @@ private:
             fail("weight tensor " + std::to_string(k) + " (" + std::to_string(bytes) + " bytes at " +
                  std::to_string(offset) + ") extends beyond its weight group of " + std::to_string(r_.group_bytes) + " bytes");
         if (int32 && offset % 4 != 0) fail("int32 weight tensor " + std::to_string(k) + " is not 4-byte aligned");
+        if (int32) int32_values_in_range(k, bytes);
+    }
+
+    // int32 parameters small enough that no accumulator overflows (network.h).
+    void int32_values_in_range(int k, int64_t bytes) const {
+        const uint8_t* group = weights_ + (r_.weight_address - h_.weights_address);
+        for (uint32_t g = 0; g < r_.group_count; g++)
+            for (int64_t i = 0; i < bytes; i += 4) {
+                const auto v = static_cast<int32_t>(read_le32(group + size_t{g} * r_.group_bytes + r_.tensor[k] + i));
+                if (v > kMaxInt32Value || v < -kMaxInt32Value)
+                    fail("weight tensor " + std::to_string(k) + " holds " + std::to_string(v) + ", outside +-" +
+                         std::to_string(kMaxInt32Value));
+            }
+    }
+
+    // A dot product of `terms` int8 products must fit the int32 accumulator.
+    void fan_in(int64_t terms) const {
+        if (terms > kMaxFanIn) fail("fan-in " + std::to_string(terms) + " is larger than " + std::to_string(kMaxFanIn));
     }
 
     // Layer-independent fields: flags, groups, the weights' place in the blob.
@@ -163,6 +181,7 @@ private:
         if (h % p != 0 || w % p != 0 || dim(7) != (h / p) * (w / p)) fail("tokens do not match the image and patch");
         if (sub < 0 || (sub > 0 && p % sub != 0)) fail("sub-patch does not divide the patch");
         if (eg * r_.group_count != e) fail("groups do not cover the embedding");
+        fan_in(p * p * c);
         arena(r_.in_offset, h * w * c, "input");
         arena(r_.out_offset, dim(7) * e, "output");
         tensor(0, eg * p * p * c, false);
@@ -178,6 +197,7 @@ private:
         dims(3);
         const int64_t tokens = dim(0), in = dim(1), out = dim(2);
         if (r_.variant > 1) fail("unknown variant " + std::to_string(r_.variant));
+        fan_in(in);
         if (r_.variant == 1) {
             arena(r_.out_offset, tokens * std::max(in, out), "buffer");
             vs_linear_dims_t d{r_.dim[0], r_.dim[1], r_.dim[2]};
@@ -194,6 +214,7 @@ private:
         dims(5);
         const int64_t tokens = dim(0), in = dim(1), rank = dim(2), out = dim(3);
         if (r_.variant > 1) fail("unknown variant " + std::to_string(r_.variant));
+        fan_in(std::max(in, rank));
         arena(r_.in_offset, tokens * in, "input");
         arena(r_.out_offset, tokens * (r_.variant == 1 ? std::max(in, out) : out), "output");
         tensor(0, rank * in, false);
@@ -217,6 +238,7 @@ private:
     void mhsa() {
         dims(5);
         const int64_t s = dim(0), e = dim(1), p = dim(2), heads = dim(3), hp = heads * p;
+        fan_in(std::max(e, hp));
         arena(r_.in_offset, s * e, "input");
         arena(r_.out_offset, s * e, "output");
         vs_mhsa_dims_t d{r_.dim[0], r_.dim[1], r_.dim[2], r_.dim[3]};
@@ -277,6 +299,7 @@ private:
     };
 
     const vs_model_header_t& h_;
+    const uint8_t* weights_;  // the weights blob (checked to be inside the image)
     const vs_layer_record_t& r_;
     std::string where_;
     std::vector<Region> regions_;  // of the arena this layer uses
@@ -317,7 +340,7 @@ void validate_image(const std::vector<uint8_t>& image) {
     for (uint32_t i = 0; i < h.layer_count; i++) {
         vs_layer_record_t record;
         std::memcpy(&record, image.data() + h.records_offset + size_t{i} * sizeof record, sizeof record);
-        RecordCheck(h, record, i).run();
+        RecordCheck(h, image.data() + h.weights_file_offset, record, i).run();
     }
 }
 

@@ -158,9 +158,21 @@ private:
         return static_cast<int>(product);
     }
 
-    // Every tensor a node creates or needs, within kMaxTensorBytes.
+    // Every tensor a node creates or needs, within kMaxTensorBytes, and every dot
+    // product of at most kMaxFanIn terms.
     void check_node_sizes(const Node& n) const {
         const std::string op = node_kind_name(n.kind);
+        auto fan_in = [&](int64_t terms, const char* what) {
+            if (terms > kMaxFanIn)
+                shape_error(n.name, op, std::string(what) + " " + std::to_string(terms) + " is larger than " +
+                                            std::to_string(kMaxFanIn) +
+                                            " (the fan-in limit of the int32 accumulators, docs/networks.md)");
+        };
+        if (n.kind == NodeKind::Linear || n.kind == NodeKind::PatchEmbed) fan_in(n.in_features, "fan-in");
+        if (n.kind == NodeKind::Mhsa) {
+            fan_in(n.in_shape.cols, "embed");
+            fan_in(int64_t{n.heads} * n.head_dim, "heads x head_dim");
+        }
         checked_product(n.name, op, "output [" + std::to_string(n.out_shape.rows) + " x " +
                                         std::to_string(n.out_shape.cols) + "]",
                         {n.out_shape.rows, n.out_shape.cols});

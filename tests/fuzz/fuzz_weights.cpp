@@ -1,12 +1,15 @@
 // Fuzz target: the weights-file reader (sim/deploy/weights.cpp), then the checks
-// against a network (validate_weights) and the dequantization the float
-// reference uses. The checksum is fixed up first, so that mutations reach the
-// entries instead of stopping at the checksum comparison.
+// against a network (validate_weights), the dequantization the float reference
+// uses, and weights that pass go through deploy and the golden run of `tiny`
+// (what `vitsim run --weights` does). The checksum is fixed up first, so that
+// mutations reach the entries instead of stopping at the checksum comparison.
 #include <cmath>
 #include <cstdint>
 #include <vector>
 
 #include "deploy/bytes.h"
+#include "deploy/deploy.h"
+#include "deploy/golden.h"
 #include "deploy/network.h"
 #include "deploy/weights.h"
 #include "fuzz_support.h"
@@ -26,6 +29,13 @@ void read_weights(const std::vector<uint8_t>& bytes) {
         dequantize(w);
         validate_weights(tiny, w, "fuzz.vswt");
         dequantize_input(w);
+        DeployTarget target;  // stm32f746-like with room to spare
+        target.code = {"flash", 0x08000000, 1u << 20};
+        target.image_address = 0x08010000;
+        target.code_budget = (1u << 20) - 0x10000;
+        target.data = {"sram", 0x20000000, 1u << 20};
+        for (const char* mhsa : {"mhsa=layer-wise", "mhsa=depth-first"})
+            golden_run(deploy(tiny, w, parse_options({mhsa, "fwsa=on"}), target).image);
     } catch (...) {
         vitsim::fuzz::judge_current_exception();
     }
