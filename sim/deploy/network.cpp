@@ -626,7 +626,7 @@ NetworkSpec parse_network(const std::string& json_text, const std::string& sourc
     const double ratio = top.number_or("low_rank_ratio", 0.0);
     if (ratio < 0.0 || ratio >= 1.0) top.fail("\"low_rank_ratio\" must be in [0, 1) (0: dense layers)");
     const double eps = top.number_or("layernorm_eps", 1e-5);
-    if (!(eps > 0.0)) top.fail("\"layernorm_eps\" must be positive");
+    if (!(eps > 0.0 && eps <= 1.0)) top.fail("\"layernorm_eps\" must be in (0, 1]");
 
     Graph& g = spec.graph;
     g.name = spec.name;

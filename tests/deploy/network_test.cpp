@@ -256,6 +256,18 @@ TEST(Network, NumbersOutOfRangeOrOfTheWrongTypeAreRefusedNamingTheKey) {
     }
 }
 
+TEST(Network, RealNumbersAreRangeChecked) {
+    auto top_error = [](const std::string& key, const std::string& value) {
+        std::string text = description(R"({"op": "layernorm", "name": "n"})");
+        text.insert(1, "\"" + key + "\": " + value + ", ");
+        return error_of<InputError>([&] { parse_network(text, "r.json"); });
+    };
+    EXPECT_EQ(top_error("layernorm_eps", "1e300"), "r.json: \"layernorm_eps\" must be in (0, 1]");
+    EXPECT_EQ(top_error("layernorm_eps", "-1"), "r.json: \"layernorm_eps\" must be in (0, 1]");
+    EXPECT_EQ(top_error("layernorm_eps", "\"small\""), "r.json: \"layernorm_eps\" must be a number, not \"small\"");
+    EXPECT_EQ(top_error("low_rank_ratio", "1"), "r.json: \"low_rank_ratio\" must be in [0, 1) (0: dense layers)");
+}
+
 TEST(Network, NamesFromTheFileAreEscapedInMessages) {
     const std::string text = description(R"({"op": "pool", "name": "line\nbreak\u0007", "mode": "class_token"})");
     EXPECT_EQ(error_of<InputError>([&] { parse_network(text, "e.json"); }),
