@@ -79,6 +79,8 @@ ElfSegment read_segment(const Elf32_Phdr& ph, unsigned index, const std::vector<
     return s;
 }
 
+constexpr size_t kMaxSymbolName = 256;
+
 // Named symbols of the first SHT_SYMTAB (a stripped program has none: not an error).
 std::map<std::string, uint32_t> read_symbols(const Elf32_Ehdr& eh, const std::vector<uint8_t>& file) {
     std::map<std::string, uint32_t> symbols;
@@ -101,7 +103,11 @@ std::map<std::string, uint32_t> read_symbols(const Elf32_Ehdr& eh, const std::ve
             std::memcpy(&sym, file.data() + off, sizeof sym);
             if (sym.st_name == 0 || sym.st_name >= strtab.sh_size) continue;
             const char* name = reinterpret_cast<const char*>(file.data() + strtab.sh_offset + sym.st_name);
-            symbols.emplace(std::string(name, strnlen(name, strtab.sh_size - sym.st_name)), sym.st_value);
+            const size_t length = strnlen(name, strtab.sh_size - sym.st_name);
+            // Names vitsim looks up are short; skipping long ones keeps a crafted
+            // table (every symbol a different suffix of one huge string) from
+            // costing symbols x string bytes of memory.
+            if (length <= kMaxSymbolName) symbols.emplace(std::string(name, length), sym.st_value);
         }
         break;
     }
@@ -144,10 +150,18 @@ ElfImage parse_elf(const std::vector<uint8_t>& file, const std::string& path) {
 
     ElfImage image;
     image.entry = eh.e_entry;
+    uint64_t loaded_bytes = 0;
     for (unsigned i = 0; i < eh.e_phnum; i++) {
         Elf32_Phdr ph;
         std::memcpy(&ph, file.data() + eh.e_phoff + i * sizeof(Elf32_Phdr), sizeof ph);
-        if (ph.p_type == PT_LOAD && ph.p_memsz > 0) image.segments.push_back(read_segment(ph, i, file, path));
+        if (ph.p_type != PT_LOAD || ph.p_memsz == 0) continue;
+        // Segments never share file bytes in a linked program; a file whose
+        // segments add up to more than its size would be copied many times over.
+        loaded_bytes += ph.p_filesz;
+        if (loaded_bytes > file.size())
+            throw ElfError(ElfErrorKind::kMalformed, path + ": segment " + std::to_string(i) +
+                                                         ": loadable segments overlap in the file");
+        image.segments.push_back(read_segment(ph, i, file, path));
     }
     if (image.segments.empty()) throw ElfError(ElfErrorKind::kMalformed, path + ": no loadable segment");
     image.symbols = read_symbols(eh, file);
