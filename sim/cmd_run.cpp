@@ -17,6 +17,7 @@
 #include "sim/commands.h"
 #include "sim/elf_loader.h"
 #include "sim/exit_codes.h"
+#include "sim/message_text.h"
 #include "sim/options.h"
 #include "sim/report.h"
 #include "soc/soc.h"
@@ -130,12 +131,13 @@ FirmwareLayout firmware_layout(const ElfImage& elf, const std::string& path, con
         code_end = std::max<uint64_t>(code_end, uint64_t{s.paddr} + s.memsz);
         if (code_end > code_limit)  // refused before deploy plans with a code size larger than the memory
             throw ElfError(ElfErrorKind::kOutsideMemory, path + ": segment " + elf_hex(s.paddr) + ".." + elf_hex(code_end) +
-                                                             " is outside every memory of " + profile.name);
+                                                             " is outside every memory of " +
+                                                             escape_for_message(profile.name));
     }
     f.code_bytes = code_end - code.base;
     // The linker symbols must lie in this profile's data memory and in order: a
     // firmware built for another SoC is refused here, not turned into a nonsense plan.
-    const std::string region = "the data memory " + data.name + " of " + profile.name;
+    const std::string region = "the data memory " + escape_for_message(data.name) + " of " + escape_for_message(profile.name);
     auto in_data = [&](const char* name) { return elf.symbol_in_range(name, data.base, data_limit, region, path); };
     const uint32_t data_start = in_data("__data_start"), bss_end = in_data("__bss_end");
     f.stack_limit = in_data("__stack_limit");

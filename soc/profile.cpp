@@ -90,15 +90,6 @@ public:
         return v.get<std::string>();
     }
 
-    // A name: echoed in messages (the memories' names in every load error), so it
-    // must be printable.
-    std::string name(const std::string& key) {
-        const std::string value = text(key);
-        for (unsigned char c : value)
-            if (c < 0x20 || c == 0x7f) fail(field(key), "must not contain control characters: '" + escape_for_message(value) + "'");
-        return value;
-    }
-
     bool flag(const std::string& key) {
         const json& v = get(key);
         if (!v.is_boolean()) fail(field(key), "expected true or false");
@@ -198,7 +189,7 @@ CoreTiming parse_core_timing(Fields f) {
 
 MemoryTiming parse_memory(Fields f) {
     MemoryTiming m;
-    m.name = f.name("name");
+    m.name = f.text("name");
     if (m.name.empty()) f.fail(f.field("name"), "must not be empty");
     const uint64_t base = f.address("base");
     const uint64_t size = f.size("size");
@@ -287,7 +278,7 @@ Profile parse_profile(const std::string& json_text, const std::string& source) {
     Fields f(doc, "", source);
     Profile p;
     p.source = source;
-    p.name = f.name("name");
+    p.name = f.text("name");
     if (p.name.empty()) f.fail("name", "must not be empty");
     if (f.has("description")) p.description = f.text("description");
     p.clock_hz = f.number("clock_hz", 10'000'000'000ull);

@@ -159,7 +159,7 @@ TEST_F(TinyImage, InterpreterFailuresNameTheLayer) {
 // validate_image refuses a damaged record before the interpreter reads it.
 TEST_F(TinyImage, DamagedRecordsAreRefusedNamingTheLayer) {
     const std::vector<uint8_t> image = deploy(g, w, DeployOptions(), target).image;
-    const uint32_t arena = header_of(image).arena_bytes;
+    const uint32_t arena = header_of(image).arena_bytes, record_count = header_of(image).layer_count;
     auto refusal = [&](uint32_t layer, const std::function<void(vs_layer_record_t&)>& damage) {
         std::vector<uint8_t> bad = image;
         vs_layer_record_t rec = record_of(bad, layer);
@@ -182,6 +182,9 @@ TEST_F(TinyImage, DamagedRecordsAreRefusedNamingTheLayer) {
     EXPECT_PRED2(contains, refusal(4, [](vs_layer_record_t& r) { r.weight_bytes = 0; }), "weight groups larger than the weights");
     EXPECT_PRED2(contains, refusal(4, [](vs_layer_record_t& r) { r.tensor[0] = VS_NO_TENSOR; }), "weight tensor 0 is missing");
     EXPECT_PRED2(contains, refusal(4, [](vs_layer_record_t& r) { r.scratch_offset = r.in_offset; }), "scratch overlaps input");
+    // A dot product over more than 2^16 terms could overflow an int32 accumulator.
+    EXPECT_PRED2(contains, refusal(record_count - 1, [](vs_layer_record_t& r) { r.dim[1] = 65537; }),
+                 "fan-in 65537 is larger than 65536");
 }
 
 // The golden run of an image whose bias would overflow an int32 accumulator is

@@ -207,8 +207,9 @@ TEST(Profile, NamesFromTheFileAreEscapedInMessages) {
     doc["memories"][0]["read\twait"] = 2;
     EXPECT_EQ(error_of(doc), "bad.json: memories[0].read\\twait: unknown field");
     doc = canonical();
-    doc["memories"][0]["name"] = "fl\nash";
-    EXPECT_EQ(error_of(doc), "bad.json: memories[0].name: must not contain control characters: 'fl\\nash'");
+    doc["memories"][1]["base"] = "0x080F0000";  // over the end of flash
+    doc["memories"][1]["name"] = "sr\nam";
+    EXPECT_EQ(error_of(doc), "bad.json: memories[1]: sr\\nam overlaps flash");
 }
 
 TEST(Profile, DirectoryIsNotAProfile) {
