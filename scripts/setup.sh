@@ -20,6 +20,8 @@ verilator
 gtkwave
 gcc-riscv64-unknown-elf
 picolibc-riscv64-unknown-elf
+clang-14
+libclang-rt-14-dev
 "
 
 check_only=no

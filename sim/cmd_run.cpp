@@ -17,6 +17,7 @@
 #include "sim/elf_loader.h"
 #include "sim/exit_codes.h"
 #include "sim/files.h"
+#include "sim/message_text.h"
 #include "sim/options.h"
 #include "sim/progress.h"
 #include "sim/report.h"
@@ -141,16 +142,34 @@ struct FirmwareLayout {
 FirmwareLayout firmware_layout(const ElfImage& elf, const std::string& path, const Profile& profile) {
     FirmwareLayout f;
     const MemoryTiming& code = profile.memory(profile.code_memory);
+    const MemoryTiming& data = profile.memory(profile.data_memory);
+    const uint64_t code_limit = uint64_t{code.base} + code.size, data_limit = uint64_t{data.base} + data.size;
     uint64_t code_end = code.base;
-    for (const ElfSegment& s : elf.segments)
-        if (s.paddr >= code.base && s.paddr - code.base < code.size) code_end = std::max<uint64_t>(code_end, s.paddr + s.memsz);
+    for (const ElfSegment& s : elf.segments) {
+        if (s.paddr < code.base || s.paddr >= code_limit) continue;
+        code_end = std::max<uint64_t>(code_end, uint64_t{s.paddr} + s.memsz);
+        if (code_end > code_limit)  // refused before deploy plans with a code size larger than the memory
+            throw ElfError(ElfErrorKind::kOutsideMemory, path + ": segment " + elf_hex(s.paddr) + ".." + elf_hex(code_end) +
+                                                             " is outside every memory of " +
+                                                             escape_for_message(profile.name));
+    }
     f.code_bytes = code_end - code.base;
-    const uint32_t bss_end = elf.symbol("__bss_end", path);
-    f.static_bytes = bss_end - (profile.code_memory == profile.data_memory ? code.base : elf.symbol("__data_start", path));
-    f.stack_limit = elf.symbol("__stack_limit", path);
-    f.stack_top = elf.symbol("__stack", path);
-    f.heap_start = elf.symbol("__heap_start", path);
-    f.image_address_word = elf.symbol("vs_model_image_address", path);
+    // The linker symbols must lie in this profile's data memory and in order: a
+    // firmware built for another SoC is refused here, not turned into a nonsense plan.
+    const std::string region = "the data memory " + escape_for_message(data.name) + " of " + escape_for_message(profile.name);
+    auto in_data = [&](const char* name) { return elf.symbol_in_range(name, data.base, data_limit, region, path); };
+    const uint32_t data_start = in_data("__data_start"), bss_end = in_data("__bss_end");
+    f.stack_limit = in_data("__stack_limit");
+    f.stack_top = in_data("__stack");
+    f.heap_start = in_data("__heap_start");
+    if (bss_end < data_start || f.stack_top < f.stack_limit)
+        throw ElfError(ElfErrorKind::kMalformed, path + ": linker symbols out of order (__data_start " +
+                                                     elf_hex(data_start) + ", __bss_end " + elf_hex(bss_end) +
+                                                     ", __stack_limit " + elf_hex(f.stack_limit) + ", __stack " +
+                                                     elf_hex(f.stack_top) + ")");
+    f.static_bytes = bss_end - (profile.code_memory == profile.data_memory ? code.base : data_start);
+    // The word the model image's address is written to must be loaded with the program.
+    f.image_address_word = elf.symbol_in_segment("vs_model_image_address", 4, path);
     return f;
 }
 

@@ -10,19 +10,18 @@
 #include <iterator>
 
 #include "exit_codes.h"
-#include "soc/soc.h"
 
 namespace vitsim {
 
 int ElfError::exit_code() const { return kind_ == ElfErrorKind::kOutsideMemory ? kExitLoad : kExitBadInput; }
 
-namespace {
-
-std::string hex(uint64_t v) {
+std::string elf_hex(uint64_t v) {
     char buf[24];
     std::snprintf(buf, sizeof buf, "0x%08llx", static_cast<unsigned long long>(v));
     return buf;
 }
+
+namespace {
 
 std::vector<uint8_t> read_bytes(const std::string& path) {
     std::error_code ec;
@@ -68,7 +67,7 @@ void check_header(const Elf32_Ehdr& eh, size_t file_size, const std::string& pat
 
 ElfSegment read_segment(const Elf32_Phdr& ph, unsigned index, const std::vector<uint8_t>& file,
                         const std::string& path) {
-    const std::string which = path + ": segment " + std::to_string(index) + " (" + hex(ph.p_paddr) + ")";
+    const std::string which = path + ": segment " + std::to_string(index) + " (" + elf_hex(ph.p_paddr) + ")";
     if (ph.p_filesz > ph.p_memsz)
         throw ElfError(ElfErrorKind::kMalformed, which + ": file size larger than memory size");
     if (uint64_t{ph.p_offset} + ph.p_filesz > file.size())
@@ -79,6 +78,8 @@ ElfSegment read_segment(const Elf32_Phdr& ph, unsigned index, const std::vector<
     s.data.assign(file.begin() + ph.p_offset, file.begin() + ph.p_offset + ph.p_filesz);
     return s;
 }
+
+constexpr size_t kMaxSymbolName = 256;
 
 // Named symbols of the first SHT_SYMTAB (a stripped program has none: not an error).
 std::map<std::string, uint32_t> read_symbols(const Elf32_Ehdr& eh, const std::vector<uint8_t>& file) {
@@ -102,7 +103,11 @@ std::map<std::string, uint32_t> read_symbols(const Elf32_Ehdr& eh, const std::ve
             std::memcpy(&sym, file.data() + off, sizeof sym);
             if (sym.st_name == 0 || sym.st_name >= strtab.sh_size) continue;
             const char* name = reinterpret_cast<const char*>(file.data() + strtab.sh_offset + sym.st_name);
-            symbols.emplace(std::string(name, strnlen(name, strtab.sh_size - sym.st_name)), sym.st_value);
+            const size_t length = strnlen(name, strtab.sh_size - sym.st_name);
+            // Names vitsim looks up are short; skipping long ones keeps a crafted
+            // table (every symbol a different suffix of one huge string) from
+            // costing symbols x string bytes of memory.
+            if (length <= kMaxSymbolName) symbols.emplace(std::string(name, length), sym.st_value);
         }
         break;
     }
@@ -117,8 +122,27 @@ uint32_t ElfImage::symbol(const std::string& name, const std::string& path) cons
     return it->second;
 }
 
-ElfImage read_elf(const std::string& path) {
-    const std::vector<uint8_t> file = read_bytes(path);
+uint32_t ElfImage::symbol_in_segment(const std::string& name, uint32_t bytes, const std::string& path) const {
+    const uint32_t address = symbol(name, path);
+    for (const ElfSegment& s : segments)
+        if (address >= s.paddr && uint64_t{address} - s.paddr + bytes <= s.memsz) return address;
+    throw ElfError(ElfErrorKind::kMalformed, path + ": symbol '" + name + "' (" + elf_hex(address) +
+                                                 ") is not inside any loadable segment");
+}
+
+uint32_t ElfImage::symbol_in_range(const std::string& name, uint64_t begin, uint64_t end, const std::string& region,
+                                   const std::string& path) const {
+    const uint32_t address = symbol(name, path);
+    if (address < begin || address > end)
+        throw ElfError(ElfErrorKind::kOutsideMemory, path + ": symbol '" + name + "' (" + elf_hex(address) +
+                                                         ") is outside " + region + " (" + elf_hex(begin) + ".." +
+                                                         elf_hex(end) + ")");
+    return address;
+}
+
+ElfImage read_elf(const std::string& path) { return parse_elf(read_bytes(path), path); }
+
+ElfImage parse_elf(const std::vector<uint8_t>& file, const std::string& path) {
     check_ident(file, path);
     Elf32_Ehdr eh;
     std::memcpy(&eh, file.data(), sizeof eh);
@@ -126,50 +150,22 @@ ElfImage read_elf(const std::string& path) {
 
     ElfImage image;
     image.entry = eh.e_entry;
+    uint64_t loaded_bytes = 0;
     for (unsigned i = 0; i < eh.e_phnum; i++) {
         Elf32_Phdr ph;
         std::memcpy(&ph, file.data() + eh.e_phoff + i * sizeof(Elf32_Phdr), sizeof ph);
-        if (ph.p_type == PT_LOAD && ph.p_memsz > 0) image.segments.push_back(read_segment(ph, i, file, path));
+        if (ph.p_type != PT_LOAD || ph.p_memsz == 0) continue;
+        // Segments never share file bytes in a linked program; a file whose
+        // segments add up to more than its size would be copied many times over.
+        loaded_bytes += ph.p_filesz;
+        if (loaded_bytes > file.size())
+            throw ElfError(ElfErrorKind::kMalformed, path + ": segment " + std::to_string(i) +
+                                                         ": loadable segments overlap in the file");
+        image.segments.push_back(read_segment(ph, i, file, path));
     }
     if (image.segments.empty()) throw ElfError(ElfErrorKind::kMalformed, path + ": no loadable segment");
     image.symbols = read_symbols(eh, file);
     return image;
-}
-
-// A program linked for another profile may load (its segments fit) and then fault
-// on its first push: its stack, from the linker symbols __stack_limit..__stack of
-// vitsim's runtime, must lie in a writable memory of this profile.
-void check_stack(const ElfImage& image, Soc& soc, const std::string& path) {
-    const auto limit = image.symbols.find("__stack_limit"), top = image.symbols.find("__stack");
-    if (limit == image.symbols.end() || top == image.symbols.end() || limit->second >= top->second) return;
-    const Memory* m = soc.memory_at(limit->second, top->second - limit->second);
-    if (!m || !m->timing().writable)
-        throw ElfError(ElfErrorKind::kOutsideMemory,
-                       path + ": its stack " + hex(limit->second) + ".." + hex(top->second) +
-                           " lies in no writable memory of " + soc.profile().name +
-                           ": the program was linked for another memory map (build it for this profile)");
-}
-
-void place_elf(const ElfImage& image, Soc& soc, const std::string& path) {
-    // Check every segment before writing any, so a failed load leaves memory untouched.
-    for (const ElfSegment& s : image.segments) {
-        const uint64_t end = uint64_t{s.paddr} + s.memsz;
-        if (!soc.memory_at(s.paddr, s.memsz))
-            throw ElfError(ElfErrorKind::kOutsideMemory, path + ": segment " + hex(s.paddr) + ".." + hex(end) +
-                                                             " is outside every memory of " + soc.profile().name);
-    }
-    check_stack(image, soc, path);
-    for (const ElfSegment& s : image.segments) {
-        soc.write_memory(s.paddr, s.data.data(), s.data.size());
-        const std::vector<uint8_t> zeros(s.memsz - s.data.size(), 0);
-        soc.write_memory(s.paddr + s.data.size(), zeros.data(), zeros.size());
-    }
-}
-
-uint32_t load_elf(const std::string& path, Soc& soc) {
-    const ElfImage image = read_elf(path);
-    place_elf(image, soc, path);
-    return image.entry;
 }
 
 }  // namespace vitsim

@@ -48,12 +48,26 @@ struct ElfImage {
 
     // The address of `name`; throws ElfError (kMalformed) naming `path` if absent.
     uint32_t symbol(const std::string& name, const std::string& path) const;
+    // The address of `name`, which must lie, with the `bytes` bytes after it, inside
+    // one loadable segment (a word the simulator writes before the run, such as
+    // vs_model_image_address); throws ElfError (kMalformed) naming `path` otherwise.
+    uint32_t symbol_in_segment(const std::string& name, uint32_t bytes, const std::string& path) const;
+    // The address of `name`, which must lie in [begin, end] (the end included:
+    // linker symbols such as __stack or __bss_end mark the end of a region);
+    // throws ElfError (kOutsideMemory, exit 112) naming `path` and `region`.
+    uint32_t symbol_in_range(const std::string& name, uint64_t begin, uint64_t end, const std::string& region,
+                             const std::string& path) const;
 };
+
+// "0x0800abcd": addresses in ELF messages.
+std::string elf_hex(uint64_t value);
 
 // Reads and checks `path`; messages start with the path: "prog.elf: not an ELF file".
 ElfImage read_elf(const std::string& path);
+// The same checks on the bytes of a file already read (`path` names it in messages).
+ElfImage parse_elf(const std::vector<uint8_t>& file, const std::string& path);
 
-// Writes every segment into the SoC's memories (untimed). `path` names the program
+// Writes every segment into the SoC's memories (untimed; sim/elf_place.cpp). `path` names the program
 // in error messages: "prog.elf: segment 0x30000000..0x30000100 is outside every
 // memory of stm32f746". A program whose stack (vitsim runtime's __stack_limit ..
 // __stack) lies in no writable memory was linked for another profile: refused

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sim/message_text.h"
 #include "vitsim/platform.h"
 
 #ifndef VITSIM_PROFILE_DIR
@@ -51,6 +52,14 @@ uint64_t parse_size(const std::string& text) {
 
 namespace {
 
+constexpr uint64_t kAddressSpace = uint64_t{1} << 32;
+
+std::string hex(uint64_t v) {
+    std::ostringstream s;
+    s << "0x" << std::hex << std::setfill('0') << std::setw(8) << v;
+    return s.str();
+}
+
 // Reads the fields of one JSON object and turns every problem into a ProfileError
 // naming the file and the field path ("memories[1].size"). Keys nobody asked for
 // are typos and rejected by finish().
@@ -87,43 +96,62 @@ public:
         return v.get<bool>();
     }
 
+    // nlohmann reads a non-negative integer as unsigned; a negative one, a float
+    // (1.5, 1e3) or an integer beyond 64 bits (read as a float) is refused.
     uint64_t number(const std::string& key, uint64_t max = std::numeric_limits<uint32_t>::max()) {
         const json& v = get(key);
-        if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<int64_t>() >= 0))
-            fail(field(key), "expected a non-negative integer");
+        if (!v.is_number_unsigned()) fail(field(key), "expected a non-negative integer, got " + value_text(v));
         const uint64_t n = v.get<uint64_t>();
         if (n > max) fail(field(key), "value " + std::to_string(n) + " is larger than " + std::to_string(max));
         return n;
     }
 
-    // A size: "320K", "1M", "0x8000", "4096" or a plain JSON integer.
+    // A size: "320K", "1M", "0x8000", "4096" or a plain JSON integer; less than
+    // 4 GiB (sizes are 32-bit fields).
     uint64_t size(const std::string& key) {
         const json& v = get(key);
-        if (v.is_number_unsigned()) return v.get<uint64_t>();
-        if (!v.is_string()) fail(field(key), "expected a size like \"320K\", \"1M\" or \"0x8000\"");
-        try {
-            return parse_size(v.get<std::string>());
-        } catch (const std::exception&) {
-            fail(field(key), "expected a size like \"320K\", \"1M\" or \"0x8000\", got \"" + v.get<std::string>() + "\"");
+        uint64_t bytes = 0;
+        if (v.is_number_unsigned()) {
+            bytes = v.get<uint64_t>();
+        } else {
+            if (!v.is_string())
+                fail(field(key), "expected a size like \"320K\", \"1M\" or \"0x8000\", got " + value_text(v));
+            try {
+                bytes = parse_size(v.get<std::string>());
+            } catch (const std::exception&) {
+                fail(field(key), "expected a size like \"320K\", \"1M\" or \"0x8000\", got " + value_text(v));
+            }
         }
+        if (bytes >= kAddressSpace)
+            fail(field(key), "size " + std::to_string(bytes) + " is larger than " + std::to_string(kAddressSpace - 1));
+        return bytes;
     }
 
     // An address: "0x20000000" or a plain JSON integer.
     uint64_t address(const std::string& key) {
         const json& v = get(key);
-        if (v.is_number_unsigned()) return v.get<uint64_t>();
-        const std::string s = v.is_string() ? v.get<std::string>() : "";
-        const bool hex = s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && s.size() <= 18 &&
-                         std::all_of(s.begin() + 2, s.end(), [](char c) { return std::isxdigit(c); });
-        if (!hex) fail(field(key), "expected a hex address like \"0x20000000\"");
-        return std::stoull(s.substr(2), nullptr, 16);
+        uint64_t address = 0;
+        if (v.is_number_unsigned()) {
+            address = v.get<uint64_t>();
+        } else {
+            const std::string s = v.is_string() ? v.get<std::string>() : "";
+            const bool hex = s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && s.size() <= 18 &&
+                             std::all_of(s.begin() + 2, s.end(), [](char c) { return std::isxdigit(c); });
+            if (!hex) fail(field(key), "expected a hex address like \"0x20000000\", got " + value_text(v));
+            address = std::stoull(s.substr(2), nullptr, 16);
+        }
+        if (address >= kAddressSpace) fail(field(key), "address " + hex(address) + " is beyond 32 bits");
+        return address;
     }
+
+    // A value as the user wrote it (JSON), shortened and escaped.
+    static std::string value_text(const json& v) { return escape_for_message(v.dump(), 40); }
 
     Fields object(const std::string& key) { return Fields(get(key), field(key), source_); }
 
     void finish() const {
         for (auto it = object_.begin(); it != object_.end(); ++it)
-            if (!used_.count(it.key())) fail(field(it.key()), "unknown field");
+            if (!used_.count(it.key())) fail(escape_for_message(field(it.key())), "unknown field");
     }
 
 private:
@@ -187,24 +215,18 @@ bool overlaps(uint64_t base_a, uint64_t size_a, uint64_t base_b, uint64_t size_b
     return base_a < base_b + size_b && base_b < base_a + size_a;
 }
 
-std::string hex(uint64_t v) {
-    std::ostringstream s;
-    s << "0x" << std::hex << std::setfill('0') << std::setw(8) << v;
-    return s.str();
-}
-
 // Checks that need the whole profile: names, overlaps, the roles of the memories.
 void check_memory_map(const Profile& p, Fields& f) {
     for (size_t i = 0; i < p.memories.size(); i++) {
         const MemoryTiming& m = p.memories[i];
         const std::string where = "memories[" + std::to_string(i) + "]";
         if (overlaps(m.base, m.size, VITSIM_PERIPH_BASE, VITSIM_PERIPH_SIZE))
-            f.fail(where, m.name + " overlaps the peripheral window " + hex(VITSIM_PERIPH_BASE) + ".." +
+            f.fail(where, escape_for_message(m.name) + " overlaps the peripheral window " + hex(VITSIM_PERIPH_BASE) + ".." +
                               hex(uint64_t{VITSIM_PERIPH_BASE} + VITSIM_PERIPH_SIZE));
         for (size_t j = 0; j < i; j++) {
             const MemoryTiming& o = p.memories[j];
-            if (o.name == m.name) f.fail(where + ".name", "duplicate memory name " + m.name);
-            if (overlaps(m.base, m.size, o.base, o.size)) f.fail(where, m.name + " overlaps " + o.name);
+            if (o.name == m.name) f.fail(where + ".name", "duplicate memory name " + escape_for_message(m.name));
+            if (overlaps(m.base, m.size, o.base, o.size)) f.fail(where, escape_for_message(m.name) + " overlaps " + escape_for_message(o.name));
         }
     }
     auto find = [&](const std::string& name) -> const MemoryTiming* {
@@ -213,16 +235,18 @@ void check_memory_map(const Profile& p, Fields& f) {
         return nullptr;
     };
     const MemoryTiming* code = find(p.code_memory);
-    if (!code) f.fail("code_memory", "no memory is called " + p.code_memory);
-    if (!code->executable) f.fail("code_memory", p.code_memory + " is not executable");
+    if (!code) f.fail("code_memory", "no memory is called " + escape_for_message(p.code_memory));
+    if (!code->executable) f.fail("code_memory", escape_for_message(p.code_memory) + " is not executable");
     const MemoryTiming* data = find(p.data_memory);
-    if (!data) f.fail("data_memory", "no memory is called " + p.data_memory);
-    if (!data->writable) f.fail("data_memory", p.data_memory + " is not writable");
+    if (!data) f.fail("data_memory", "no memory is called " + escape_for_message(p.data_memory));
+    if (!data->writable) f.fail("data_memory", escape_for_message(p.data_memory) + " is not writable");
 }
 
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw ProfileError(path + ": cannot read profile: " + std::strerror(errno));
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw ProfileError(path + ": is a directory, not a profile");
     std::ostringstream text;
     text << in.rdbuf();
     return text.str();
@@ -242,7 +266,14 @@ Profile parse_profile(const std::string& json_text, const std::string& source) {
         // Drop nlohmann's "[json.exception.parse_error.101] " prefix: one readable line.
         std::string what = e.what();
         const auto bracket = what.find("] ");
-        throw ProfileError(source + ": invalid JSON: " + (bracket == std::string::npos ? what : what.substr(bracket + 2)));
+        throw ProfileError(source + ": invalid JSON: " +
+                           escape_for_message(bracket == std::string::npos ? what : what.substr(bracket + 2), 200));
+    } catch (const json::exception& e) {
+        // out_of_range.406: a number beyond double ("1e400").
+        const std::string what = e.what();
+        const auto bracket = what.find("] ");
+        throw ProfileError(source + ": invalid JSON: a number is out of range (" +
+                           escape_for_message(bracket == std::string::npos ? what : what.substr(bracket + 2), 200) + ")");
     }
     Fields f(doc, "", source);
     Profile p;

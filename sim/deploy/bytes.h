@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -122,9 +123,18 @@ private:
 };
 
 inline std::vector<uint8_t> read_binary_file(const std::string& path, const std::string& what) {
+    std::error_code ec;
+    // A directory opens like a file on Linux and then fails to read.
+    if (std::filesystem::is_directory(path, ec)) throw InputError(path + ": is a directory, not a " + what);
     std::ifstream in(path, std::ios::binary);
     if (!in) throw InputError(path + ": cannot open " + what);
-    return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    try {
+        std::vector<uint8_t> bytes(std::istreambuf_iterator<char>(in), (std::istreambuf_iterator<char>()));
+        if (!in.bad()) return bytes;
+    } catch (const std::ios_base::failure&) {
+        // libstdc++'s filebuf throws on a read error (EIO, EISDIR)
+    }
+    throw InputError(path + ": cannot read " + what);
 }
 
 }  // namespace vitsim::deploy

@@ -18,7 +18,19 @@ struct GoldenResult {
     uint64_t copied_bytes = 0;       // bytes moved by staging copies (and the input copy)
 };
 
-// Runs `image` (an image file as deploy() returns it). Throws InputError for a
+// The largest arena an image may ask for (the golden run allocates it): 256 MiB,
+// the limit of any tensor (kMaxTensorBytes) and 16x any shipped profile's memory.
+constexpr uint32_t kMaxImageArenaBytes = 256u << 20;
+
+// Checks `image` before anything reads it: the header (magic, version, sizes,
+// both checksums), and every offset, length and count against the image size,
+// the weights blob and the arena, for every layer record as the interpreter will
+// use it (its input, output and scratch in the arena, its weight tensors inside
+// its weight group, alignment of int32 data). Throws InputError naming the field
+// or the layer, so a damaged image is refused instead of being interpreted.
+void validate_image(const std::vector<uint8_t>& image);
+
+// Runs `image` (an image file as deploy() returns it) after validate_image. Throws InputError for a
 // malformed image (bad magic/version, checksum mismatch, truncated) and
 // InternalError when the interpreter fails (naming the layer and the reason).
 GoldenResult golden_run(const std::vector<uint8_t>& image, const LayerHook& after_layer = nullptr);

@@ -10,6 +10,7 @@
 
 #include "deploy/errors.h"
 #include "deploy/prng.h"
+#include "sim/message_text.h"
 
 #ifndef VITSIM_NETWORK_DIR
 #error "VITSIM_NETWORK_DIR must name the directory of the built-in networks"
@@ -28,6 +29,9 @@ std::string shape_text(const Shape& s) {
     return "[" + std::to_string(s.rows) + " x " + std::to_string(s.cols) + "]";
 }
 
+// A string from the description, quoted for a one-line message.
+std::string quoted_text(const std::string& text) { return "'" + escape_for_message(text) + "'"; }
+
 std::string join(const std::vector<std::string>& items) {
     std::string out;
     for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
@@ -44,17 +48,24 @@ public:
         for (const auto& [key, value] : object_.items()) {
             (void)value;
             if (!std::binary_search(allowed.begin(), allowed.end(), key))
-                fail("unknown key \"" + key + "\" (allowed: " + join(allowed) + ")");
+                fail("unknown key \"" + escape_for_message(key) + "\" (allowed: " + join(allowed) + ")");
         }
     }
 
     bool has(const std::string& key) const { return object_.contains(key); }
 
+    // An integer in 1..kMaxDimension. A float, a negative number, an integer
+    // beyond 64 bits (read as a float) or a huge one are all refused here,
+    // before any conversion.
     int positive(const std::string& key) const {
         const json& v = get(key);
-        if (!v.is_number_integer() || v.get<int64_t>() <= 0 || v.get<int64_t>() > (1 << 24))
-            fail("\"" + key + "\" must be a positive integer");
-        return v.get<int>();
+        // nlohmann reads every non-negative integer as unsigned, a negative one as
+        // signed, anything else (1.5, 1e3, 18446744073709551616) as a float.
+        const bool in_range = v.is_number_unsigned() && v.get<uint64_t>() >= 1 && v.get<uint64_t>() <= kMaxDimension;
+        if (!in_range)
+            fail("\"" + key + "\" must be an integer from 1 to " + std::to_string(kMaxDimension) + ", not " +
+                 value_text(v));
+        return static_cast<int>(v.get<int64_t>());
     }
     int positive_or(const std::string& key, int fallback) const {
         return has(key) ? positive(key) : fallback;
@@ -67,9 +78,11 @@ public:
     double number_or(const std::string& key, double fallback) const {
         if (!has(key)) return fallback;
         const json& v = object_.at(key);
-        if (!v.is_number()) fail("\"" + key + "\" must be a number");
+        if (!v.is_number()) fail("\"" + key + "\" must be a number, not " + value_text(v));
         return v.get<double>();
     }
+    // A value as the user wrote it (JSON), shortened and escaped.
+    static std::string value_text(const json& v) { return escape_for_message(v.dump(), 40); }
     const json& get(const std::string& key) const {
         if (!has(key)) fail("missing \"" + key + "\"");
         return object_.at(key);
@@ -95,8 +108,8 @@ public:
             throw InputError(at + ": needs an \"op\" string");
         const std::string op = item.at("op").get<std::string>();
         const std::string label = item.contains("name") && item.at("name").is_string()
-                                      ? " (" + op + " '" + item.at("name").get<std::string>() + "')"
-                                      : " (" + op + ")";
+                                      ? " (" + escape_for_message(op) + " " + quoted_text(item.at("name").get<std::string>()) + ")"
+                                      : " (" + escape_for_message(op) + ")";
         const std::string where = at + label;
         if (op == "patch_embed") return patch_embed(Fields(item, where, {"op", "name", "patch", "embed", "sub_patch"}));
         if (op == "linear_embed") return linear_embed(Fields(item, where, {"op", "name", "out_features", "in_features"}));
@@ -107,7 +120,7 @@ public:
         if (op == "layernorm") return layernorm(Fields(item, where, {"op", "name"}));
         if (op == "pool") return pool(Fields(item, where, {"op", "name", "mode"}));
         if (op == "classifier") return classifier(Fields(item, where, {"op", "name", "classes"}));
-        throw InputError(at + ": unknown op \"" + op +
+        throw InputError(at + ": unknown op \"" + escape_for_message(op) +
                          "\" (allowed: class_token, classifier, encoder, layernorm, linear_embed, "
                          "patch_embed, pool, pos_embed)");
     }
@@ -120,7 +133,40 @@ public:
 private:
     // Error naming the layer (as the user wrote it), its op and the shapes.
     [[noreturn]] void shape_error(const std::string& name, const std::string& op, const std::string& what) const {
-        throw InputError(source_ + ": layer '" + name + "' (" + op + "): " + what);
+        throw InputError(source_ + ": layer " + quoted_text(name) + " (" + op + "): " + what);
+    }
+
+    // The product of `factors` (e.g. heads x head_dim), refused beyond
+    // kMaxTensorBytes before it could overflow an int. `what` names the keys.
+    int checked_product(const std::string& name, const std::string& op, const std::string& what,
+                        std::initializer_list<int64_t> factors) const {
+        int64_t product = 1;
+        for (int64_t f : factors) {
+            product *= f;  // each factor <= kMaxDimension, product so far <= kMaxTensorBytes: no overflow
+            if (product > kMaxTensorBytes)
+                shape_error(name, op, what + " is larger than " + std::to_string(kMaxTensorBytes) +
+                                          " (the limit of any tensor, docs/networks.md)");
+        }
+        return static_cast<int>(product);
+    }
+
+    // Every tensor a node creates or needs, within kMaxTensorBytes.
+    void check_node_sizes(const Node& n) const {
+        const std::string op = node_kind_name(n.kind);
+        checked_product(n.name, op, "output [" + std::to_string(n.out_shape.rows) + " x " +
+                                        std::to_string(n.out_shape.cols) + "]",
+                        {n.out_shape.rows, n.out_shape.cols});
+        for (const ParamSpec& p : n.params) {
+            std::vector<int64_t> dims(p.shape.begin(), p.shape.end());
+            if (p.dtype == DType::I32) dims.push_back(4);
+            int64_t product = 1;
+            for (int64_t d : dims) {
+                product *= d;
+                if (product > kMaxTensorBytes)
+                    shape_error(n.name, op, "parameter " + quoted_text(p.name) + " is larger than " +
+                                                std::to_string(kMaxTensorBytes) + " bytes (docs/networks.md)");
+            }
+        }
     }
 
     const Shape& shape() const { return g_.tensors.at(current_); }
@@ -133,8 +179,12 @@ private:
     }
 
     Node& add(Node node) {
-        for (const auto& n : g_.nodes)
-            if (n.name == node.name) throw InputError(source_ + ": layer name '" + node.name + "' is used twice");
+        if (!names_.insert(node.name).second)
+            throw InputError(source_ + ": layer name " + quoted_text(node.name) + " is used twice");
+        if (g_.nodes.size() >= static_cast<size_t>(kMaxNetworkLayers))
+            shape_error(node.name, node_kind_name(node.kind),
+                        "the network expands to more than " + std::to_string(kMaxNetworkLayers) + " layers");
+        check_node_sizes(node);
         if (node.inputs.empty()) node.inputs.push_back(current_);
         node.in_shape = g_.tensors.at(node.inputs[0]);
         g_.tensors[node.name] = node.out_shape;
@@ -223,8 +273,10 @@ private:
         n.channels = g_.image_channels;
         n.patch = patch;
         n.sub_patch = sub;
-        n.tokens = (n.height / patch) * (n.width / patch);
-        n.in_features = patch * patch * n.channels;
+        n.tokens = checked_product(name, "patch_embed", "tokens (height / patch) x (width / patch)",
+                                   {n.height / patch, n.width / patch});
+        n.in_features =
+            checked_product(name, "patch_embed", "patch x patch x channels", {patch, patch, n.channels});
         n.out_features = embed;
         n.out_shape = {n.tokens, embed};
         n.params.push_back({name + ".weight", DType::I8, {embed, patch, patch, n.channels}});
@@ -302,7 +354,10 @@ private:
     // HP -> r -> r -> E share the rank r, so the MHSA kernel runs at width r with
     // qkv's last factor as Wq/Wk/Wv and proj's first factor as Wo.
     void attention(const std::string& b, int heads, int head_dim) {
-        const int embed = shape().cols, hp = heads * head_dim;
+        const int embed = shape().cols;
+        const int hp = checked_product(b + ".attn", "encoder", "heads x head_dim", {heads, head_dim});
+        checked_product(b + ".attn", "encoder", "attention map heads x tokens x tokens",
+                        {heads, shape().rows, shape().rows});
         int width = embed;
         if (ratio_ > 0.0) {
             width = low_rank(b + ".attn", "encoder", embed, hp);
@@ -369,7 +424,7 @@ private:
             add(std::move(n));
             return;
         }
-        if (mode != "class_token") f.fail("\"mode\" must be \"class_token\" or \"mean\", not \"" + mode + "\"");
+        if (mode != "class_token") f.fail("\"mode\" must be \"class_token\" or \"mean\", not " + quoted_text(mode));
         if (!has_class_token_) shape_error(name, "pool", "mode class_token needs a class_token layer before it");
         Node& last = g_.nodes.back();
         if (last.kind == NodeKind::LayerNorm && last.name == current_) {
@@ -402,11 +457,14 @@ private:
     double eps_;
     std::string current_;
     bool has_class_token_ = false;
+    std::set<std::string> names_;  // of the nodes so far
 };
 
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw InputError(path + ": cannot open network description");
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw InputError(path + ": is a directory, not a network description");
     std::ostringstream text;
     text << in.rdbuf();
     return text.str();
@@ -517,14 +575,21 @@ NetworkSpec parse_network(const std::string& json_text, const std::string& sourc
         doc = json::parse(json_text);
     } catch (const json::parse_error& e) {
         throw InputError(source + ": malformed JSON at " + position_text(json_text, e.byte == 0 ? 0 : e.byte - 1));
+    } catch (const json::exception& e) {
+        // out_of_range.406: a number beyond double ("1e400").
+        const std::string what = e.what();  // "[json.exception.out_of_range.406] number overflow ..."
+        const size_t bracket = what.find("] ");
+        throw InputError(source + ": malformed JSON: a number is out of range (" +
+                         escape_for_message(bracket == std::string::npos ? what : what.substr(bracket + 2), 200) + ")");
     }
     const Fields top(doc, source,
                      {"format", "version", "name", "description", "assumptions", "input", "low_rank_ratio",
                       "layernorm_eps", "layers"});
     if (!top.get("format").is_string() || top.get("format").get<std::string>() != "vitsim-network")
         top.fail("\"format\" must be \"vitsim-network\"");
-    if (!top.get("version").is_number_integer() || top.get("version").get<int>() != kNetworkFormatVersion)
-        top.fail("version " + top.get("version").dump() + " is not supported (this vitsim reads version " +
+    const json& version = top.get("version");
+    if (!version.is_number_unsigned() || version.get<uint64_t>() != kNetworkFormatVersion)
+        top.fail("version " + escape_for_message(version.dump(), 40) + " is not supported (this vitsim reads version " +
                  std::to_string(kNetworkFormatVersion) + ")");
 
     NetworkSpec spec;
@@ -541,7 +606,7 @@ NetworkSpec parse_network(const std::string& json_text, const std::string& sourc
     const double ratio = top.number_or("low_rank_ratio", 0.0);
     if (ratio < 0.0 || ratio >= 1.0) top.fail("\"low_rank_ratio\" must be in [0, 1) (0: dense layers)");
     const double eps = top.number_or("layernorm_eps", 1e-5);
-    if (!(eps > 0.0)) top.fail("\"layernorm_eps\" must be positive");
+    if (!(eps > 0.0 && eps <= 1.0)) top.fail("\"layernorm_eps\" must be in (0, 1]");
 
     Graph& g = spec.graph;
     g.name = spec.name;
@@ -556,12 +621,19 @@ NetworkSpec parse_network(const std::string& json_text, const std::string& sourc
         g.image_height = f.positive("height");
         g.image_width = f.positive("width");
         g.image_channels = f.positive("channels");
-        g.input_shape = {g.image_height, g.image_width * g.image_channels};
+        const int64_t row_bytes = int64_t{g.image_width} * g.image_channels;
+        if (row_bytes * g.image_height > kMaxTensorBytes)
+            f.fail("the image height x width x channels is larger than " + std::to_string(kMaxTensorBytes) +
+                   " bytes (the limit of any tensor, docs/networks.md)");
+        g.input_shape = {g.image_height, static_cast<int>(row_bytes)};
     } else if (kind == "sequence") {
         const Fields f(input, input_where, {"kind", "tokens", "features"});
         g.input_shape = {f.positive("tokens"), f.positive("features")};
+        if (g.input_shape.bytes() > kMaxTensorBytes)
+            f.fail("tokens x features is larger than " + std::to_string(kMaxTensorBytes) +
+                   " bytes (the limit of any tensor, docs/networks.md)");
     } else {
-        throw InputError(input_where + ": \"kind\" must be \"image\" or \"sequence\", not \"" + kind + "\"");
+        throw InputError(input_where + ": \"kind\" must be \"image\" or \"sequence\", not " + quoted_text(kind));
     }
     g.tensors[g.input] = g.input_shape;
 

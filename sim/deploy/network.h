@@ -13,6 +13,26 @@ namespace vitsim::deploy {
 
 constexpr int kNetworkFormatVersion = 1;
 
+// Limits of a description (docs/networks.md, "Limits"). No tensor (activation,
+// weight, attention map, hidden layer) may exceed kMaxTensorBytes: 256 MiB, 16x
+// the largest memory of any shipped profile, and small enough that every size
+// product the deploy tool and the kernels form fits in int32 (x4 for int32
+// data). Each number in a description is at most kMaxDimension, and the
+// expanded graph has at most kMaxNetworkLayers nodes.
+constexpr int64_t kMaxTensorBytes = int64_t{1} << 28;
+constexpr int kMaxDimension = 1 << 24;
+constexpr int kMaxNetworkLayers = 4096;
+
+// The kernels accumulate in int32 (docs/kernels.md). A dot product of at most
+// kMaxFanIn terms (input features, patch x patch x channels, embed, heads x
+// head_dim) of at most 2^14 each is at most 2^30, and an int32 parameter (bias,
+// LayerNorm beta) is at most kMaxInt32Value in magnitude, so no accumulator can
+// overflow. The weights reader enforces the value limit; validate_image (golden.h)
+// enforces both before the kernels run (a wider network may still be planned and
+// refused as too large for the target).
+constexpr int kMaxFanIn = 1 << 16;
+constexpr int32_t kMaxInt32Value = (1 << 30) - 1;
+
 // An activation tensor: rows x cols int8, row-major. The input image is
 // height x (width * channels), i.e. HWC.
 struct Shape {

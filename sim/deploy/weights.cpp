@@ -13,6 +13,7 @@
 #include "deploy/prng.h"
 #include "deploy/reference.h"
 #include "sim/files.h"
+#include "sim/message_text.h"
 
 namespace vitsim::deploy {
 namespace {
@@ -33,6 +34,17 @@ std::string shape_text(const std::vector<int>& shape) {
 }
 
 const char* dtype_name(DType t) { return t == DType::I8 ? "int8" : "int32"; }
+
+// A name from a weights file or a network, quoted for a one-line message.
+std::string quoted_text(const std::string& text) { return "'" + escape_for_message(text) + "'"; }
+
+bool scale_in_range(double scale) { return scale >= kMinScale && scale <= kMaxScale; }  // false for NaN
+
+std::string scale_problem(double scale) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%g", scale);
+    return std::string("has scale ") + text + " (must be a number from 2^-40 to 2^24)";
+}
 
 bool ends_with(const std::string& s, const std::string& suffix) {
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -86,7 +98,7 @@ Tensor quantize_i32(const std::vector<int>& shape, const std::vector<double>& v,
     t.shape = shape;
     t.scale = scale;
     t.i32.resize(v.size());
-    const double lim = std::numeric_limits<int32_t>::max();
+    const double lim = kMaxInt32Value;  // accumulators never overflow (network.h)
     for (size_t i = 0; i < v.size(); i++) t.i32[i] = static_cast<int32_t>(std::clamp(std::nearbyint(v[i] / scale), -lim, lim));
     return t;
 }
@@ -210,7 +222,7 @@ Weights generate_weights(const Graph& graph, uint64_t seed) {
 
 void validate_weights(const Graph& graph, const Weights& weights, const std::string& source) {
     if (weights.network != graph.name)
-        throw InputError(source + ": weights are for network '" + weights.network + "', not '" + graph.name + "'");
+        throw InputError(source + ": weights are for network " + quoted_text(weights.network) + ", not " + quoted_text(graph.name));
     for (const auto& spec : graph.param_specs()) {
         const auto it = weights.params.find(spec.name);
         if (it == weights.params.end())
@@ -226,17 +238,19 @@ void validate_weights(const Graph& graph, const Weights& weights, const std::str
         if (static_cast<int64_t>(n) != spec.elements())
             throw InputError(source + ": tensor '" + spec.name + "' holds " + std::to_string(n) + " values, shape " +
                              shape_text(spec.shape) + " needs " + std::to_string(spec.elements()));
-        if (!(t.scale > 0) || !std::isfinite(t.scale))
-            throw InputError(source + ": tensor '" + spec.name + "' has scale " + std::to_string(t.scale) +
-                             " (must be positive)");
+        if (!scale_in_range(t.scale))
+            throw InputError(source + ": tensor " + quoted_text(spec.name) + " " + scale_problem(t.scale));
+        for (int32_t v : t.i32)
+            if (v > kMaxInt32Value || v < -kMaxInt32Value)
+                throw InputError(source + ": tensor " + quoted_text(spec.name) + " holds " + std::to_string(v) +
+                                 ", outside +-" + std::to_string(kMaxInt32Value));
     }
     for (const auto& name : graph.activation_scale_names()) {
         const auto it = weights.act_scales.find(name);
         if (it == weights.act_scales.end())
             throw InputError(source + ": missing activation scale '" + name + "' needed by network '" + graph.name + "'");
-        if (!(it->second > 0) || !std::isfinite(it->second))
-            throw InputError(source + ": activation scale '" + name + "' is " + std::to_string(it->second) +
-                             " (must be positive)");
+        if (!scale_in_range(it->second))
+            throw InputError(source + ": activation scale " + quoted_text(name) + " " + scale_problem(it->second));
     }
     if (static_cast<int64_t>(weights.input.size()) != graph.input_shape.bytes())
         throw InputError(source + ": sample input has " + std::to_string(weights.input.size()) + " bytes, network '" +
@@ -301,7 +315,7 @@ Weights parse_weights(const std::vector<uint8_t>& bytes, const std::string& sour
         const std::string what = "entry " + std::to_string(e);
         const uint32_t kind = in.u32(what + " kind");
         const std::string name = in.string(what + " name");
-        const std::string where = "entry " + std::to_string(e) + " '" + name + "'";
+        const std::string where = "entry " + std::to_string(e) + " " + quoted_text(name);
         const uint32_t dtype = in.u32(where + " dtype");
         const uint32_t rank = in.u32(where + " rank");
         if (rank > 8) throw InputError(source + ": " + where + ": rank " + std::to_string(rank) + " (at most 8)");
@@ -315,6 +329,9 @@ Weights parse_weights(const std::vector<uint8_t>& bytes, const std::string& sour
             if (elements > (int64_t{1} << 31)) throw InputError(source + ": " + where + ": tensor too large");
         }
         const double scale = in.f64(where + " scale");
+        // Checked here, naming the entry: a scale of 0, 1e-300 or NaN would
+        // otherwise pass loading and fail deep inside deploy or the golden run.
+        if (!scale_in_range(scale)) throw InputError(source + ": " + where + " " + scale_problem(scale));
         const uint32_t data_bytes = in.u32(where + " size");
         const int64_t expect = dtype == kFileI8 ? elements : dtype == kFileI32 ? elements * 4 : 0;
         if (dtype > kFileI32 || data_bytes != expect)
@@ -333,7 +350,13 @@ Weights parse_weights(const std::vector<uint8_t>& bytes, const std::string& sour
             } else {
                 t.dtype = DType::I32;
                 t.i32.resize(elements);
-                for (int64_t i = 0; i < elements; i++) t.i32[i] = static_cast<int32_t>(read_le32(data + 4 * i));
+                for (int64_t i = 0; i < elements; i++) {
+                    t.i32[i] = static_cast<int32_t>(read_le32(data + 4 * i));
+                    // Beyond this an int32 accumulator could overflow (network.h).
+                    if (t.i32[i] > kMaxInt32Value || t.i32[i] < -kMaxInt32Value)
+                        throw InputError(source + ": " + where + ": value " + std::to_string(t.i32[i]) + " at index " +
+                                         std::to_string(i) + " is outside +-" + std::to_string(kMaxInt32Value));
+                }
             }
             if (!w.params.emplace(name, std::move(t)).second)
                 throw InputError(source + ": " + where + ": tensor appears twice");

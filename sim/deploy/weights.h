@@ -16,6 +16,12 @@ namespace vitsim::deploy {
 constexpr uint32_t kWeightsMagic = 0x54575356u;  // "VSWT" little-endian
 constexpr uint32_t kWeightsVersion = 1;
 
+// The range of a scale in a weights file (2^-40 .. 2^24, docs/deploy.md). Real
+// networks stay far inside it; outside it the integer multipliers derived from
+// ratios of scales underflow to 0 or saturate, and the run fails much later.
+constexpr double kMinScale = 0x1p-40;
+constexpr double kMaxScale = 0x1p24;
+
 // Real value = scale * stored integer (symmetric, no zero point).
 struct Tensor {
     DType dtype = DType::I8;

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstring>
+#include <functional>
 
 #include <nlohmann/json.hpp>
 
@@ -23,6 +24,8 @@ vs_model_header_t header_of(const std::vector<uint8_t>& image) {
     std::memcpy(&h, image.data(), sizeof h);
     return h;
 }
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 vs_layer_record_t record_of(const std::vector<uint8_t>& image, size_t i) {
     vs_layer_record_t r;
@@ -147,22 +150,72 @@ TEST_F(TinyImage, InterpreterFailuresNameTheLayer) {
     std::vector<uint8_t> bad = image;
     vs_layer_record_t rec = record_of(bad, 3);
     ASSERT_EQ(std::string(rec.name), "block0.ln1");
-    rec.op = 99;
-    put_record(bad, 3, rec);
-    EXPECT_EQ(error_of<InternalError>([&] { golden_run(bad); }),
-              "golden run of 'tiny' failed at layer 3 'block0.ln1': unknown op or variant");
-    bad = image;
-    rec = record_of(bad, 3);
-    rec.dim[1] = 0;  // LayerNorm over 0 columns
+    rec.param[0] = 99;  // no such square-root method: well-formed, but the kernel refuses it
     put_record(bad, 3, rec);
     EXPECT_EQ(error_of<InternalError>([&] { golden_run(bad); }),
               "golden run of 'tiny' failed at layer 3 'block0.ln1': a kernel rejected its arguments");
-    bad = image;
-    rec = record_of(bad, 4);
-    rec.scratch_offset = header_of(bad).arena_bytes;  // scratch outside the arena
-    put_record(bad, 4, rec);
-    EXPECT_EQ(error_of<InternalError>([&] { golden_run(bad); }),
-              "golden run of 'tiny' failed at layer 4 'block0.attn': scratch, staging or weights outside their areas");
+}
+
+// validate_image refuses a damaged record before the interpreter reads it.
+TEST_F(TinyImage, DamagedRecordsAreRefusedNamingTheLayer) {
+    const std::vector<uint8_t> image = deploy(g, w, DeployOptions(), target).image;
+    const uint32_t arena = header_of(image).arena_bytes, record_count = header_of(image).layer_count;
+    auto refusal = [&](uint32_t layer, const std::function<void(vs_layer_record_t&)>& damage) {
+        std::vector<uint8_t> bad = image;
+        vs_layer_record_t rec = record_of(bad, layer);
+        damage(rec);
+        put_record(bad, layer, rec);
+        return error_of<InputError>([&] { golden_run(bad); });
+    };
+    EXPECT_EQ(refusal(3, [](vs_layer_record_t& r) { r.op = 99; }), "model image: layer 3 'block0.ln1': unknown op 99");
+    EXPECT_EQ(refusal(3, [](vs_layer_record_t& r) { r.dim[1] = 0; }),
+              "model image: layer 3 'block0.ln1': dim[1] = 0 is out of range");
+    EXPECT_EQ(refusal(4, [&](vs_layer_record_t& r) { r.scratch_offset = arena; }),
+              "model image: layer 4 'block0.attn': scratch (" + std::to_string(record_of(image, 4).scratch_bytes) +
+                  " bytes at arena offset " + std::to_string(arena) + ") extends beyond the arena of " +
+                  std::to_string(arena) + " bytes");
+    // Sizes that only the record's dimensions make wrong: each would have let a
+    // kernel read or write outside its buffers.
+    EXPECT_PRED2(contains, refusal(3, [](vs_layer_record_t& r) { r.dim[0] = 1 << 20; }), "extends beyond the arena");
+    EXPECT_PRED2(contains, refusal(4, [](vs_layer_record_t& r) { r.dim[3] *= 64; }), "extends beyond its weight group");
+    EXPECT_PRED2(contains, refusal(4, [](vs_layer_record_t& r) { r.scratch_bytes = 4; }), "bytes of scratch, the record has 4");
+    EXPECT_PRED2(contains, refusal(4, [](vs_layer_record_t& r) { r.weight_bytes = 0; }), "weight groups larger than the weights");
+    EXPECT_PRED2(contains, refusal(4, [](vs_layer_record_t& r) { r.tensor[0] = VS_NO_TENSOR; }), "weight tensor 0 is missing");
+    EXPECT_PRED2(contains, refusal(4, [](vs_layer_record_t& r) { r.scratch_offset = r.in_offset; }), "scratch overlaps input");
+    // A dot product over more than 2^16 terms could overflow an int32 accumulator.
+    EXPECT_PRED2(contains, refusal(record_count - 1, [](vs_layer_record_t& r) { r.dim[1] = 65537; }),
+                 "fan-in 65537 is larger than 65536");
+}
+
+// The golden run of an image whose bias would overflow an int32 accumulator is
+// refused before the kernels run (the fuzzers' finding, seen from the image side).
+TEST_F(TinyImage, Int32WeightsBeyondTheAccumulatorLimitAreRefused) {
+    std::vector<uint8_t> image = deploy(g, w, DeployOptions(), target).image;
+    const vs_model_header_t h = header_of(image);
+    const vs_layer_record_t head = record_of(image, h.layer_count - 1);
+    ASSERT_NE(head.tensor[1], VS_NO_TENSOR);  // the classifier's bias
+    const size_t bias = h.weights_file_offset + (head.weight_address - h.weights_address) + head.tensor[1];
+    write_le32(image.data() + bias, 0x7FFFFF00u);
+    write_le32(image.data() + offsetof(vs_model_header_t, weights_checksum),
+               fnv1a32(image.data() + h.weights_file_offset, h.weights_bytes));
+    write_le32(image.data() + offsetof(vs_model_header_t, model_checksum), vs_model_checksum(image.data()));
+    EXPECT_PRED2(contains, error_of<InputError>([&] { golden_run(image); }),
+                 "weight tensor 1 holds 2147483392, outside +-1073741823");
+}
+
+TEST_F(TinyImage, DamagedHeadersAreRefused) {
+    const std::vector<uint8_t> image = deploy(g, w, DeployOptions(), target).image;
+    auto refusal = [&](const std::function<void(vs_model_header_t&)>& damage) {
+        std::vector<uint8_t> bad = image;
+        vs_model_header_t h = header_of(bad);
+        damage(h);
+        std::memcpy(bad.data(), &h, sizeof h);
+        return error_of<InputError>([&] { golden_run(bad); });
+    };
+    EXPECT_PRED2(contains, refusal([](vs_model_header_t& h) { h.layer_count = 0x01000000; }), "layer records at offset");
+    EXPECT_PRED2(contains, refusal([](vs_model_header_t& h) { h.arena_bytes = 0xFFFFFFF0u; }), "is larger than 268435456");
+    EXPECT_PRED2(contains, refusal([](vs_model_header_t& h) { h.output_arena_offset = h.arena_bytes; }), "output outside the arena");
+    EXPECT_PRED2(contains, refusal([](vs_model_header_t& h) { h.records_offset = 2; }), "layer records at offset 2");
 }
 
 TEST(Image, LargeWeightsGoToQspi) {

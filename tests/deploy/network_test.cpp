@@ -2,6 +2,8 @@
 // bad descriptions fail with one line naming the file, the layer and the shapes.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "test_support.h"
 
 namespace vitsim::deploy {
@@ -20,6 +22,8 @@ int count(const Graph& g, NodeKind kind) {
     for (const auto& node : g.nodes) n += node.kind == kind;
     return n;
 }
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // A minimal valid description with `layers` as its layer list.
 std::string description(const std::string& layers, const std::string& input = R"({"kind": "sequence", "tokens": 8, "features": 4})") {
@@ -168,7 +172,7 @@ TEST(Network, UnknownKeysAndOpsAreNamed) {
     EXPECT_EQ(error_of<InputError>([] {
                   parse_network(description(R"({"op": "linear_embed", "name": "e", "out_features": -3})"), "k.json");
               }),
-              "k.json: layers[0] (linear_embed 'e'): \"out_features\" must be a positive integer");
+              "k.json: layers[0] (linear_embed 'e'): \"out_features\" must be an integer from 1 to 16777216, not -3");
     EXPECT_EQ(error_of<InputError>([] { parse_network(description(R"({"op": "layernorm"})"), "k.json"); }),
               "k.json: layers[0] (layernorm): missing \"name\"");
 }
@@ -176,6 +180,96 @@ TEST(Network, UnknownKeysAndOpsAreNamed) {
 TEST(Network, DuplicateLayerNamesAreRejected) {
     const std::string text = description(R"({"op": "layernorm", "name": "n"}, {"op": "layernorm", "name": "n"})");
     EXPECT_EQ(error_of<InputError>([&] { parse_network(text, "d.json"); }), "d.json: layer name 'n' is used twice");
+}
+
+
+// Size products (heads x head_dim, patch x patch x channels, ...) used to
+// overflow int; heads x head_dim = 2^32 then crashed the float reference.
+TEST(Network, SizeProductsBeyondTheLimitAreRefusedNamingLayerAndKeys) {
+    const std::string encoder =
+        R"({"op": "encoder", "name": "enc", "embed": 4, "heads": 65536, "head_dim": 65536, "mlp_hidden": 8})";
+    EXPECT_EQ(error_of<InputError>([&] { parse_network(description(encoder), "o.json"); }),
+              "o.json: layer 'enc.attn' (encoder): heads x head_dim is larger than 268435456 "
+              "(the limit of any tensor, docs/networks.md)");
+    const std::string image = R"({"kind": "image", "height": 16777216, "width": 16777216, "channels": 3})";
+    EXPECT_EQ(error_of<InputError>([&] { parse_network(description(R"({"op": "layernorm", "name": "n"})", image), "i.json"); }),
+              "i.json: input: the image height x width x channels is larger than 268435456 bytes "
+              "(the limit of any tensor, docs/networks.md)");
+    EXPECT_PRED2(contains,
+                 error_of<InputError>([&] {
+                     parse_network(description(R"({"op": "patch_embed", "name": "p", "patch": 1, "embed": 8})",
+                                               R"({"kind": "image", "height": 8192, "width": 8192, "channels": 1})"),
+                                   "p.json");
+                 }),
+                 "p.json: layer 'p' (patch_embed): output [67108864 x 8] is larger than 268435456");
+    const std::string hidden = R"({"op": "encoder", "name": "enc", "embed": 4, "heads": 1, "head_dim": 4, "mlp_hidden": 16777216})";
+    EXPECT_EQ(error_of<InputError>([&] {
+                  parse_network(description(hidden, R"({"kind": "sequence", "tokens": 64, "features": 4})"), "h.json");
+              }),
+              "h.json: layer 'enc.mlp.fc1' (linear): output [64 x 16777216] is larger than 268435456 "
+              "(the limit of any tensor, docs/networks.md)");
+    const std::string sequence = R"({"kind": "sequence", "tokens": 16777216, "features": 16777216})";
+    EXPECT_EQ(error_of<InputError>([&] { parse_network(description(R"({"op": "layernorm", "name": "n"})", sequence), "s.json"); }),
+              "s.json: input: tokens x features is larger than 268435456 bytes (the limit of any tensor, docs/networks.md)");
+}
+
+TEST(Network, TooManyLayersAreRefused) {
+    const std::string text =
+        description(R"({"op": "encoder", "name": "b", "repeat": 16777216, "embed": 4, "heads": 1, "head_dim": 4, "mlp_hidden": 8})");
+    EXPECT_PRED2(contains, error_of<InputError>([&] { parse_network(text, "r.json"); }),
+                 "the network expands to more than 4096 layers");
+}
+
+// Numbers of the wrong kind used to escape as exit 119 (1e400) or be read
+// modulo 2^32 (version 4294967297 was version 1).
+TEST(Network, NumbersOutOfRangeOrOfTheWrongTypeAreRefusedNamingTheKey) {
+    auto layer_error = [](const std::string& value) {
+        return error_of<InputError>([&] {
+            parse_network(description(R"({"op": "linear_embed", "name": "e", "out_features": )" + value + "}"), "n.json");
+        });
+    };
+    EXPECT_EQ(layer_error("1e400"), "n.json: malformed JSON: a number is out of range (number overflow parsing '1e400')");
+    for (const char* value : {"18446744073709551616", "18446744073709551615", "4294967297", "-1", "2.5", "1e3", "\"8\"", "0"})
+        EXPECT_PRED2(contains, layer_error(value),
+                     "n.json: layers[0] (linear_embed 'e'): \"out_features\" must be an integer from 1 to 16777216, not ")
+            << value;
+    const std::string version = description(R"({"op": "layernorm", "name": "n"})");
+    for (const char* bad : {"4294967297", "-4294967295", "1.0", "18446744073709551617"}) {
+        std::string text = version;
+        text.replace(text.find("\"version\": 1"), 12, std::string("\"version\": ") + bad);
+        EXPECT_PRED2(contains, error_of<InputError>([&] { parse_network(text, "v.json"); }),
+                     "v.json: version " + std::string(bad == std::string("18446744073709551617") ? "1.8446744073709552e+19" : bad) +
+                         " is not supported")
+            << bad;
+    }
+}
+
+TEST(Network, RealNumbersAreRangeChecked) {
+    auto top_error = [](const std::string& key, const std::string& value) {
+        std::string text = description(R"({"op": "layernorm", "name": "n"})");
+        text.insert(1, "\"" + key + "\": " + value + ", ");
+        return error_of<InputError>([&] { parse_network(text, "r.json"); });
+    };
+    EXPECT_EQ(top_error("layernorm_eps", "1e300"), "r.json: \"layernorm_eps\" must be in (0, 1]");
+    EXPECT_EQ(top_error("layernorm_eps", "-1"), "r.json: \"layernorm_eps\" must be in (0, 1]");
+    EXPECT_EQ(top_error("layernorm_eps", "\"small\""), "r.json: \"layernorm_eps\" must be a number, not \"small\"");
+    EXPECT_EQ(top_error("low_rank_ratio", "1"), "r.json: \"low_rank_ratio\" must be in [0, 1) (0: dense layers)");
+}
+
+TEST(Network, NamesFromTheFileAreEscapedInMessages) {
+    const std::string text = description(R"({"op": "pool", "name": "line\nbreak\u0007", "mode": "class_token"})");
+    EXPECT_EQ(error_of<InputError>([&] { parse_network(text, "e.json"); }),
+              "e.json: layer 'line\\nbreak\\x07' (pool): mode class_token needs a class_token layer before it");
+    const std::string key = description(R"({"op": "layernorm", "name": "n", "e\rps": 1})");
+    EXPECT_EQ(error_of<InputError>([&] { parse_network(key, "e.json"); }),
+              "e.json: layers[0] (layernorm 'n'): unknown key \"e\\rps\" (allowed: name, op)");
+}
+
+TEST(Network, DirectoryIsNotADescription) {
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / "vitsim-network-test-dir.json";
+    std::filesystem::create_directories(dir);
+    EXPECT_EQ(error_of<InputError>([&] { load_network(dir.string()); }),
+              dir.string() + ": is a directory, not a network description");
 }
 
 }  // namespace

@@ -19,6 +19,8 @@ namespace {
 
 using test::error_of;
 
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
 std::string temp_path(const std::string& name) {
     return (std::filesystem::temp_directory_path() /
             (name + "-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
@@ -151,6 +153,60 @@ TEST(Weights, DeployValidatesWeights) {
     w.input.pop_back();
     EXPECT_EQ(error_of<InputError>([&] { deploy(g, w, DeployOptions(), test::f746_target()); }),
               "weights for network 'tiny': sample input has 767 bytes, network 'tiny' needs 768");
+}
+
+// An absurd scale used to pass loading and validation, then fail in the golden
+// run (exit 119). It is refused when the file is read, naming the entry.
+TEST(Weights, AbsurdScalesAreRefusedAtLoadNamingTheTensor) {
+    const Graph g = load_network("tiny").graph;
+    const Weights good = generate_weights(g, 1);
+    for (double scale : {1e-300, 0.0, -0.5, std::nan(""), HUGE_VAL, 1e30}) {
+        Weights bad = good;
+        bad.params.at("head.weight").scale = scale;
+        const std::string message = error_of<InputError>([&] { parse_weights(serialize_weights(bad), "w.vswt"); });
+        EXPECT_PRED2(contains, message, "w.vswt: entry ");
+        EXPECT_PRED2(contains, message, " 'head.weight' has scale ");
+        EXPECT_PRED2(contains, message, " (must be a number from 2^-40 to 2^24)");
+        bad = good;
+        bad.act_scales.at("block0.attn:scores") = scale;
+        EXPECT_PRED2(contains, error_of<InputError>([&] { parse_weights(serialize_weights(bad), "w.vswt"); }),
+                     " 'block0.attn:scores' has scale ");
+        bad = good;
+        bad.params.at("head.weight").scale = scale;  // weights built in memory: deploy validates them too
+        EXPECT_PRED2(contains, error_of<InputError>([&] { validate_weights(g, bad, "w.vswt"); }),
+                     "w.vswt: tensor 'head.weight' has scale ");
+    }
+}
+
+// Found by fuzz_weights: a bias near 2^31 made the kernels' int32 accumulator
+// overflow (undefined behaviour in the host golden model, wrap-around on the
+// target). int32 parameters are limited so that no accumulator can overflow.
+TEST(Weights, Int32ValuesBeyondTheAccumulatorLimitAreRefused) {
+    const Graph g = load_network("tiny").graph;
+    Weights w = generate_weights(g, 1);
+    w.params.at("block0.attn.bq").i32[3] = 2147483437;
+    EXPECT_EQ(error_of<InputError>([&] { parse_weights(serialize_weights(w), "w.vswt"); }).substr(0, 9), "w.vswt: e");
+    EXPECT_PRED2(contains, error_of<InputError>([&] { parse_weights(serialize_weights(w), "w.vswt"); }),
+                 " 'block0.attn.bq': value 2147483437 at index 3 is outside +-1073741823");
+    EXPECT_EQ(error_of<InputError>([&] { validate_weights(g, w, "w.vswt"); }),
+              "w.vswt: tensor 'block0.attn.bq' holds 2147483437, outside +-1073741823");
+    w.params.at("block0.attn.bq").i32[3] = -kMaxInt32Value;  // the limit itself is fine
+    EXPECT_NO_THROW(validate_weights(g, parse_weights(serialize_weights(w), "w.vswt"), "w.vswt"));
+}
+
+TEST(Weights, DirectoryIsNotAWeightsFile) {
+    const std::string dir = temp_path("weights-dir");
+    std::filesystem::create_directories(dir);
+    EXPECT_EQ(error_of<InputError>([&] { load_weights(dir); }), dir + ": is a directory, not a weights file");
+    std::filesystem::remove(dir);
+}
+
+TEST(Weights, NamesFromTheFileAreEscapedInMessages) {
+    const Graph g = load_network("tiny").graph;
+    Weights w = generate_weights(g, 1);
+    w.network = "two\nlines";
+    EXPECT_EQ(error_of<InputError>([&] { validate_weights(g, parse_weights(serialize_weights(w), "w.vswt"), "w.vswt"); }),
+              "w.vswt: weights are for network 'two\\nlines', not 'tiny'");
 }
 
 TEST(Weights, ScaleForMaxRoundsUpTo12Bits) {

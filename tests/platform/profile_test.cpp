@@ -2,6 +2,7 @@
 // broken profiles give one error naming the file and the field.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -127,10 +128,10 @@ TEST(Profile, WrongTypesAndValuesAreNamed) {
               "bad.json: memories[1].size: expected a size like \"320K\", \"1M\" or \"0x8000\", got \"320Q\"");
     doc = canonical();
     doc["memories"][0]["base"] = "08000000";
-    EXPECT_EQ(error_of(doc), "bad.json: memories[0].base: expected a hex address like \"0x20000000\"");
+    EXPECT_EQ(error_of(doc), "bad.json: memories[0].base: expected a hex address like \"0x20000000\", got \"08000000\"");
     doc = canonical();
     doc["clock_hz"] = -5;
-    EXPECT_EQ(error_of(doc), "bad.json: clock_hz: expected a non-negative integer");
+    EXPECT_EQ(error_of(doc), "bad.json: clock_hz: expected a non-negative integer, got -5");
     doc = canonical();
     doc["isa"]["m"] = "yes";
     EXPECT_EQ(error_of(doc), "bad.json: isa.m: expected true or false");
@@ -164,6 +165,62 @@ TEST(Profile, MemoryMapIsChecked) {
     doc = canonical();
     doc["code_memory"] = "qspi";
     EXPECT_EQ(error_of(doc), "bad.json: code_memory: qspi is not executable");
+}
+
+// Numbers of the wrong kind used to escape as exit 119 (1e400) or to wrap
+// around (a base beyond 32 bits plus a size summed to less than 2^32).
+TEST(Profile, NumbersOutOfRangeOrOfTheWrongTypeAreNamed) {
+    std::string text = canonical().dump();
+    text.replace(text.find("\"clock_hz\":216000000"), 20, "\"clock_hz\":1e400");
+    try {
+        parse_profile(text, "big.json");
+        FAIL() << "no error";
+    } catch (const ProfileError& e) {
+        EXPECT_EQ(std::string(e.what()), "big.json: invalid JSON: a number is out of range (number overflow parsing '1e400')");
+    }
+    json doc = canonical();
+    doc["clock_hz"] = 2.5e8;
+    EXPECT_EQ(error_of(doc), "bad.json: clock_hz: expected a non-negative integer, got 250000000.0");
+    doc = canonical();
+    doc["core_timing"]["mul_latency"] = -1;
+    EXPECT_EQ(error_of(doc), "bad.json: core_timing.mul_latency: expected a non-negative integer, got -1");
+    doc = canonical();
+    doc["memories"][0]["base"] = "0xFFFFFFFFFFFFFF00";
+    EXPECT_EQ(error_of(doc), "bad.json: memories[0].base: address 0xffffffffffffff00 is beyond 32 bits");
+    doc = canonical();
+    doc["memories"][0]["base"] = 18446744073709551360u;
+    EXPECT_EQ(error_of(doc), "bad.json: memories[0].base: address 0xffffffffffffff00 is beyond 32 bits");
+    doc = canonical();
+    doc["memories"][0]["base"] = "0x0";
+    doc["memories"][0]["size"] = "4G";  // 2^32 does not fit the 32-bit size field
+    EXPECT_EQ(error_of(doc), "bad.json: memories[0].size: size 4294967296 is larger than 4294967295");
+    doc = canonical();
+    doc["memories"][0]["cache_bytes"] = 18446744073709551615u;
+    EXPECT_EQ(error_of(doc), "bad.json: memories[0].cache_bytes: size 18446744073709551615 is larger than 4294967295");
+}
+
+TEST(Profile, NamesFromTheFileAreEscapedInMessages) {
+    json doc = canonical();
+    doc["data_memory"] = "d\nram";
+    EXPECT_EQ(error_of(doc), "bad.json: data_memory: no memory is called d\\nram");
+    doc = canonical();
+    doc["memories"][0]["read\twait"] = 2;
+    EXPECT_EQ(error_of(doc), "bad.json: memories[0].read\\twait: unknown field");
+    doc = canonical();
+    doc["memories"][1]["base"] = "0x080F0000";  // over the end of flash
+    doc["memories"][1]["name"] = "sr\nam";
+    EXPECT_EQ(error_of(doc), "bad.json: memories[1]: sr\\nam overlaps flash");
+}
+
+TEST(Profile, DirectoryIsNotAProfile) {
+    const std::string dir = ::testing::TempDir() + "vitsim-profile-dir.json";
+    std::filesystem::create_directories(dir);
+    try {
+        load_profile(dir);
+        FAIL() << "no error";
+    } catch (const ProfileError& e) {
+        EXPECT_EQ(std::string(e.what()), dir + ": is a directory, not a profile");
+    }
 }
 
 TEST(Profile, UnknownNameListsTheKnownOnes) {
