@@ -143,7 +143,7 @@ ArmHart::Region* ArmHart::region_of(uint32_t addr) {
 void ArmHart::reset(uint32_t vector_table) {
     std::memset(x_, 0, sizeof x_);
     n_ = v_ = c_ = q_ = ge_ = 0;
-    z_ = 1;
+    z_ = 0;  // APSR is UNKNOWN at reset; Z set, as qemu has it (traces compare equal)
     control_ = primask_ = faultmask_ = basepri_ = ipsr_ = 0;
     ccr_ = 0x200;  // STKALIGN
     scr_ = prigroup_ = shcsr_enables_ = cfsr_ = hfsr_ = mmfar_ = bfar_ = demcr_ = dwt_ctrl_ = 0;
@@ -333,7 +333,7 @@ void ArmHart::decode_into(ArmDecoded& d, Region& r, uint32_t pc, bool in_it, uns
     cycles += fetch;
     d.cycles = uint8_t(std::min(cycles, 255u));
     d.stall = uint8_t(fetch | std::min(15u, other_stall) << 4);
-    d.cond = uint8_t(cond);
+    if (cond != 14) d.cond = uint8_t(cond);  // IT condition (B<c> carries its own, and is never in IT)
     // Reading PC as an operand, or conditional execution in an IT block: run the prologue.
     const bool reads_pc = d.rn == 15 || d.rm == 15 || d.ra == 15 ||
                           ((cls == ArmClass::STORE || cls == ArmClass::STORE_DUAL) && d.rd == 15);
@@ -698,6 +698,13 @@ uint32_t ArmHart::semihosting_call(uint32_t op, uint32_t arg) {
     case 0x0c: return word(0) == kFeaturesHandle ? uint32_t(sizeof kFeatures) : uint32_t(-1);  // SYS_FLEN
     case 0x10: return uint32_t(cycles_ / 10000);              // SYS_CLOCK (centiseconds at 1 MHz)
     case 0x13: return 0;                                      // SYS_ERRNO
+    case 0x15: {          // SYS_GET_CMDLINE {buffer, length}
+        const uint32_t buf = word(0), size = word(1);
+        if (command_line_.size() + 1 > size) return uint32_t(-1);
+        for (size_t i = 0; i <= command_line_.size(); i++) store<uint8_t>(buf + uint32_t(i), uint8_t(command_line_.c_str()[i]));
+        store<uint32_t>(arg + 4, uint32_t(command_line_.size()));
+        return 0;
+    }
     case 0x18:            // SYS_EXIT: reason in r1 (32-bit)
         request_exit(arg == kApplicationExit ? 0 : 1);
         return 0;

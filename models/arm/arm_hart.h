@@ -52,6 +52,8 @@ public:
     void request_exit(int status);
     void set_touch_tracking(bool on) { track_touched_ = on; }
     void set_console(std::function<void(std::string_view)> sink) { console_ = std::move(sink); }
+    // What semihosting SYS_GET_CMDLINE returns (qemu: the kernel's file name and -append).
+    void set_command_line(std::string line) { command_line_ = std::move(line); }
     void flush_decode_cache();
     void invalidate_code_range(uint32_t addr, uint32_t len);
     // An external interrupt line (NVIC input irq) became pending.
@@ -170,6 +172,7 @@ private:
     HartBus& bus_;
     std::function<void(std::string_view)> console_;
     uint32_t semihost_features_pos_ = 0;
+    std::string command_line_;
 
     std::vector<std::unique_ptr<Region>> regions_;
     std::unique_ptr<Fast> fast_;
