@@ -20,6 +20,10 @@ verilator
 gtkwave
 gcc-riscv64-unknown-elf
 picolibc-riscv64-unknown-elf
+gcc-arm-none-eabi
+binutils-arm-none-eabi
+picolibc-arm-none-eabi
+qemu-system-arm
 "
 
 check_only=no

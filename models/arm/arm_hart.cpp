@@ -457,20 +457,40 @@ void ArmHart::store_slow(uint32_t addr, uint32_t value, unsigned len) {
 // ---------------------------------------------------------------------------------------------
 // Operations the table calls
 
-bool ArmHart::cond_passed(unsigned cond) const {
-    const bool n = n_ >> 31, z = z_ == 0, c = c_, v = v_;
-    bool r;
-    switch (cond >> 1) {
-    case 0: r = z; break;
-    case 1: r = c; break;
-    case 2: r = n; break;
-    case 3: r = v; break;
-    case 4: r = c && !z; break;
-    case 5: r = n == v; break;
-    case 6: r = !z && n == v; break;
-    default: return true;  // AL
+// ConditionPassed as one table lookup: for each condition, bit nzcv of its entry says
+// whether the condition holds for those flags (no branches on the host).
+namespace {
+constexpr uint16_t condition_mask(unsigned cond) {
+    uint16_t m = 0;
+    for (unsigned f = 0; f < 16; f++) {
+        const bool n = f & 8, z = f & 4, c = f & 2, v = f & 1;
+        bool r = true;
+        switch (cond >> 1) {
+        case 0: r = z; break;
+        case 1: r = c; break;
+        case 2: r = n; break;
+        case 3: r = v; break;
+        case 4: r = c && !z; break;
+        case 5: r = n == v; break;
+        case 6: r = !z && n == v; break;
+        default: r = true; break;
+        }
+        if ((cond & 1) && cond != 15) r = !r;
+        if (cond == 14 || cond == 15) r = true;
+        if (r) m = uint16_t(m | (1u << f));
     }
-    return (cond & 1) ? !r : r;
+    return m;
+}
+constexpr uint16_t kConditionTable[16] = {
+    condition_mask(0), condition_mask(1), condition_mask(2), condition_mask(3), condition_mask(4),
+    condition_mask(5), condition_mask(6), condition_mask(7), condition_mask(8), condition_mask(9),
+    condition_mask(10), condition_mask(11), condition_mask(12), condition_mask(13), condition_mask(14),
+    condition_mask(15)};
+}  // namespace
+
+bool ArmHart::cond_passed(unsigned cond) const {
+    const unsigned nzcv = (n_ >> 31) << 3 | unsigned(z_ == 0) << 2 | c_ << 1 | v_;
+    return kConditionTable[cond & 15] >> nzcv & 1;
 }
 
 uint32_t ArmHart::q_add(int64_t r) {

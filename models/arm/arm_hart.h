@@ -102,7 +102,7 @@ private:
 
     // Flags and operations the table's semantics call.
     void set_nz(uint32_t r) { n_ = z_ = r; }
-    bool cond_passed(unsigned cond) const;
+    inline bool cond_passed(unsigned cond) const;
     uint32_t q_add(int64_t r);  // to int32, setting Q on overflow
     static int32_t half(uint32_t v, unsigned top) { return top ? int16_t(v >> 16) : int16_t(v); }
     static int64_t dual_products(uint32_t rn, uint32_t rm, unsigned x, int sign);
