@@ -339,6 +339,13 @@ const char* arm_encoding_name(uint32_t raw, bool is32) {
     return e ? e->name : nullptr;
 }
 
+std::vector<const char*> arm_encoding_names() {
+    std::vector<const char*> names;
+    for (const Encoding& e : kEncodings16) names.push_back(e.name);
+    for (const Encoding& e : kEncodings32) names.push_back(e.name);
+    return names;
+}
+
 uint32_t arm_address_registers(const ArmDecoded& d) {
     const ArmOp op = d.op == ArmOp::kPrologue ? d.real_op : d.op;
     switch (arm_op_class(op)) {

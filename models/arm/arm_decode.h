@@ -2,6 +2,7 @@
 // and cached by ArmHart. The encodings, formats and operations are in arm.def.
 #pragma once
 #include <cstdint>
+#include <vector>
 
 namespace vitsim {
 
@@ -73,6 +74,8 @@ const char* arm_op_name(ArmOp op);
 ArmClass arm_op_class(ArmOp op);
 // Name of the table line (encoding) that matches, or nullptr: for tests and disassembly.
 const char* arm_encoding_name(uint32_t raw, bool is32);
+// The names of all table lines (16-bit, then 32-bit), in table order.
+std::vector<const char*> arm_encoding_names();
 
 // Registers an instruction reads to form an address (bit i = r_i), and the one it writes
 // (or -1): for the address-generation stall of the Cortex-M4.
