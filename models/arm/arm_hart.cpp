@@ -226,13 +226,26 @@ void ArmHart::invalidate_code_range(uint32_t addr, uint32_t len) {
     if (!len) return;
     for (auto& r : regions_) {
         if (!r->cache) continue;
-        const uint64_t lo = std::max<uint64_t>(addr, r->t.base);
-        const uint64_t hi = std::min<uint64_t>(uint64_t(addr) + len, uint64_t(r->t.base) + r->t.size);
-        // One page before too: a 32-bit instruction may start there and end in the range.
-        for (uint64_t a = lo >= r->t.base + 2 ? lo - 2 : lo; a < hi; a += 1u << kPageShift)
-            invalidate_code(*r, uint32_t(a - r->t.base));
-        if (lo < hi) invalidate_code(*r, uint32_t(hi - 1 - r->t.base));
+        const uint64_t base = r->t.base, end = base + r->t.size;
+        // From 2 bytes before: a 32-bit instruction may start there and end in the range.
+        const uint64_t lo = std::max<uint64_t>(uint64_t(addr) >= 2 ? addr - 2 : 0, base);
+        const uint64_t hi = std::min<uint64_t>(uint64_t(addr) + len, end);
+        if (lo >= hi) continue;
+        for (uint64_t page = (lo - base) >> kPageShift; page <= (hi - 1 - base) >> kPageShift; page++)
+            invalidate_code(*r, uint32_t(page << kPageShift));
     }
+}
+
+std::vector<std::pair<uint32_t, uint64_t>> ArmHart::pc_histogram() const {
+    std::vector<std::pair<uint32_t, uint64_t>> out;
+    for (const auto& r : regions_)
+        for (uint32_t page : r->decoded_pages) {
+            const ArmDecoded* d = r->cache + (size_t(page) << (kPageShift - 1));
+            for (unsigned i = 0; i < (1u << (kPageShift - 1)); i++)
+                if (d[i].count) out.emplace_back(r->t.base + (page << kPageShift) + 2 * i, d[i].count);
+        }
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 bool ArmHart::fetch_halfword(Region& r, uint32_t addr, uint16_t& out) {

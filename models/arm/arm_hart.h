@@ -73,6 +73,8 @@ public:
     HartCounters counters() const;
     int exit_status() const { return exit_status_; }
     const ArmStop& stop() const { return stop_; }
+    // Per-PC execution counts of every decoded instruction (hot-spot profile).
+    std::vector<std::pair<uint32_t, uint64_t>> pc_histogram() const;
     // System register at a PPB address (0xE000E000..), as the program would read it.
     uint32_t read_system_register(uint32_t addr) { return ppb_read(addr); }
 

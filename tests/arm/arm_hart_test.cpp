@@ -442,3 +442,18 @@ TEST(ArmHart, TouchTrackingMarksLoadsAndStores) {
     EXPECT_EQ(touched[0], 0xff);  // 0x20000000..7
     EXPECT_EQ(touched[1], 0x0f);  // 0x20000008..b
 }
+
+TEST(ArmHart, InvalidatedCodeIsDecodedAgainAndCountsAreKept) {
+    Machine m;
+    m.run(kTimingBranch);
+    const uint64_t before = m.hart.counters().instructions;
+    m.put(kMain + 2, {0x3802});  // subs r0, #2 instead of subs r0, #1
+    m.hart.invalidate_code_range(kMain + 2, 2);
+    EXPECT_EQ(m.hart.counters().instructions, before) << "retired counts survive invalidation";
+    m.hart.reset(kCode);
+    m.hart.run(100000);
+    EXPECT_EQ(m.hart.counters().instructions, before + 1 + 5 * 2 + 1);
+    const auto hist = m.hart.pc_histogram();
+    ASSERT_FALSE(hist.empty());
+    EXPECT_EQ(hist.front().first, kMain);
+}
