@@ -373,6 +373,30 @@ void ArmHart::decode_it_block(Region& r, uint32_t it_pc, uint32_t it_bits) {
     }
 }
 
+// Whether the instruction at pc belongs to the block of a decoded IT up to 14 bytes before
+// it (four 32-bit instructions at most), and with which condition. Normally the IT decodes
+// its block; this covers a block entry decoded again after its page was invalidated.
+bool ArmHart::enclosing_it_condition(Region& r, uint32_t pc, unsigned& cond) {
+    for (uint32_t back = 2; back <= 14; back += 2) {
+        if (pc - r.t.base < back) break;
+        const ArmDecoded& e = r.cache[(pc - back - r.t.base) >> 1];
+        if (e.op != ArmOp::IT) continue;
+        uint32_t state = uint32_t(e.imm) & 0xff, at = pc - back + 2;
+        while (state && at < pc) {
+            uint16_t hw = 0;
+            if (!fetch_halfword(r, at, hw)) return false;
+            at += arm_insn_length(hw);
+            state = (state & 7) == 0 ? 0 : (state & 0xe0) | ((state << 1) & 0x1f);
+        }
+        if (state && at == pc) {
+            cond = state >> 4;
+            return true;
+        }
+        return false;
+    }
+    return false;
+}
+
 bool ArmHart::in_it_block(uint32_t pc) {
     Region* r = region_of(pc);
     if (!r || !r->cache) return false;
@@ -1197,8 +1221,11 @@ change_region:
     cache = code->cache;
     npc = pc;
     DISPATCH();
-op_kUndecoded:
-    decode_into(*d, *code, pc, false, 14);  // first execution at this address
+op_kUndecoded: {
+    unsigned it_cond = 14;  // first execution at this address; in an IT block if an IT says so
+    const bool in_it = enclosing_it_condition(*code, pc, it_cond);
+    decode_into(*d, *code, pc, in_it, it_cond);
+}
     cycles_ += d->cycles;
     d->count = 1;
     npc = pc + d->len;

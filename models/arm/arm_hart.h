@@ -91,6 +91,7 @@ private:
     bool decode_at(Region& r, uint32_t pc, bool in_it, ArmDecoded& d);
     void decode_into(ArmDecoded& d, Region& r, uint32_t pc, bool in_it, unsigned cond);
     void decode_it_block(Region& r, uint32_t it_pc, uint32_t it_bits);
+    bool enclosing_it_condition(Region& r, uint32_t pc, unsigned& cond);
     unsigned refetch_cycles(uint32_t pc, uint32_t target);
     void invalidate_code(Region& r, uint32_t offset);
     void note_decoded(Region& r, uint32_t pc);

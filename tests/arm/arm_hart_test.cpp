@@ -457,3 +457,19 @@ TEST(ArmHart, InvalidatedCodeIsDecodedAgainAndCountsAreKept) {
     ASSERT_FALSE(hist.empty());
     EXPECT_EQ(hist.front().first, kMain);
 }
+
+// An IT block that crosses into the next 256-byte page; that page alone is invalidated:
+// its instructions are decoded again with the condition of the IT on the page before.
+//   0x100: movs r0, #0; movs r1, #0; cmp r0, #0; b 0x2fa
+//   0x2fa: itete eq; addeq r1, #1; addne r1, #2; addeq r1, #4 (0x300); addne r1, #8; bkpt 0
+TEST(ArmHart, ItBlockEntriesDecodedAgainKeepTheirCondition) {
+    Machine m;
+    m.put(0x2fa, {0xbf0b, 0x3101, 0x3102, 0x3104, 0x3108, 0xbe00});
+    m.run({0x2000, 0x2100, 0x2800, 0xe0f8});
+    ASSERT_TRUE(m.stopped_at_breakpoint()) << describe(m.hart.stop());
+    EXPECT_EQ(m.hart.reg(1), 5u);
+    m.hart.invalidate_code_range(0x302, 2);  // page 0x300 only (from 2 bytes before)
+    m.hart.reset(kCode);
+    m.hart.run(100000);
+    EXPECT_EQ(m.hart.reg(1), 5u) << "the then/else instructions on the invalidated page are still conditional";
+}
