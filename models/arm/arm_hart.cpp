@@ -157,6 +157,7 @@ void ArmHart::reset(uint32_t vector_table) {
     exit_requested_ = false;
     exit_status_ = 0;
     stop_ = {};
+    semihost_files_.clear();
     vtor_ = vector_table & ~0x7fu;
     uint32_t sp = 0, entry = 0;
     try {
@@ -716,56 +717,76 @@ uint32_t ArmHart::semihosting_call(uint32_t op, uint32_t arg) {
         for (uint32_t i = 0; i < len; i++) s[i] = char(load<uint8_t>(addr + i));
         return s;
     };
+    // Handles as qemu hands them out: the lowest free number from 1. Handles 1 and 2 that
+    // were never opened are the console too (programs that write to stdout/stderr directly).
+    auto handle = [&](uint32_t h) -> SemihostFile {
+        if (h < semihost_files_.size() && semihost_files_[h] != SemihostFile::kFree) return semihost_files_[h];
+        return h == 1 || h == 2 ? SemihostFile::kConsole : SemihostFile::kFree;
+    };
     static const char kFeatures[] = {'S', 'H', 'F', 'B', 0x03};  // EXIT_EXTENDED, STDOUT_STDERR
     constexpr uint32_t kApplicationExit = 0x20026;
-    constexpr uint32_t kFeaturesHandle = 3;
+    // Calls that return nothing leave r0 "corrupted"; qemu writes 0xdeadbeef, and so do we,
+    // so that register traces of both compare equal (tests/arm/trace_diff.py).
+    constexpr uint32_t kCorrupted = 0xdeadbeef;
     switch (op) {
     case 0x01: {  // SYS_OPEN {name, mode, length}: ":tt" is the console, ":semihosting-features"
         const std::string name = text(word(0), word(2));
-        if (name == ":tt") return word(1) >= 8 ? 2 : word(1) >= 4 ? 1 : 0;  // r -> 0, w -> 1, a -> 2
-        if (name == ":semihosting-features") { semihost_features_pos_ = 0; return kFeaturesHandle; }
-        return uint32_t(-1);
+        SemihostFile kind = SemihostFile::kFree;
+        if (name == ":tt") kind = SemihostFile::kConsole;
+        if (name == ":semihosting-features") kind = SemihostFile::kFeatures;
+        if (kind == SemihostFile::kFree) return uint32_t(-1);
+        uint32_t h = 1;
+        while (h < semihost_files_.size() && semihost_files_[h] != SemihostFile::kFree) h++;
+        if (h >= semihost_files_.size()) semihost_files_.resize(h + 1, SemihostFile::kFree);
+        semihost_files_[h] = kind;
+        if (kind == SemihostFile::kFeatures) semihost_features_pos_ = 0;
+        return h;
     }
-    case 0x02: return 0;  // SYS_CLOSE
-    case 0x03:            // SYS_WRITEC
-        if (console_) console_(std::string(1, char(load<uint8_t>(arg))));
+    case 0x02: {  // SYS_CLOSE
+        const uint32_t h = word(0);
+        if (h >= semihost_files_.size() || semihost_files_[h] == SemihostFile::kFree) return uint32_t(-1);
+        semihost_files_[h] = SemihostFile::kFree;
         return 0;
-    case 0x04: {          // SYS_WRITE0
+    }
+    case 0x03:    // SYS_WRITEC
+        if (console_) console_(std::string(1, char(load<uint8_t>(arg))));
+        return kCorrupted;
+    case 0x04: {  // SYS_WRITE0
         std::string s;
         for (uint32_t a = arg; char c = char(load<uint8_t>(a)); a++) s += c;
         if (console_) console_(s);
-        return 0;
+        return kCorrupted;
     }
-    case 0x05: {          // SYS_WRITE {handle, buffer, length}: returns bytes not written
-        const uint32_t fd = word(0);
-        if (fd != 1 && fd != 2) return word(2);
+    case 0x05: {  // SYS_WRITE {handle, buffer, length}: returns bytes not written
+        if (handle(word(0)) != SemihostFile::kConsole) return word(2);
         if (console_) console_(text(word(1), word(2)));
         return 0;
     }
-    case 0x06: {          // SYS_READ {handle, buffer, length}: returns bytes not read
-        const uint32_t fd = word(0), buf = word(1), len = word(2);
-        if (fd != kFeaturesHandle) return len;
+    case 0x06: {  // SYS_READ {handle, buffer, length}: returns bytes not read (console: EOF)
+        const uint32_t buf = word(1), len = word(2);
+        if (handle(word(0)) != SemihostFile::kFeatures) return len;
         uint32_t n = 0;
         while (n < len && semihost_features_pos_ < sizeof kFeatures)
             store<uint8_t>(buf + n++, uint8_t(kFeatures[semihost_features_pos_++]));
         return len - n;
     }
-    case 0x09: return word(0) == 1 || word(0) == 2 ? 1 : 0;  // SYS_ISTTY
-    case 0x0a: semihost_features_pos_ = word(1); return 0;   // SYS_SEEK
-    case 0x0c: return word(0) == kFeaturesHandle ? uint32_t(sizeof kFeatures) : uint32_t(-1);  // SYS_FLEN
-    case 0x10: return uint32_t(cycles_ / 10000);              // SYS_CLOCK (centiseconds at 1 MHz)
-    case 0x13: return 0;                                      // SYS_ERRNO
-    case 0x15: {          // SYS_GET_CMDLINE {buffer, length}
+    case 0x09: return handle(word(0)) == SemihostFile::kConsole ? 1 : 0;  // SYS_ISTTY
+    case 0x0a: semihost_features_pos_ = word(1); return 0;                  // SYS_SEEK
+    case 0x0c:    // SYS_FLEN
+        return handle(word(0)) == SemihostFile::kFeatures ? uint32_t(sizeof kFeatures) : uint32_t(-1);
+    case 0x10: return uint32_t(cycles_ / 10000);  // SYS_CLOCK (centiseconds at 1 MHz)
+    case 0x13: return 0;                          // SYS_ERRNO
+    case 0x15: {  // SYS_GET_CMDLINE {buffer, length}
         const uint32_t buf = word(0), size = word(1);
         if (command_line_.size() + 1 > size) return uint32_t(-1);
         for (size_t i = 0; i <= command_line_.size(); i++) store<uint8_t>(buf + uint32_t(i), uint8_t(command_line_.c_str()[i]));
         store<uint32_t>(arg + 4, uint32_t(command_line_.size()));
         return 0;
     }
-    case 0x18:            // SYS_EXIT: reason in r1 (32-bit)
+    case 0x18:    // SYS_EXIT: reason in r1 (32-bit)
         request_exit(arg == kApplicationExit ? 0 : 1);
         return 0;
-    case 0x20:            // SYS_EXIT_EXTENDED {reason, subcode}
+    case 0x20:    // SYS_EXIT_EXTENDED {reason, subcode}
         request_exit(word(0) == kApplicationExit ? int(word(1)) : 1);
         return 0;
     default: return uint32_t(-1);
@@ -827,16 +848,20 @@ void ArmHart::stop_run(std::string what, uint32_t pc, uint32_t insn, uint32_t ad
 }
 
 // PushStack + ExceptionTaken: returns the handler's address.
-uint32_t ArmHart::enter_exception(unsigned e, uint32_t return_address) {
+uint32_t ArmHart::vector(unsigned e, uint32_t pc) {
     uint32_t handler = 0;
     try {
         handler = load<uint32_t>(vtor_ + 4 * e);
     } catch (const Fault&) {
-        stop_run(std::string("vector table read failed for ") + fault_name(e), return_address, 0, vtor_ + 4 * e, true);
+        stop_run(std::string("vector table read failed for ") + fault_name(e), pc, 0, vtor_ + 4 * e, true);
     }
     if (handler == 0)
-        stop_run(std::string(fault_name(e)) + " with no handler (vector " + std::to_string(e) + " is 0)",
-                 return_address, 0, 0, false);
+        stop_run(std::string(fault_name(e)) + " with no handler (vector " + std::to_string(e) + " is 0)", pc, 0, 0, false);
+    return handler;
+}
+
+uint32_t ArmHart::enter_exception(unsigned e, uint32_t return_address) {
+    const uint32_t handler = vector(e, return_address);
     const bool psp_before = using_psp();
     const uint32_t sp = x_[13];
     const bool realign = (sp & 4) != 0;  // CCR.STKALIGN: the frame is 8-byte aligned
@@ -870,6 +895,20 @@ uint32_t ArmHart::exception_return(uint32_t exc_return) {
         throw Fault{kArmUsageFault, kInvPc};
     active_[returning] = false;
     if (returning != kArmNmi) faultmask_ = 0;
+    // Tail-chaining: an exception pending that may preempt the context being returned to
+    // is entered at once, on the same frame (no unstacking and stacking again).
+    const int next = pending_to_take();
+    if (next >= 0) {
+        const uint32_t handler = vector(unsigned(next), 0);
+        ipsr_ = unsigned(next);
+        pending_[next] = false;
+        active_[next] = true;
+        x_[14] = exc_return;
+        monitor_ = kNoMonitor;
+        cycles_ += timing_.tail_chain;
+        stalls_.branch += timing_.tail_chain;
+        return handler & ~1u;
+    }
     // Handler mode always runs on MSP; pick the stack the frame is on.
     const bool to_psp = kind == 0xd;
     uint32_t& frame_sp = to_psp ? banked_sp_ : x_[13];

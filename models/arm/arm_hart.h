@@ -129,6 +129,7 @@ private:
     int group_priority(int p) const;
     int execution_priority() const;
     int pending_to_take() const;
+    uint32_t vector(unsigned exception, uint32_t pc);  // handler address; stops the run if 0
     uint32_t enter_exception(unsigned exception, uint32_t return_address);
     uint32_t exception_return(uint32_t exc_return);
     uint32_t take_fault(const Fault& f, uint32_t pc, uint32_t insn);
@@ -174,6 +175,8 @@ private:
     ArmOptions options_;
     HartBus& bus_;
     std::function<void(std::string_view)> console_;
+    enum class SemihostFile : uint8_t { kFree, kConsole, kFeatures };
+    std::vector<SemihostFile> semihost_files_;  // by handle
     uint32_t semihost_features_pos_ = 0;
     std::string command_line_;
 

@@ -25,10 +25,11 @@ struct ArmTiming {
     unsigned agu_stall = 1;         // load/store address from the previous instruction's result
     unsigned exception_entry = 12;  // stacking and vector fetch (M4 interrupt latency)
     unsigned exception_return = 10; // unstacking
+    unsigned tail_chain = 6;        // return straight into a pending exception (M4 TRM: 6)
 };
 
 struct ArmOptions {
-    uint32_t cpuid = 0x410fc241;    // SCB CPUID (Cortex-M4 r0p1; Cortex-M7 r1p1: 0x411fc271)
+    uint32_t cpuid = 0x410fc241;    // SCB CPUID (Cortex-M4 r0p1; Cortex-M7 r1p2: 0x411fc272)
     unsigned priority_bits = 4;     // implemented priority bits (STM32: 4)
     unsigned irq_count = 64;        // external interrupts the NVIC has (at most 64 here)
     bool semihosting = true;        // BKPT 0xAB is a semihosting call (as qemu -semihosting)

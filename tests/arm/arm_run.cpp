@@ -4,7 +4,7 @@
 // the program's. Used by the tests (same output as qemu-system-arm -semihosting) and
 // as the Arm host-MIPS benchmark.
 //
-//   arm_run [--stats] [--max-cycles N] [--m7] [--trace N] program.elf
+//   arm_run [--stats] [--max-cycles N] [--m7] [--trace N] program.elf  (--m7: the M7's CPUID)
 //   (--trace: prints pc and registers before each of the first N instructions, to stderr)
 //
 // Exit status: the program's (0..109), 113 unrecoverable fault (one line on stderr),
@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
     std::string error;
     if (!load_elf(path, board, error)) { fprintf(stderr, "arm_run: %s: %s\n", path.c_str(), error.c_str()); return 111; }
     ArmOptions options;
-    if (m7) options.cpuid = 0x411fc271;
+    if (m7) options.cpuid = 0x411fc272;  // Cortex-M7 r1p2, as qemu's mps2-an500
     ArmHart hart(ArmTiming{}, options, board);
     AccessCounters code_counters, data_counters;
     hart.add_memory(MemoryTiming{"code", kCodeBase, kMemSize, true, true, 0, 0, 0, 16, true, 0}, board.code.data(), &code_counters);
