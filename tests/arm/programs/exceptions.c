@@ -25,6 +25,7 @@
 static volatile uint32_t svc_number, svc_exc_return, svc_ipsr, svc_stacked_xpsr, svc_calls;
 static volatile uint32_t fault_cfsr, fault_hfsr, fault_bfar, fault_kind, fault_count;
 static volatile uint32_t pendsv_count, systick_count, order[8], order_len;
+static volatile uint32_t nested_svc, irq_count, irq_ipsr;
 
 // The handlers get the exception frame and EXC_RETURN from a small assembly entry.
 #define HANDLER(name)                                                                          \
@@ -78,6 +79,15 @@ void hard_handler_c(uint32_t* frame, uint32_t exc_return) { (void)exc_return; re
 static void pendsv_handler(void) {
     pendsv_count++;
     order[order_len++] = 14;
+    if (nested_svc) {  // SVC (priority 0x80) preempts PendSV (0xf0): a nested exception
+        register uint32_t r0 __asm__("r0") = 1;
+        __asm__ volatile("svc #6" : "+r"(r0) : : "memory");
+        nested_svc = r0;
+    }
+}
+static void irq3_handler(void) {
+    irq_count++;
+    __asm__ volatile("mrs %0, ipsr" : "=r"(irq_ipsr));
 }
 static void systick_handler(void) { systick_count++; }
 static void default_handler(void) {
@@ -99,6 +109,7 @@ static void install_vectors(void) {
     vectors[11] = svc_handler;
     vectors[14] = pendsv_handler;
     vectors[15] = systick_handler;
+    vectors[16 + 3] = irq3_handler;
     SCB_VTOR = (uint32_t)vectors;
     __asm__ volatile("dsb\n isb" ::: "memory");
     CHECK("vtor", SCB_VTOR, (uint32_t)vectors);
@@ -163,6 +174,28 @@ static void priorities(void) {
     CHECK("basepri blocks pendsv", pendsv_count, 2);
     __asm__ volatile("msr basepri, %0\n isb" : : "r"(0) : "memory");
     CHECK("pendsv after basepri 0", pendsv_count, 3);
+    // A higher-priority exception preempts a running handler: EXC_RETURN says "to Handler".
+    nested_svc = 1;
+    SCB_ICSR = 1u << 28;
+    __asm__ volatile("dsb\n isb" ::: "memory");
+    CHECK("nested: svc ran inside pendsv", nested_svc, 101);
+    CHECK("nested: exc_return to handler mode", svc_exc_return, 0xfffffff1);
+    nested_svc = 0;
+    // An external interrupt through the NVIC: enable, priority, software trigger (STIR).
+    REG(0xe000e400) = 0x40u << 24;  // IPR0 byte 3: IRQ 3 priority 0x40
+    REG(0xe000e100) = 1u << 3;      // ISER0
+    REG(0xe000ef00) = 3;            // STIR
+    __asm__ volatile("dsb\n isb" ::: "memory");
+    CHECK("irq 3 taken", irq_count, 1);
+    CHECK("irq 3 ipsr", irq_ipsr, 19);
+    REG(0xe000e180) = 1u << 3;      // ICER0: disabled, a pend waits
+    REG(0xe000e200) = 1u << 3;      // ISPR0
+    __asm__ volatile("dsb\n isb" ::: "memory");
+    CHECK("disabled irq stays pending", (REG(0xe000e200) >> 3) & 1, 1);
+    CHECK("disabled irq not taken", irq_count, 1);
+    REG(0xe000e100) = 1u << 3;
+    __asm__ volatile("dsb\n isb" ::: "memory");
+    CHECK("enabled pending irq taken", irq_count, 2);
 }
 
 static void systick(void) {
