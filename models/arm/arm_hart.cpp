@@ -700,10 +700,11 @@ uint32_t ArmHart::breakpoint(uint32_t imm, uint32_t pc, uint32_t npc) {
     stop_run("breakpoint (BKPT #" + std::to_string(imm) + ", no debugger)", pc, 0xbe00 | imm, 0, false);
 }
 
-// WFI: sleep until an exception can be taken. The only wake-up source a run can have by
-// itself is SysTick: skip to its next tick.
+// WFI: sleep until an exception is pending (even one masked by PRIMASK: WFI wakes up
+// anyway). The only wake-up source a run can have by itself is SysTick: skip to its tick.
 void ArmHart::wait_for_interrupt() {
-    if (pending_to_take() >= 0) return;
+    for (unsigned e = 1; e < kArmIrq0 + options_.irq_count; e++)
+        if (pending_[e] && (e < kArmIrq0 || irq_enabled_[e])) return;
     if ((syst_csr_ & 3) == 3 && syst_zero_at_ > cycles_) cycles_ = syst_zero_at_;
 }
 

@@ -473,3 +473,16 @@ TEST(ArmHart, ItBlockEntriesDecodedAgainKeepTheirCondition) {
     m.hart.run(100000);
     EXPECT_EQ(m.hart.reg(1), 5u) << "the then/else instructions on the invalidated page are still conditional";
 }
+
+// WFI with SysTick running sleeps until the tick: the cycles jump to it.
+//   ldr r0, =0xe000e010; movs r1, #199; str r1, [r0, #4]; movs r1, #0; str r1, [r0, #8]
+//   movs r1, #3; str r1, [r0]; cpsid i; wfi; bkpt 0   (PRIMASK: the tick wakes, is not taken)
+TEST(ArmHart, WaitForInterruptSleepsUntilTheSysTick) {
+    Machine m;
+    EXPECT_EQ(m.run({0x4804, 0x21c7, 0x6041, 0x2100, 0x6081, 0x2103, 0x6001, 0xb672, 0xbf30, 0xbe00, 0xe010, 0xe000}),
+              StopReason::kTrap);
+    ASSERT_TRUE(m.stopped_at_breakpoint()) << describe(m.hart.stop());
+    EXPECT_GE(m.hart.cycles(), 200u);
+    EXPECT_LT(m.hart.cycles(), 215u);
+    EXPECT_EQ(m.hart.read_system_register(0xe000ed04) >> 26 & 1, 1u) << "SysTick pending, masked";
+}
