@@ -113,7 +113,7 @@ inline uint32_t parallel(uint32_t a, uint32_t b, uint32_t& ge_bits) {
     if (L == Lanes::ADD8 || L == Lanes::SUB8) {
         for (unsigned i = 0; i < 4; i++) r |= par_lane<M, 8>(a >> (8 * i), b >> (8 * i), L == Lanes::ADD8, ge[i]) << (8 * i);
     } else {
-        bool g0, g1;
+        bool g0 = false, g1 = false;
         uint32_t lo, hi;
         if (L == Lanes::ADD16 || L == Lanes::SUB16) {
             lo = par_lane<M, 16>(a, b, L == Lanes::ADD16, g0);
