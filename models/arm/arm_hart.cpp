@@ -95,8 +95,8 @@ std::string describe(const ArmStop& s) {
     return buf;
 }
 
-ArmHart::ArmHart(const ArmTiming& timing, const ArmOptions& options, HartBus& bus)
-    : timing_(timing), options_(options), bus_(bus), fast_(std::make_unique<Fast>()) {
+ArmHart::ArmHart(uint32_t hartid, const ArmTiming& timing, const ArmOptions& options, IssBus& bus)
+    : hartid_(hartid), timing_(timing), options_(options), bus_(bus), fast_(std::make_unique<Fast>()) {
     options_.irq_count = std::min(options_.irq_count, 64u);
     irq_priority_.assign(options_.irq_count, 0);
     std::fill(std::begin(fast_->block), std::end(fast_->block), &fast_->none);
@@ -157,6 +157,7 @@ void ArmHart::reset(uint32_t vector_table) {
     exit_requested_ = false;
     exit_status_ = 0;
     stop_ = {};
+    trap_ = {};
     semihost_files_.clear();
     vtor_ = vector_table & ~0x7fu;
     uint32_t sp = 0, entry = 0;
@@ -165,11 +166,21 @@ void ArmHart::reset(uint32_t vector_table) {
         entry = load<uint32_t>(vtor_ + 4);
     } catch (const Fault&) {
         stop_ = {"reset: vector table not readable", vtor_, 0, vtor_, true};
+        trap_ = {kArmHardFault, vtor_, 0, vtor_};
     }
     x_[13] = sp & ~3u;
     banked_sp_ = 0;
     x_[14] = 0xffffffff;
     pc_ = entry & ~1u;
+}
+
+void ArmHart::reset(uint32_t entry, uint32_t stack_top) {
+    reset(options_.vector_table);
+    if (stop_.what.empty() && pc_ != 0) return;
+    stop_ = {};  // no vector table: start at the ELF entry, on the given stack
+    trap_ = {};
+    pc_ = entry & ~1u;
+    x_[13] = stack_top & ~7u;
 }
 
 void ArmHart::request_exit(int status) {
@@ -697,7 +708,7 @@ uint32_t ArmHart::breakpoint(uint32_t imm, uint32_t pc, uint32_t npc) {
         x_[0] = semihosting_call(x_[0], x_[1]);
         return npc;
     }
-    stop_run("breakpoint (BKPT #" + std::to_string(imm) + ", no debugger)", pc, 0xbe00 | imm, 0, false);
+    stop_run("breakpoint (BKPT #" + std::to_string(imm) + ", no debugger)", pc, 0xbe00 | imm, 0, false, kArmDebugMonitor);
 }
 
 // WFI: sleep until an exception is pending (even one masked by PRIMASK: WFI wakes up
@@ -843,8 +854,10 @@ void ArmHart::set_irq_pending(unsigned irq) {
     if (irq < options_.irq_count) pend(kArmIrq0 + irq);
 }
 
-void ArmHart::stop_run(std::string what, uint32_t pc, uint32_t insn, uint32_t address, bool has_address) {
+void ArmHart::stop_run(std::string what, uint32_t pc, uint32_t insn, uint32_t address, bool has_address,
+                       unsigned exception) {
     stop_ = {std::move(what), pc, insn, address, has_address};
+    trap_ = {exception, pc, insn, has_address ? address : insn};
     throw Stopped{};
 }
 
@@ -960,13 +973,14 @@ uint32_t ArmHart::take_fault(const Fault& f, uint32_t pc, uint32_t insn) {
         hfsr_ |= kHfsrForced;
         e = kArmHardFault;
     }
-    if (current <= -1) stop_run("lockup: " + what + " in HardFault or with FAULTMASK set", pc, insn, f.address, f.has_address);
+    if (current <= -1)
+        stop_run("lockup: " + what + " in HardFault or with FAULTMASK set", pc, insn, f.address, f.has_address, f.exception);
     uint32_t handler = 0;
     try {
         handler = load<uint32_t>(vtor_ + 4 * e);
     } catch (const Fault&) {
     }
-    if (handler == 0) stop_run(what + ", no handler", pc, insn, f.address, f.has_address);
+    if (handler == 0) stop_run(what + ", no handler", pc, insn, f.address, f.has_address, f.exception);
     return enter_exception(e, pc);
 }
 

@@ -1,7 +1,7 @@
 // One Armv7E-M core (Thumb-2 + DSP, no FPU) with the M-profile exception model: decode
 // once, execute from a decoded-instruction cache, count cycles with a static timing
-// model (ArmTiming). The sibling of Hart (models/iss/hart.h): same memories, bus, stop
-// reasons and counters, so one core interface can sit over both. No SystemC here.
+// model (ArmTiming). The sibling of Hart (models/iss/hart.h): it implements the same
+// core interface, Iss (models/core/iss.h). No SystemC here.
 #pragma once
 #include <bitset>
 #include <cstdint>
@@ -13,7 +13,7 @@
 
 #include "arm/arm_decode.h"
 #include "arm/arm_timing.h"
-#include "iss/hart.h"
+#include "core/iss.h"
 
 namespace vitsim {
 
@@ -35,31 +35,43 @@ struct ArmStop {
 };
 std::string describe(const ArmStop& s);  // one line: what, pc, instruction, address
 
-class ArmHart {
+class ArmHart final : public Iss {
 public:
-    ArmHart(const ArmTiming& timing, const ArmOptions& options, HartBus& bus);
-    ~ArmHart();
+    ArmHart(uint32_t hartid, const ArmTiming& timing, const ArmOptions& options, IssBus& bus);
+    ~ArmHart() override;
 
-    // A memory the core may access directly (`host` = nullptr: through the bus).
-    void add_memory(const MemoryTiming& mem, uint8_t* host, AccessCounters* counters);
-    void revoke_direct_access(uint64_t start, uint64_t end);
+    // The core interface (core/iss.h).
+    void add_memory(const MemoryTiming& mem, uint8_t* host, AccessCounters* counters) override;
+    void revoke_direct_access(uint64_t start, uint64_t end) override;
+    void invalidate_code_range(uint32_t addr, uint32_t len) override;
+    // Reset from the vector table at ArmOptions::vector_table; an image without one there
+    // (word 1 zero or unreadable) starts at `entry` with SP = `stack_top`.
+    void reset(uint32_t entry, uint32_t stack_top) override;
+    // Executes until cycles() >= cycle_limit, an exit, or an unrecoverable fault.
+    StopReason run(uint64_t cycle_limit) override;
+    void request_exit(int status) override;
+    void set_touch_tracking(bool on) override { track_touched_ = on; }
+    // Semihosting console output.
+    void set_console(std::function<void(std::string_view)> sink) override { console_ = std::move(sink); }
+    uint32_t hartid() const override { return hartid_; }
+    uint32_t pc() const override { return pc_; }
+    uint64_t cycles() const override { return cycles_; }
+    HartCounters counters() const override;
+    int exit_status() const override { return exit_status_; }
+    // cause = the exception number (3 HardFault, 4 MemManage, 5 BusFault, 6 UsageFault,
+    // 12 for a breakpoint), tval = the faulting address.
+    const TrapInfo& trap() const override { return trap_; }
+    std::string describe_trap() const override { return describe(stop_); }
 
+    // Arm specifics, for tests and a loader.
     // Power-on reset: VTOR = vector_table, SP = word 0, PC = word 1 of the table.
     void reset(uint32_t vector_table);
-    // Executes until cycles() >= cycle_limit, an exit, or an unrecoverable fault.
-    StopReason run(uint64_t cycle_limit);
-
-    void request_exit(int status);
-    void set_touch_tracking(bool on) { track_touched_ = on; }
-    void set_console(std::function<void(std::string_view)> sink) { console_ = std::move(sink); }
     // What semihosting SYS_GET_CMDLINE returns (qemu: the kernel's file name and -append).
     void set_command_line(std::string line) { command_line_ = std::move(line); }
     void flush_decode_cache();
-    void invalidate_code_range(uint32_t addr, uint32_t len);
     // An external interrupt line (NVIC input irq) became pending.
     void set_irq_pending(unsigned irq);
 
-    uint32_t pc() const { return pc_; }
     uint32_t reg(unsigned i) const { return x_[i]; }
     void set_reg(unsigned i, uint32_t v) { x_[i] = v; }
     uint32_t xpsr() const;     // N Z C V Q, GE, exception number (the T bit set)
@@ -68,10 +80,7 @@ public:
     uint32_t control() const { return control_; }
     uint32_t msp() const;
     uint32_t psp() const;
-    uint64_t cycles() const { return cycles_; }
     void add_cycles(uint64_t n) { cycles_ += n; }
-    HartCounters counters() const;
-    int exit_status() const { return exit_status_; }
     const ArmStop& stop() const { return stop_; }
     // Per-PC execution counts of every decoded instruction (hot-spot profile).
     std::vector<std::pair<uint32_t, uint64_t>> pc_histogram() const;
@@ -133,7 +142,8 @@ private:
     uint32_t enter_exception(unsigned exception, uint32_t return_address);
     uint32_t exception_return(uint32_t exc_return);
     uint32_t take_fault(const Fault& f, uint32_t pc, uint32_t insn);
-    [[noreturn]] void stop_run(std::string what, uint32_t pc, uint32_t insn, uint32_t address, bool has_address);
+    [[noreturn]] void stop_run(std::string what, uint32_t pc, uint32_t insn, uint32_t address, bool has_address,
+                               unsigned exception = kArmHardFault);
     void pend(unsigned exception);
     void recheck_exceptions() { limit_ = 0; }
     bool using_psp() const { return ipsr_ == 0 && (control_ & 2); }
@@ -156,6 +166,8 @@ private:
     bool track_touched_ = false;
     int exit_status_ = 0;
     ArmStop stop_;
+    TrapInfo trap_;
+    uint32_t hartid_;
     static constexpr uint32_t kNoMonitor = 1;  // odd: no word-aligned LDREX address
     uint32_t monitor_ = kNoMonitor;
 
@@ -173,7 +185,7 @@ private:
 
     ArmTiming timing_;
     ArmOptions options_;
-    HartBus& bus_;
+    IssBus& bus_;
     std::function<void(std::string_view)> console_;
     enum class SemihostFile : uint8_t { kFree, kConsole, kFeatures };
     std::vector<SemihostFile> semihost_files_;  // by handle

@@ -29,6 +29,7 @@ struct ArmTiming {
 };
 
 struct ArmOptions {
+    uint32_t vector_table = 0;      // VTOR at reset: 0, or the profile's flash base
     uint32_t cpuid = 0x410fc241;    // SCB CPUID (Cortex-M4 r0p1; Cortex-M7 r1p2: 0x411fc272)
     unsigned priority_bits = 4;     // implemented priority bits (STM32: 4)
     unsigned irq_count = 64;        // external interrupts the NVIC has (at most 64 here)

@@ -186,7 +186,7 @@ const std::vector<uint16_t> kTimingBranch = {0x200a, 0x3801, 0xd1fd, 0xbe00};
 const std::vector<uint16_t> kSelfModify = {0x4806, 0x4907, 0x2200, 0xf000, 0xf807, 0x2a01, 0xd003, 0x2201, 0x4802, 0x6001, 0xe7f7, 0xbe00, 0x2001, 0x4770, 0x0118, 0x0000, 0x2007, 0x4770};
 
 
-struct TestBus : HartBus {
+struct TestBus : IssBus {
     std::vector<uint8_t> code = std::vector<uint8_t>(kSize), data = std::vector<uint8_t>(kSize);
     uint8_t* at(uint32_t a, unsigned len) {
         if (a - kCode <= kSize - len) return &code[a - kCode];
@@ -218,7 +218,7 @@ struct Machine {
     ArmHart hart;
     std::string console;
 
-    explicit Machine(bool dmi = true, const ArmTiming& timing = {}, unsigned flash_wait = 0) : hart(timing, ArmOptions{}, bus) {
+    explicit Machine(bool dmi = true, const ArmTiming& timing = {}, unsigned flash_wait = 0) : hart(0, timing, ArmOptions{}, bus) {
         hart.add_memory(MemoryTiming{"flash", kCode, kSize, true, true, 0, 0, flash_wait, 16, false, 0},
                         dmi ? bus.code.data() : nullptr, &code_counters);
         hart.add_memory(MemoryTiming{"sram", kData, kSize, true, true, 0, 0, 0, 16, true, 0},
@@ -485,4 +485,29 @@ TEST(ArmHart, WaitForInterruptSleepsUntilTheSysTick) {
     EXPECT_GE(m.hart.cycles(), 200u);
     EXPECT_LT(m.hart.cycles(), 215u);
     EXPECT_EQ(m.hart.read_system_register(0xe000ed04) >> 26 & 1, 1u) << "SysTick pending, masked";
+}
+
+TEST(ArmHart, CoreInterfaceResetAndTrap) {
+    Machine m;
+    Iss& iss = m.hart;
+    m.put(kMain, kUdf);
+    iss.reset(0x1234, 0x20000100);  // the vector table wins when there is one
+    EXPECT_EQ(iss.pc(), kMain);
+    EXPECT_EQ(m.hart.reg(13), kData + kSize);
+    EXPECT_EQ(iss.run(1000), StopReason::kTrap);
+    EXPECT_EQ(iss.trap().cause, unsigned(kArmUsageFault));
+    EXPECT_EQ(iss.trap().pc, kMain + 2);
+    EXPECT_EQ(iss.trap().insn, 0xde09u);
+    EXPECT_NE(iss.describe_trap().find("UsageFault (UNDEFINSTR)"), std::string::npos);
+
+    Machine bare;
+    bare.word(4, 0);  // no reset vector: start at the ELF entry on the given stack
+    bare.put(0x300, {0xbe00});
+    Iss& b = bare.hart;
+    b.reset(0x301, 0x20000104);
+    EXPECT_EQ(b.pc(), 0x300u);
+    EXPECT_EQ(bare.hart.reg(13), 0x20000100u);
+    EXPECT_EQ(b.run(1000), StopReason::kTrap);
+    EXPECT_EQ(b.trap().cause, unsigned(kArmDebugMonitor));
+    EXPECT_EQ(b.hartid(), 0u);
 }

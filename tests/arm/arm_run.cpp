@@ -29,7 +29,7 @@ namespace {
 
 constexpr uint32_t kCodeBase = 0x00000000, kDataBase = 0x20000000, kMemSize = 4u << 20;
 
-struct Board : HartBus {
+struct Board : IssBus {
     std::vector<uint8_t> code = std::vector<uint8_t>(kMemSize), data = std::vector<uint8_t>(kMemSize);
     uint8_t* at(uint32_t a, unsigned len) {
         if (a - kCodeBase <= kMemSize - len) return &code[a - kCodeBase];
@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
     if (!load_elf(path, board, error)) { fprintf(stderr, "arm_run: %s: %s\n", path.c_str(), error.c_str()); return 111; }
     ArmOptions options;
     if (m7) options.cpuid = 0x411fc272;  // Cortex-M7 r1p2, as qemu's mps2-an500
-    ArmHart hart(ArmTiming{}, options, board);
+    ArmHart hart(0, ArmTiming{}, options, board);
     AccessCounters code_counters, data_counters;
     hart.add_memory(MemoryTiming{"code", kCodeBase, kMemSize, true, true, 0, 0, 0, 16, true, 0}, board.code.data(), &code_counters);
     hart.add_memory(MemoryTiming{"data", kDataBase, kMemSize, true, true, 0, 0, 0, 16, true, 0}, board.data.data(), &data_counters);
