@@ -22,6 +22,10 @@ gcc-riscv64-unknown-elf
 picolibc-riscv64-unknown-elf
 clang-14
 libclang-rt-14-dev
+gcc-arm-none-eabi
+binutils-arm-none-eabi
+picolibc-arm-none-eabi
+qemu-system-arm
 "
 
 check_only=no

@@ -1,0 +1,1307 @@
+#include "arm/arm_hart.h"
+
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+#include "arm/arm_alu.h"
+
+namespace vitsim {
+
+using namespace arm;
+
+namespace {
+
+constexpr unsigned kPageShift = 8;    // decode-cache bookkeeping granule: 256 bytes of code
+constexpr unsigned kBlockShift = 24;  // fast data lookup: one entry per 16 MiB
+constexpr uint32_t kPpbBase = 0xe0000000, kPpbEnd = 0xe0100000;  // private peripheral bus
+constexpr int kNoPriority = 256;      // execution priority of Thread mode, nothing masked
+
+template <typename T> constexpr int width_index() { return sizeof(T) == 1 ? 0 : sizeof(T) == 2 ? 1 : 2; }
+
+void* lazy_zeroed(size_t bytes) {
+    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    return p == MAP_FAILED ? nullptr : p;
+}
+
+// CFSR bits (B3.2.15): MemManage [7:0], BusFault [15:8], UsageFault [31:16].
+enum : uint32_t {
+    kIaccViol = 1u << 0, kMmarValid = 1u << 7,
+    kIbusErr = 1u << 8, kPreciseErr = 1u << 9, kStkErr = 1u << 12, kBfarValid = 1u << 15,
+    kUndefInstr = 1u << 16, kInvState = 1u << 17, kInvPc = 1u << 18, kNoCp = 1u << 19,
+    kUnaligned = 1u << 24, kDivByZero = 1u << 25,
+};
+enum : uint32_t { kHfsrVectTbl = 1u << 1, kHfsrForced = 1u << 30 };
+
+const char* fault_name(unsigned exception) {
+    switch (exception) {
+    case kArmHardFault: return "HardFault";
+    case kArmMemManage: return "MemManage";
+    case kArmBusFault: return "BusFault";
+    case kArmUsageFault: return "UsageFault";
+    case kArmSvc: return "SVCall";
+    default: return "exception";
+    }
+}
+
+std::string cfsr_names(uint32_t bits) {
+    static const struct { uint32_t bit; const char* name; } kNames[] = {
+        {kIaccViol, "IACCVIOL"}, {kIbusErr, "IBUSERR"}, {kPreciseErr, "PRECISERR"}, {kStkErr, "STKERR"},
+        {kUndefInstr, "UNDEFINSTR"}, {kInvState, "INVSTATE"}, {kInvPc, "INVPC"}, {kNoCp, "NOCP"},
+        {kUnaligned, "UNALIGNED"}, {kDivByZero, "DIVBYZERO"},
+    };
+    std::string s;
+    for (const auto& n : kNames)
+        if (bits & n.bit) s += (s.empty() ? "" : ", ") + std::string(n.name);
+    return s;
+}
+
+}  // namespace
+
+// A fault raised inside an instruction: which exception, the CFSR bits, the address.
+struct ArmHart::Fault {
+    unsigned exception;
+    uint32_t cfsr;
+    uint32_t address = 0;
+    bool has_address = false;
+};
+
+struct ArmHart::Region {
+    MemoryTiming t;
+    uint8_t* host = nullptr;
+    AccessCounters* counters = nullptr;
+    uint64_t read_limit = 0, write_limit = 0;
+    ArmDecoded* cache = nullptr;
+    size_t cache_bytes = 0;
+    std::vector<uint8_t> code_page;
+    std::vector<uint32_t> decoded_pages;
+
+    ~Region() { if (cache) munmap(cache, cache_bytes); }
+    bool contains(uint32_t addr) const { return addr - t.base < t.size; }
+};
+
+struct ArmHart::Fast {
+    Region none;
+    Region* block[1u << (32 - kBlockShift)];
+};
+
+std::string describe(const ArmStop& s) {
+    char buf[256];
+    int n = snprintf(buf, sizeof buf, "%s at pc 0x%08x", s.what.c_str(), s.pc);
+    if (s.insn) n += snprintf(buf + n, sizeof buf - n, " (instruction 0x%0*x)", s.insn > 0xffff ? 8 : 4, s.insn);
+    if (s.has_address) snprintf(buf + n, sizeof buf - n, ", address 0x%08x", s.address);
+    return buf;
+}
+
+ArmHart::ArmHart(uint32_t hartid, const ArmTiming& timing, const ArmOptions& options, IssBus& bus)
+    : hartid_(hartid), timing_(timing), options_(options), bus_(bus), fast_(std::make_unique<Fast>()) {
+    options_.irq_count = std::min(options_.irq_count, 64u);
+    irq_priority_.assign(options_.irq_count, 0);
+    std::fill(std::begin(fast_->block), std::end(fast_->block), &fast_->none);
+}
+
+ArmHart::~ArmHart() = default;
+
+void ArmHart::add_memory(const MemoryTiming& mem, uint8_t* host, AccessCounters* counters) {
+    auto r = std::make_unique<Region>();
+    r->t = mem;
+    r->host = host;
+    r->counters = counters;
+    r->read_limit = host ? mem.size : 0;
+    r->write_limit = host && mem.writable ? mem.size : 0;
+    if (mem.executable) {
+        r->cache_bytes = size_t(mem.size / 2 + 2) * sizeof(ArmDecoded);
+        r->cache = static_cast<ArmDecoded*>(lazy_zeroed(r->cache_bytes));
+        r->code_page.assign((mem.size >> kPageShift) + 1, 0);
+    }
+    const uint32_t first = mem.base >> kBlockShift, last = (mem.base + mem.size - 1) >> kBlockShift;
+    for (uint32_t b = first; b <= last; b++)
+        fast_->block[b] = fast_->block[b] == &fast_->none ? r.get() : &fast_->none;
+    for (const auto& other : regions_)
+        for (uint32_t b = first; b <= last; b++)
+            if (b >= (other->t.base >> kBlockShift) && b <= ((other->t.base + other->t.size - 1) >> kBlockShift))
+                fast_->block[b] = &fast_->none;
+    regions_.push_back(std::move(r));
+}
+
+void ArmHart::revoke_direct_access(uint64_t start, uint64_t end) {
+    for (auto& r : regions_) {
+        if (end < r->t.base || start > uint64_t(r->t.base) + r->t.size - 1) continue;
+        r->host = nullptr;
+        r->read_limit = r->write_limit = 0;
+    }
+}
+
+ArmHart::Region* ArmHart::region_of(uint32_t addr) {
+    for (auto& r : regions_)
+        if (r->contains(addr)) return r.get();
+    return nullptr;
+}
+
+void ArmHart::reset(uint32_t vector_table) {
+    std::memset(x_, 0, sizeof x_);
+    n_ = v_ = c_ = q_ = ge_ = 0;
+    z_ = 0;  // APSR is UNKNOWN at reset; Z set, as qemu has it (traces compare equal)
+    control_ = primask_ = faultmask_ = basepri_ = ipsr_ = 0;
+    ccr_ = 0x200;  // STKALIGN
+    scr_ = prigroup_ = shcsr_enables_ = cfsr_ = hfsr_ = mmfar_ = bfar_ = demcr_ = dwt_ctrl_ = 0;
+    std::fill(std::begin(shpr_), std::end(shpr_), 0);
+    std::fill(irq_priority_.begin(), irq_priority_.end(), 0);
+    pending_.reset();
+    active_.reset();
+    irq_enabled_.reset();
+    syst_csr_ = syst_rvr_ = syst_cvr_ = 0;
+    monitor_ = kNoMonitor;
+    exit_requested_ = false;
+    exit_status_ = 0;
+    stop_ = {};
+    trap_ = {};
+    semihost_files_.clear();
+    vtor_ = vector_table & ~0x7fu;
+    uint32_t sp = 0, entry = 0;
+    try {
+        sp = load<uint32_t>(vtor_);
+        entry = load<uint32_t>(vtor_ + 4);
+    } catch (const Fault&) {
+        stop_ = {"reset: vector table not readable", vtor_, 0, vtor_, true};
+        trap_ = {kArmHardFault, vtor_, 0, vtor_};
+    }
+    x_[13] = sp & ~3u;
+    banked_sp_ = 0;
+    x_[14] = 0xffffffff;
+    pc_ = entry & ~1u;
+}
+
+void ArmHart::reset(uint32_t entry, uint32_t stack_top) {
+    reset(options_.vector_table);
+    if (stop_.what.empty() && pc_ != 0) return;
+    stop_ = {};  // no vector table: start at the ELF entry, on the given stack
+    trap_ = {};
+    pc_ = entry & ~1u;
+    x_[13] = stack_top & ~7u;
+}
+
+void ArmHart::request_exit(int status) {
+    exit_requested_ = true;
+    exit_status_ = status;
+    limit_ = 0;
+}
+
+uint32_t ArmHart::msp() const { return using_psp() ? banked_sp_ : x_[13]; }
+uint32_t ArmHart::psp() const { return using_psp() ? x_[13] : banked_sp_; }
+
+uint32_t ArmHart::xpsr() const {
+    return (n_ & 0x80000000u) | (z_ == 0 ? 1u << 30 : 0) | (c_ << 29) | (v_ << 28) | (q_ << 27) |
+           (1u << 24) | (ge_ << 16) | ipsr_;
+}
+
+void ArmHart::sp_select(bool psp_before) {
+    if (using_psp() != psp_before) std::swap(x_[13], banked_sp_);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decode cache
+
+static void add_executions(HartCounters& c, const ArmDecoded& d) {
+    c.instructions += d.count;
+    c.stalls.fetch += d.count * (d.stall & 15);
+    const unsigned other = d.stall >> 4;
+    if (!other) return;
+    const ArmOp op = d.op == ArmOp::kPrologue ? d.real_op : d.op;
+    switch (arm_op_class(op)) {
+    case ArmClass::MUL: case ArmClass::MUL_LONG: case ArmClass::DIV: c.stalls.muldiv += d.count * other; break;
+    default: c.stalls.load_use += d.count * other; break;  // address-generation dependency
+    }
+}
+
+void ArmHart::invalidate_code(Region& r, uint32_t offset) {
+    const uint32_t page = offset >> kPageShift;
+    if (!r.code_page[page]) return;
+    r.code_page[page] = 0;
+    r.decoded_pages.erase(std::find(r.decoded_pages.begin(), r.decoded_pages.end(), page));
+    ArmDecoded* first = r.cache + (size_t(page) << (kPageShift - 1));
+    for (unsigned i = 0; i < (1u << (kPageShift - 1)); i++) {
+        add_executions(retired_, first[i]);
+        first[i].count = 0;
+        first[i].op = ArmOp::kUndecoded;
+    }
+}
+
+void ArmHart::flush_decode_cache() {
+    for (auto& r : regions_)
+        while (!r->decoded_pages.empty()) invalidate_code(*r, r->decoded_pages.back() << kPageShift);
+}
+
+void ArmHart::invalidate_code_range(uint32_t addr, uint32_t len) {
+    if (!len) return;
+    for (auto& r : regions_) {
+        if (!r->cache) continue;
+        const uint64_t base = r->t.base, end = base + r->t.size;
+        // From 2 bytes before: a 32-bit instruction may start there and end in the range.
+        const uint64_t lo = std::max<uint64_t>(uint64_t(addr) >= 2 ? addr - 2 : 0, base);
+        const uint64_t hi = std::min<uint64_t>(uint64_t(addr) + len, end);
+        if (lo >= hi) continue;
+        for (uint64_t page = (lo - base) >> kPageShift; page <= (hi - 1 - base) >> kPageShift; page++)
+            invalidate_code(*r, uint32_t(page << kPageShift));
+    }
+}
+
+std::vector<std::pair<uint32_t, uint64_t>> ArmHart::pc_histogram() const {
+    std::vector<std::pair<uint32_t, uint64_t>> out;
+    for (const auto& r : regions_)
+        for (uint32_t page : r->decoded_pages) {
+            const ArmDecoded* d = r->cache + (size_t(page) << (kPageShift - 1));
+            for (unsigned i = 0; i < (1u << (kPageShift - 1)); i++)
+                if (d[i].count) out.emplace_back(r->t.base + (page << kPageShift) + 2 * i, d[i].count);
+        }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+bool ArmHart::fetch_halfword(Region& r, uint32_t addr, uint16_t& out) {
+    if (!r.contains(addr) || !r.contains(addr + 1)) return false;
+    if (r.host) {
+        std::memcpy(&out, r.host + (addr - r.t.base), 2);
+        return true;
+    }
+    return bus_.bus_fetch(addr, &out, 2);
+}
+
+bool ArmHart::decode_at(Region& r, uint32_t pc, bool in_it, ArmDecoded& d) {
+    uint16_t hw1 = 0, hw2 = 0;
+    if (!fetch_halfword(r, pc, hw1)) return false;
+    const bool is32 = arm_insn_length(hw1) == 4;
+    if (is32 && !fetch_halfword(r, pc + 2, hw2)) return false;
+    arm_decode(is32 ? uint32_t(hw1) << 16 | hw2 : hw1, is32, pc, in_it, d);
+    return true;
+}
+
+unsigned ArmHart::refetch_cycles(uint32_t pc, uint32_t target) {
+    Region* r = region_of(target);
+    if (!r) return 0;
+    if (r->contains(pc) && target <= pc && pc - target < r->t.cache_bytes) return 0;
+    return r->t.fetch_wait;
+}
+
+void ArmHart::note_decoded(Region& r, uint32_t pc) {
+    const uint32_t page = (pc - r.t.base) >> kPageShift;
+    if (!r.code_page[page]) {
+        r.code_page[page] = 1;
+        r.decoded_pages.push_back(page);
+    }
+}
+
+// Decodes the instruction at pc into its cache entry, with its static cycles: the class
+// cost, the fetch wait states, and the Cortex-M4 neighbour rules (pipelined loads, the
+// address-generation stall) against the instruction that follows.
+void ArmHart::decode_into(ArmDecoded& d, Region& r, uint32_t pc, bool in_it, unsigned cond) {
+    if (!decode_at(r, pc, in_it, d)) {  // second half beyond the memory's end
+        std::memset(&d, 0, sizeof d);
+        d.op = ArmOp::kUndefined;
+        d.len = 2;
+        d.cond = 14;
+    }
+    const ArmClass cls = arm_op_class(d.op);
+    unsigned cycles = 1, other_stall = 0;
+    switch (cls) {
+    case ArmClass::MUL: cycles = timing_.mul; other_stall = cycles - std::min(cycles, 1u); break;
+    case ArmClass::MUL_LONG: cycles = timing_.mul_long; other_stall = cycles - std::min(cycles, 1u); break;
+    case ArmClass::DIV: cycles = timing_.div_min; other_stall = cycles - std::min(cycles, 1u); break;
+    case ArmClass::LOAD: case ArmClass::LOAD_PC: cycles = timing_.load; break;
+    case ArmClass::STORE: cycles = timing_.store; break;
+    case ArmClass::LOAD_DUAL: case ArmClass::STORE_DUAL: cycles = timing_.dual; break;
+    case ArmClass::LOAD_MULTI: case ArmClass::STORE_MULTI:
+        cycles = timing_.multiple_base + unsigned(__builtin_popcount(uint32_t(d.imm)));
+        break;
+    case ArmClass::TABLE_BRANCH: cycles = timing_.table_branch; break;
+    case ArmClass::EXCLUSIVE: cycles = timing_.exclusive; break;
+    case ArmClass::SYSTEM: cycles = timing_.system; break;
+    case ArmClass::IT: cycles = timing_.it; break;
+    default: break;
+    }
+    // Taken branches: refill, plus the target's fetch wait states (direct targets known now).
+    switch (cls) {
+    case ArmClass::BRANCH: case ArmClass::BRANCH_COND:
+        d.taken = uint8_t(std::min(255u, timing_.branch_refill + refetch_cycles(pc, uint32_t(d.imm))));
+        break;
+    case ArmClass::BRANCH_REG: case ArmClass::ALU_PC: case ArmClass::LOAD_PC: case ArmClass::TABLE_BRANCH:
+    case ArmClass::LOAD_MULTI:
+        d.taken = uint8_t(std::min(255u, timing_.branch_refill + (r.t.cache_bytes ? 0 : r.t.fetch_wait)));
+        break;
+    default: break;
+    }
+    // Neighbour rules, from the instruction that follows (always executed next unless this
+    // one branches).
+    ArmDecoded next;
+    if ((cls == ArmClass::LOAD || cls == ArmClass::STORE || cls == ArmClass::ALU || cls == ArmClass::DSP ||
+         cls == ArmClass::MUL || cls == ArmClass::MUL_LONG) &&
+        decode_at(r, pc + d.len, false, next)) {
+        const ArmClass next_cls = arm_op_class(next.op);
+        const uint32_t next_addr = arm_address_registers(next);
+        const int result = arm_result_register(d);
+        const bool dependent = result >= 0 && (next_addr >> result & 1);
+        if (cls == ArmClass::LOAD && timing_.pipelined_loads && cycles > 1 && !dependent &&
+            (next_cls == ArmClass::LOAD || next_cls == ArmClass::STORE))
+            cycles -= 1;
+        if (cls != ArmClass::LOAD && cls != ArmClass::STORE && dependent) {
+            cycles += timing_.agu_stall;
+            other_stall += timing_.agu_stall;
+        }
+    }
+    // Fetch: without a prefetch buffer every new line costs the memory's wait states.
+    const uint32_t line = std::max(1u, r.t.line_bytes);
+    unsigned fetch = 0;
+    if (!r.t.prefetch && r.t.fetch_wait && ((pc % line) == 0 || (pc % line) + d.len > line))
+        fetch = std::min(15u, r.t.fetch_wait);
+    cycles += fetch;
+    d.cycles = uint8_t(std::min(cycles, 255u));
+    d.stall = uint8_t(fetch | std::min(15u, other_stall) << 4);
+    if (cond != 14) d.cond = uint8_t(cond);  // IT condition (B<c> carries its own, and is never in IT)
+    // Reading PC as an operand, or conditional execution in an IT block: run the prologue.
+    const bool reads_pc = d.rn == 15 || d.rm == 15 || d.ra == 15 ||
+                          ((cls == ArmClass::STORE || cls == ArmClass::STORE_DUAL) && d.rd == 15);
+    if (d.op != ArmOp::kUndefined && d.op != ArmOp::kNoCoprocessor && (reads_pc || cond != 14)) {
+        d.real_op = d.op;
+        d.op = ArmOp::kPrologue;
+    }
+    note_decoded(r, pc);
+    if (d.op == ArmOp::IT) decode_it_block(r, pc, uint32_t(d.imm));
+}
+
+// IT: the next one to four instructions get their condition at decode time (ITSTATE
+// advances as in ITAdvance, A7.3.2). Their entries run through the prologue, which
+// checks the condition: the executor keeps no ITSTATE.
+void ArmHart::decode_it_block(Region& r, uint32_t it_pc, uint32_t it_bits) {
+    uint32_t state = it_bits & 0xff, pc = it_pc + 2;
+    while (state && r.contains(pc)) {
+        ArmDecoded& e = r.cache[(pc - r.t.base) >> 1];
+        const uint64_t count = e.count;
+        decode_into(e, r, pc, true, state >> 4);
+        e.count = count;
+        pc += e.len;
+        state = (state & 7) == 0 ? 0 : (state & 0xe0) | ((state << 1) & 0x1f);
+    }
+}
+
+// Whether the instruction at pc belongs to the block of a decoded IT up to 14 bytes before
+// it (four 32-bit instructions at most), and with which condition. Normally the IT decodes
+// its block; this covers a block entry decoded again after its page was invalidated.
+bool ArmHart::enclosing_it_condition(Region& r, uint32_t pc, unsigned& cond) {
+    for (uint32_t back = 2; back <= 14; back += 2) {
+        if (pc - r.t.base < back) break;
+        const ArmDecoded& e = r.cache[(pc - back - r.t.base) >> 1];
+        if (e.op != ArmOp::IT) continue;
+        uint32_t state = uint32_t(e.imm) & 0xff, at = pc - back + 2;
+        while (state && at < pc) {
+            uint16_t hw = 0;
+            if (!fetch_halfword(r, at, hw)) return false;
+            at += arm_insn_length(hw);
+            state = (state & 7) == 0 ? 0 : (state & 0xe0) | ((state << 1) & 0x1f);
+        }
+        if (state && at == pc) {
+            cond = state >> 4;
+            return true;
+        }
+        return false;
+    }
+    return false;
+}
+
+bool ArmHart::in_it_block(uint32_t pc) {
+    Region* r = region_of(pc);
+    if (!r || !r->cache) return false;
+    const ArmDecoded& e = r->cache[(pc - r->t.base) >> 1];
+    return e.op != ArmOp::kUndecoded && (e.flags & kInIt);
+}
+
+ArmHart::Region* ArmHart::select_code_region(uint32_t pc) {
+    Region* r = region_of(pc);
+    if (pc >= kPpbBase) throw Fault{kArmMemManage, kIaccViol};  // system space is execute-never
+    if (!r || !r->cache) throw Fault{kArmBusFault, kIbusErr};
+    code_ = r;
+    return r;
+}
+
+HartCounters ArmHart::counters() const {
+    HartCounters c = retired_;
+    c.cycles = cycles_;
+    c.stalls.memory += stalls_.memory;
+    c.stalls.branch += stalls_.branch;
+    c.stalls.muldiv += stalls_.muldiv;
+    for (const auto& r : regions_)
+        for (uint32_t page : r->decoded_pages) {
+            const ArmDecoded* d = r->cache + (size_t(page) << (kPageShift - 1));
+            for (unsigned i = 0; i < (1u << (kPageShift - 1)); i++) add_executions(c, d[i]);
+        }
+    return c;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loads and stores: direct to host memory when the memory granted DMI, else the PPB or the bus.
+
+template <typename T, bool kTrackTouched> inline T ArmHart::load(uint32_t addr) {
+    Region* r = fast_->block[addr >> kBlockShift];
+    const uint32_t off = addr - r->t.base;
+    if (__builtin_expect(uint64_t(off) + sizeof(T) <= r->read_limit, 1)) {
+        cycles_ += r->t.read_wait;
+        stalls_.memory += r->t.read_wait;
+        r->counters->reads[width_index<T>()]++;
+        if (kTrackTouched && r->counters->touched) mark_touched(r->counters->touched, off, sizeof(T));
+        T v;
+        std::memcpy(&v, r->host + off, sizeof(T));
+        return v;
+    }
+    return T(load_slow(addr, sizeof(T)));
+}
+
+template <typename T, bool kTrackTouched> inline void ArmHart::store(uint32_t addr, T value) {
+    Region* r = fast_->block[addr >> kBlockShift];
+    const uint32_t off = addr - r->t.base;
+    if (__builtin_expect(uint64_t(off) + sizeof(T) <= r->write_limit, 1)) {
+        cycles_ += r->t.write_wait;
+        stalls_.memory += r->t.write_wait;
+        r->counters->writes[width_index<T>()]++;
+        if (kTrackTouched && r->counters->touched) mark_touched(r->counters->touched, off, sizeof(T));
+        std::memcpy(r->host + off, &value, sizeof(T));
+        if (__builtin_expect(r->cache && r->code_page[off >> kPageShift], 0)) invalidate_code(*r, off);
+        return;
+    }
+    store_slow(addr, uint32_t(value), sizeof(T));
+}
+
+uint32_t ArmHart::load_slow(uint32_t addr, unsigned len) {
+    if (addr >= kPpbBase && addr < kPpbEnd) {
+        const uint32_t word = ppb_read(addr & ~3u);
+        const uint32_t v = word >> (8 * (addr & 3));
+        return len == 4 ? v : v & ((1u << (8 * len)) - 1);
+    }
+    uint32_t v = 0;
+    const BusResult res = bus_.bus_read(addr, &v, len);
+    if (!res.ok) throw Fault{kArmBusFault, kPreciseErr | kBfarValid, addr, true};
+    cycles_ += res.latency_cycles;
+    stalls_.memory += res.latency_cycles;
+    if (track_touched_) {
+        Region* r = region_of(addr);
+        if (r && r->counters && r->counters->touched) mark_touched(r->counters->touched, addr - r->t.base, len);
+    }
+    return v;
+}
+
+void ArmHart::store_slow(uint32_t addr, uint32_t value, unsigned len) {
+    if (addr >= kPpbBase && addr < kPpbEnd) {
+        ppb_write(addr, value, len);
+        return;
+    }
+    const BusResult res = bus_.bus_write(addr, &value, len);
+    if (!res.ok) throw Fault{kArmBusFault, kPreciseErr | kBfarValid, addr, true};
+    cycles_ += res.latency_cycles;
+    stalls_.memory += res.latency_cycles;
+    Region* r = region_of(addr);  // memory without DMI may hold code too
+    if (r && r->cache) invalidate_code(*r, addr - r->t.base);
+    if (track_touched_ && r && r->counters && r->counters->touched) mark_touched(r->counters->touched, addr - r->t.base, len);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operations the table calls
+
+// ConditionPassed as one table lookup: for each condition, bit nzcv of its entry says
+// whether the condition holds for those flags (no branches on the host).
+namespace {
+constexpr uint16_t condition_mask(unsigned cond) {
+    uint16_t m = 0;
+    for (unsigned f = 0; f < 16; f++) {
+        const bool n = f & 8, z = f & 4, c = f & 2, v = f & 1;
+        bool r = true;
+        switch (cond >> 1) {
+        case 0: r = z; break;
+        case 1: r = c; break;
+        case 2: r = n; break;
+        case 3: r = v; break;
+        case 4: r = c && !z; break;
+        case 5: r = n == v; break;
+        case 6: r = !z && n == v; break;
+        default: r = true; break;
+        }
+        if ((cond & 1) && cond != 15) r = !r;
+        if (cond == 14 || cond == 15) r = true;
+        if (r) m = uint16_t(m | (1u << f));
+    }
+    return m;
+}
+constexpr uint16_t kConditionTable[16] = {
+    condition_mask(0), condition_mask(1), condition_mask(2), condition_mask(3), condition_mask(4),
+    condition_mask(5), condition_mask(6), condition_mask(7), condition_mask(8), condition_mask(9),
+    condition_mask(10), condition_mask(11), condition_mask(12), condition_mask(13), condition_mask(14),
+    condition_mask(15)};
+}  // namespace
+
+bool ArmHart::cond_passed(unsigned cond) const {
+    const unsigned nzcv = (n_ >> 31) << 3 | unsigned(z_ == 0) << 2 | c_ << 1 | v_;
+    return kConditionTable[cond & 15] >> nzcv & 1;
+}
+
+uint32_t ArmHart::q_add(int64_t r) {
+    if (r != int64_t(int32_t(r))) q_ = 1;
+    return uint32_t(r);
+}
+
+// SMUAD/SMUSD and friends: the bottom and top halfword products, Rm swapped if X.
+int64_t ArmHart::dual_products(uint32_t rn, uint32_t rm, unsigned x, int sign) {
+    if (x & 1) rm = ror32(rm, 16);
+    return int64_t(lo16(rn) * lo16(rm)) + sign * int64_t(hi16(rn) * hi16(rm));
+}
+
+// SDIV/UDIV: early termination, so the cost grows with the number of quotient bits
+// (an assumption within the TRM's 2..12 cycles: div_min + quotient bits / 4).
+uint32_t ArmHart::divide(uint32_t n, uint32_t m, bool is_signed) {
+    if (m == 0) {
+        if (ccr_ & (1u << 4)) throw Fault{kArmUsageFault, kDivByZero};
+        return 0;
+    }
+    const uint32_t un = is_signed && int32_t(n) < 0 ? 0u - n : n, um = is_signed && int32_t(m) < 0 ? 0u - m : m;
+    const int quotient_bits = un >= um ? int(clz32(um)) - int(clz32(un)) + 1 : 0;
+    const unsigned extra = std::min(timing_.div_max - std::min(timing_.div_max, timing_.div_min), unsigned(quotient_bits + 3) / 4);
+    cycles_ += extra;
+    stalls_.muldiv += extra;
+    if (!is_signed) return n / m;
+    if (int32_t(n) == INT32_MIN && int32_t(m) == -1) return n;
+    return uint32_t(int32_t(n) / int32_t(m));
+}
+
+void ArmHart::check_aligned(uint32_t addr, unsigned size) {
+    if (addr & (size - 1)) throw Fault{kArmUsageFault, kUnaligned};
+}
+
+template <typename T> uint32_t ArmHart::load_exclusive(uint32_t addr) {
+    check_aligned(addr, sizeof(T));
+    const uint32_t v = load<T>(addr);
+    monitor_ = addr;
+    return v;
+}
+
+// Single core: the local monitor is the only one. A store-exclusive succeeds (returns 0)
+// if the last load-exclusive was to the same address and nothing cleared the monitor
+// since (CLREX, an exception entry or return).
+template <typename T> uint32_t ArmHart::store_exclusive(uint32_t addr, uint32_t value) {
+    check_aligned(addr, sizeof(T));
+    const bool ok = monitor_ == addr;
+    monitor_ = kNoMonitor;
+    if (!ok) return 1;
+    store<T>(addr, T(value));
+    return 0;
+}
+
+uint32_t ArmHart::load_multiple(const ArmDecoded& d, uint32_t npc, bool decrement_before) {
+    const uint32_t list = uint32_t(d.imm), count = uint32_t(__builtin_popcount(list));
+    const uint32_t base = x_[d.rn];
+    uint32_t addr = decrement_before ? base - 4 * count : base;
+    check_aligned(addr, 4);
+    uint32_t values[16];
+    for (unsigned i = 0; i < 16; i++)
+        if (list >> i & 1) { values[i] = load<uint32_t>(addr); addr += 4; }
+    if (d.flags & kWriteback) x_[d.rn] = decrement_before ? base - 4 * count : base + 4 * count;
+    for (unsigned i = 0; i < 15; i++)
+        if (list >> i & 1) x_[i] = values[i];
+    if (list & 0x8000) {
+        cycles_ += d.taken;
+        stalls_.branch += d.taken;
+        return bx_write_pc(values[15]);
+    }
+    return npc;
+}
+
+void ArmHart::store_multiple(const ArmDecoded& d, bool decrement_before) {
+    const uint32_t list = uint32_t(d.imm), count = uint32_t(__builtin_popcount(list));
+    const uint32_t base = x_[d.rn];
+    uint32_t addr = decrement_before ? base - 4 * count : base;
+    check_aligned(addr, 4);
+    for (unsigned i = 0; i < 16; i++)
+        if (list >> i & 1) { store<uint32_t>(addr, x_[i]); addr += 4; }
+    if (d.flags & kWriteback) x_[d.rn] = decrement_before ? base - 4 * count : base + 4 * count;
+}
+
+// BXWritePC (B1.4.7 / B1.5.8): EXC_RETURN in Handler mode returns from the exception;
+// a target without the Thumb bit faults (INVSTATE) when it executes.
+uint32_t ArmHart::bx_write_pc(uint32_t target) {
+    if (ipsr_ != 0 && (target >> 28) == 0xf) return exception_return(target);
+    if (!(target & 1)) throw Fault{kArmUsageFault, kInvState};
+    return target & ~1u;
+}
+
+// MRS/MSR SYSm (B5.2.2).
+uint32_t ArmHart::read_special(unsigned sysm) {
+    const uint32_t apsr = xpsr() & 0xf80f0000u;
+    switch (sysm) {
+    case 0: return apsr;                      // APSR
+    case 1: return ipsr_;                     // IAPSR
+    case 2: return apsr;                      // EAPSR (EPSR reads as zero)
+    case 3: return apsr | ipsr_;              // xPSR
+    case 5: return ipsr_;                     // IPSR
+    case 6: return 0;                         // EPSR
+    case 7: return ipsr_;                     // IEPSR
+    case 8: return msp();
+    case 9: return psp();
+    case 16: return primask_;
+    case 17: case 18: return basepri_;
+    case 19: return faultmask_;
+    case 20: return control_;
+    default: return 0;
+    }
+}
+
+void ArmHart::move_to_special(unsigned sysm, unsigned mask, uint32_t value) {
+    switch (sysm) {
+    case 0: case 1: case 2: case 3:  // APSR forms: mask bit 1 = NZCVQ, bit 0 = GE
+        if (mask & 2) {
+            n_ = value & 0x80000000u;
+            z_ = (value >> 30 & 1) ? 0 : 1;
+            c_ = value >> 29 & 1;
+            v_ = value >> 28 & 1;
+            q_ = value >> 27 & 1;
+        }
+        if (mask & 1) ge_ = value >> 16 & 0xf;
+        return;
+    case 8: if (using_psp()) banked_sp_ = value & ~3u; else x_[13] = value & ~3u; return;
+    case 9: if (using_psp()) x_[13] = value & ~3u; else banked_sp_ = value & ~3u; return;
+    case 16: primask_ = value & 1; break;
+    case 17: basepri_ = value & 0xff & (0xff00u >> options_.priority_bits); break;
+    case 18: {  // BASEPRI_MAX: only raises the priority
+        const uint32_t v = value & 0xff & (0xff00u >> options_.priority_bits);
+        if (v && (basepri_ == 0 || v < basepri_)) basepri_ = v;
+        break;
+    }
+    case 19: if (execution_priority() > -1) faultmask_ = value & 1; break;
+    case 20: {
+        const bool psp_before = using_psp();
+        if (ipsr_ == 0) control_ = (control_ & ~2u) | (value & 2);  // SPSEL: Thread mode only
+        control_ = (control_ & ~1u) | (value & 1);
+        sp_select(psp_before);
+        return;
+    }
+    default: return;
+    }
+    recheck_exceptions();  // a mask changed: a pending exception may now be taken
+}
+
+// CPS: imm bit 4 = disable (ID), bit 1 = PRIMASK, bit 0 = FAULTMASK.
+void ArmHart::cps(uint32_t bits) {
+    const uint32_t disable = bits >> 4 & 1;
+    if (bits & 2) primask_ = disable;
+    if ((bits & 1) && (!disable || execution_priority() > -1)) faultmask_ = disable;
+    recheck_exceptions();
+}
+
+uint32_t ArmHart::supervisor_call(uint32_t return_address) {
+    // SVC must be able to preempt; otherwise it escalates to HardFault (B1.5.15).
+    if (group_priority(priority(kArmSvc)) >= execution_priority()) {
+        hfsr_ |= kHfsrForced;
+        if (execution_priority() <= -1) stop_run("lockup: SVC with HardFault priority or higher", return_address - 2, 0, 0, false);
+        return enter_exception(kArmHardFault, return_address - 2);
+    }
+    return enter_exception(kArmSvc, return_address);
+}
+
+uint32_t ArmHart::breakpoint(uint32_t imm, uint32_t pc, uint32_t npc) {
+    if (imm == 0xab && options_.semihosting) {
+        x_[0] = semihosting_call(x_[0], x_[1]);
+        return npc;
+    }
+    stop_run("breakpoint (BKPT #" + std::to_string(imm) + ", no debugger)", pc, 0xbe00 | imm, 0, false, kArmDebugMonitor);
+}
+
+// WFI: sleep until an exception is pending (even one masked by PRIMASK: WFI wakes up
+// anyway). The only wake-up source a run can have by itself is SysTick: skip to its tick.
+void ArmHart::wait_for_interrupt() {
+    for (unsigned e = 1; e < kArmIrq0 + options_.irq_count; e++)
+        if (pending_[e] && (e < kArmIrq0 || irq_enabled_[e])) return;
+    if ((syst_csr_ & 3) == 3 && syst_zero_at_ > cycles_) cycles_ = syst_zero_at_;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Semihosting (Arm semihosting 2.0: the calls newlib/picolibc and qemu use)
+
+uint32_t ArmHart::semihosting_call(uint32_t op, uint32_t arg) {
+    auto word = [&](uint32_t i) { return load<uint32_t>(arg + 4 * i); };
+    auto text = [&](uint32_t addr, uint32_t len) {
+        std::string s(len, '\0');
+        for (uint32_t i = 0; i < len; i++) s[i] = char(load<uint8_t>(addr + i));
+        return s;
+    };
+    // Handles as qemu hands them out: the lowest free number from 1. Handles 1 and 2 that
+    // were never opened are the console too (programs that write to stdout/stderr directly).
+    auto handle = [&](uint32_t h) -> SemihostFile {
+        if (h < semihost_files_.size() && semihost_files_[h] != SemihostFile::kFree) return semihost_files_[h];
+        return h == 1 || h == 2 ? SemihostFile::kConsole : SemihostFile::kFree;
+    };
+    static const char kFeatures[] = {'S', 'H', 'F', 'B', 0x03};  // EXIT_EXTENDED, STDOUT_STDERR
+    constexpr uint32_t kApplicationExit = 0x20026;
+    // Calls that return nothing leave r0 "corrupted"; qemu writes 0xdeadbeef, and so do we,
+    // so that register traces of both compare equal (tests/arm/trace_diff.py).
+    constexpr uint32_t kCorrupted = 0xdeadbeef;
+    switch (op) {
+    case 0x01: {  // SYS_OPEN {name, mode, length}: ":tt" is the console, ":semihosting-features"
+        const std::string name = text(word(0), word(2));
+        SemihostFile kind = SemihostFile::kFree;
+        if (name == ":tt") kind = SemihostFile::kConsole;
+        if (name == ":semihosting-features") kind = SemihostFile::kFeatures;
+        if (kind == SemihostFile::kFree) return uint32_t(-1);
+        uint32_t h = 1;
+        while (h < semihost_files_.size() && semihost_files_[h] != SemihostFile::kFree) h++;
+        if (h >= semihost_files_.size()) semihost_files_.resize(h + 1, SemihostFile::kFree);
+        semihost_files_[h] = kind;
+        if (kind == SemihostFile::kFeatures) semihost_features_pos_ = 0;
+        return h;
+    }
+    case 0x02: {  // SYS_CLOSE
+        const uint32_t h = word(0);
+        if (h >= semihost_files_.size() || semihost_files_[h] == SemihostFile::kFree) return uint32_t(-1);
+        semihost_files_[h] = SemihostFile::kFree;
+        return 0;
+    }
+    case 0x03:    // SYS_WRITEC
+        if (console_) console_(std::string(1, char(load<uint8_t>(arg))));
+        return kCorrupted;
+    case 0x04: {  // SYS_WRITE0
+        std::string s;
+        for (uint32_t a = arg; char c = char(load<uint8_t>(a)); a++) s += c;
+        if (console_) console_(s);
+        return kCorrupted;
+    }
+    case 0x05: {  // SYS_WRITE {handle, buffer, length}: returns bytes not written
+        if (handle(word(0)) != SemihostFile::kConsole) return word(2);
+        if (console_) console_(text(word(1), word(2)));
+        return 0;
+    }
+    case 0x06: {  // SYS_READ {handle, buffer, length}: returns bytes not read (console: EOF)
+        const uint32_t buf = word(1), len = word(2);
+        if (handle(word(0)) != SemihostFile::kFeatures) return len;
+        uint32_t n = 0;
+        while (n < len && semihost_features_pos_ < sizeof kFeatures)
+            store<uint8_t>(buf + n++, uint8_t(kFeatures[semihost_features_pos_++]));
+        return len - n;
+    }
+    case 0x09: return handle(word(0)) == SemihostFile::kConsole ? 1 : 0;  // SYS_ISTTY
+    case 0x0a: semihost_features_pos_ = word(1); return 0;                  // SYS_SEEK
+    case 0x0c:    // SYS_FLEN
+        return handle(word(0)) == SemihostFile::kFeatures ? uint32_t(sizeof kFeatures) : uint32_t(-1);
+    case 0x10: return uint32_t(cycles_ / 10000);  // SYS_CLOCK (centiseconds at 1 MHz)
+    case 0x13: return 0;                          // SYS_ERRNO
+    case 0x15: {  // SYS_GET_CMDLINE {buffer, length}
+        const uint32_t buf = word(0), size = word(1);
+        if (command_line_.size() + 1 > size) return uint32_t(-1);
+        for (size_t i = 0; i <= command_line_.size(); i++) store<uint8_t>(buf + uint32_t(i), uint8_t(command_line_.c_str()[i]));
+        store<uint32_t>(arg + 4, uint32_t(command_line_.size()));
+        return 0;
+    }
+    case 0x18:    // SYS_EXIT: reason in r1 (32-bit)
+        request_exit(arg == kApplicationExit ? 0 : 1);
+        return 0;
+    case 0x20:    // SYS_EXIT_EXTENDED {reason, subcode}
+        request_exit(word(0) == kApplicationExit ? int(word(1)) : 1);
+        return 0;
+    default: return uint32_t(-1);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exceptions (B1.5): priorities, entry with 8-word stacking, EXC_RETURN, escalation.
+
+int ArmHart::priority(unsigned e) const {
+    if (e == kArmReset) return -3;
+    if (e == kArmNmi) return -2;
+    if (e == kArmHardFault) return -1;
+    const uint8_t mask = uint8_t(0xff00u >> options_.priority_bits);
+    if (e < kArmIrq0) return shpr_[e - 4] & mask;
+    return irq_priority_[e - kArmIrq0] & mask;
+}
+
+int ArmHart::group_priority(int p) const {
+    if (p < 0) return p;
+    const int sub_bits = int(prigroup_) + 1;  // PRIGROUP n: bits [n:0] are subpriority
+    return (p >> sub_bits) << sub_bits;
+}
+
+int ArmHart::execution_priority() const {
+    int p = kNoPriority;
+    for (unsigned e = 1; e < 16 + options_.irq_count; e++)
+        if (active_[e]) p = std::min(p, group_priority(priority(e)));
+    if (basepri_) p = std::min(p, group_priority(int(basepri_)));
+    if (primask_) p = std::min(p, 0);
+    if (faultmask_) p = std::min(p, -1);
+    return p;
+}
+
+// The pending exception that would preempt now, or -1.
+int ArmHart::pending_to_take() const {
+    if (pending_.none()) return -1;
+    int best = -1, best_priority = kNoPriority;
+    for (unsigned e = 1; e < 16 + options_.irq_count; e++) {
+        if (!pending_[e] || (e >= kArmIrq0 && !irq_enabled_[e])) continue;
+        const int p = group_priority(priority(e));
+        if (p < best_priority) { best = int(e); best_priority = p; }
+    }
+    return best >= 0 && best_priority < execution_priority() ? best : -1;
+}
+
+void ArmHart::pend(unsigned e) {
+    pending_[e] = true;
+    recheck_exceptions();
+}
+
+void ArmHart::set_irq_pending(unsigned irq) {
+    if (irq < options_.irq_count) pend(kArmIrq0 + irq);
+}
+
+void ArmHart::stop_run(std::string what, uint32_t pc, uint32_t insn, uint32_t address, bool has_address,
+                       unsigned exception) {
+    stop_ = {std::move(what), pc, insn, address, has_address};
+    trap_ = {exception, pc, insn, has_address ? address : insn};
+    throw Stopped{};
+}
+
+// PushStack + ExceptionTaken: returns the handler's address.
+uint32_t ArmHart::vector(unsigned e, uint32_t pc) {
+    uint32_t handler = 0;
+    try {
+        handler = load<uint32_t>(vtor_ + 4 * e);
+    } catch (const Fault&) {
+        stop_run(std::string("vector table read failed for ") + fault_name(e), pc, 0, vtor_ + 4 * e, true);
+    }
+    if (handler == 0)
+        stop_run(std::string(fault_name(e)) + " with no handler (vector " + std::to_string(e) + " is 0)", pc, 0, 0, false);
+    return handler;
+}
+
+uint32_t ArmHart::enter_exception(unsigned e, uint32_t return_address) {
+    const uint32_t handler = vector(e, return_address);
+    const bool psp_before = using_psp();
+    const uint32_t sp = x_[13];
+    const bool realign = (sp & 4) != 0;  // CCR.STKALIGN: the frame is 8-byte aligned
+    const uint32_t frame = (sp - 32) & ~7u;
+    const uint32_t xpsr_saved = (xpsr() & ~(1u << 9)) | (realign ? 1u << 9 : 0);
+    const uint32_t words[8] = {x_[0], x_[1], x_[2], x_[3], x_[12], x_[14], return_address & ~1u, xpsr_saved};
+    try {
+        for (unsigned i = 0; i < 8; i++) store<uint32_t>(frame + 4 * i, words[i]);
+    } catch (const Fault& f) {
+        stop_run("lockup: stacking failed on entry to " + std::string(fault_name(e)), return_address, 0, f.address, true);
+    }
+    x_[13] = frame;
+    x_[14] = ipsr_ != 0 ? 0xfffffff1u : psp_before ? 0xfffffffdu : 0xfffffff9u;
+    ipsr_ = e;
+    control_ &= ~2u;           // handlers run on the main stack
+    sp_select(psp_before);     // a frame on PSP: PSP is banked, MSP becomes current
+    pending_[e] = false;
+    active_[e] = true;
+    monitor_ = kNoMonitor;
+    cycles_ += timing_.exception_entry;
+    stalls_.branch += timing_.exception_entry;
+    recheck_exceptions();
+    return handler & ~1u;
+}
+
+// ExceptionReturn + PopStack (B1.5.8).
+uint32_t ArmHart::exception_return(uint32_t exc_return) {
+    const uint32_t kind = exc_return & 0xf;
+    const unsigned returning = ipsr_;
+    if ((exc_return & 0x0ffffff0u) != 0x0ffffff0u || (kind != 1 && kind != 9 && kind != 0xd) || !active_[returning])
+        throw Fault{kArmUsageFault, kInvPc};
+    active_[returning] = false;
+    if (returning != kArmNmi) faultmask_ = 0;
+    // Tail-chaining: an exception pending that may preempt the context being returned to
+    // is entered at once, on the same frame (no unstacking and stacking again).
+    const int next = pending_to_take();
+    if (next >= 0) {
+        const uint32_t handler = vector(unsigned(next), 0);
+        ipsr_ = unsigned(next);
+        pending_[next] = false;
+        active_[next] = true;
+        x_[14] = exc_return;
+        monitor_ = kNoMonitor;
+        cycles_ += timing_.tail_chain;
+        stalls_.branch += timing_.tail_chain;
+        return handler & ~1u;
+    }
+    // Handler mode always runs on MSP; pick the stack the frame is on.
+    const bool to_psp = kind == 0xd;
+    uint32_t& frame_sp = to_psp ? banked_sp_ : x_[13];
+    const uint32_t frame = frame_sp;
+    uint32_t w[8];
+    try {
+        for (unsigned i = 0; i < 8; i++) w[i] = load<uint32_t>(frame + 4 * i);
+    } catch (const Fault& f) {
+        stop_run("lockup: unstacking failed on exception return", 0, 0, f.address, true);
+    }
+    frame_sp = frame + 32 + ((w[7] >> 9 & 1) ? 4 : 0);
+    x_[0] = w[0]; x_[1] = w[1]; x_[2] = w[2]; x_[3] = w[3]; x_[12] = w[4]; x_[14] = w[5];
+    n_ = w[7] & 0x80000000u;
+    z_ = (w[7] >> 30 & 1) ? 0 : 1;
+    c_ = w[7] >> 29 & 1;
+    v_ = w[7] >> 28 & 1;
+    q_ = w[7] >> 27 & 1;
+    ge_ = w[7] >> 16 & 0xf;
+    ipsr_ = kind == 1 ? (w[7] & 0x1ff) : 0;
+    if (kind == 1 && ipsr_ == 0) ipsr_ = returning;  // (a frame without IPSR: stay in Handler mode)
+    // Back to Thread mode on PSP: bank the MSP, make PSP current.
+    if (to_psp) {
+        control_ |= 2u;
+        std::swap(x_[13], banked_sp_);
+    } else if (kind == 9) {
+        control_ &= ~2u;
+    }
+    monitor_ = kNoMonitor;
+    cycles_ += timing_.exception_return;
+    stalls_.branch += timing_.exception_return;
+    recheck_exceptions();
+    return w[6] & ~1u;
+}
+
+// A fault raised by the instruction at pc: record it in the SCB, then enter its handler,
+// or HardFault when it is disabled or cannot preempt; a fault at HardFault priority or
+// higher is a lockup, which stops the run.
+uint32_t ArmHart::take_fault(const Fault& f, uint32_t pc, uint32_t insn) {
+    unsigned e = f.exception;
+    cfsr_ |= f.cfsr;
+    if (f.has_address && e == kArmBusFault) bfar_ = f.address;
+    if (f.has_address && e == kArmMemManage) mmfar_ = f.address;
+    const std::string what = std::string(fault_name(e)) + " (" + cfsr_names(f.cfsr) + ")";
+    const int current = execution_priority();
+    const bool enabled = e == kArmHardFault ||
+                         (shcsr_enables_ >> (e == kArmMemManage ? 16 : e == kArmBusFault ? 17 : 18) & 1);
+    if (e != kArmHardFault && (!enabled || group_priority(priority(e)) >= current)) {
+        hfsr_ |= kHfsrForced;
+        e = kArmHardFault;
+    }
+    if (current <= -1)
+        stop_run("lockup: " + what + " in HardFault or with FAULTMASK set", pc, insn, f.address, f.has_address, f.exception);
+    uint32_t handler = 0;
+    try {
+        handler = load<uint32_t>(vtor_ + 4 * e);
+    } catch (const Fault&) {
+    }
+    if (handler == 0) stop_run(what + ", no handler", pc, insn, f.address, f.has_address, f.exception);
+    return enter_exception(e, pc);
+}
+
+// ---------------------------------------------------------------------------------------------
+// SysTick: counts core cycles; the counter reaches 0 every RVR + 1 cycles.
+
+uint32_t ArmHart::systick_current() const {
+    if (!(syst_csr_ & 1)) return syst_cvr_;
+    return syst_zero_at_ >= cycles_ ? uint32_t(syst_zero_at_ - cycles_) : 0;
+}
+
+uint64_t ArmHart::systick_next_event() const {
+    return (syst_csr_ & 1) && syst_rvr_ ? syst_zero_at_ : UINT64_MAX;
+}
+
+void ArmHart::systick_update() {
+    if (!(syst_csr_ & 1) || !syst_rvr_) return;
+    while (cycles_ >= syst_zero_at_) {
+        syst_csr_ |= 1u << 16;  // COUNTFLAG
+        if (syst_csr_ & 2) pend(kArmSysTick);
+        syst_zero_at_ += uint64_t(syst_rvr_) + 1;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// System control space (PPB, 0xE000E000..): SCB, SysTick, NVIC; DWT cycle counter.
+
+uint32_t ArmHart::ppb_read(uint32_t addr) {
+    addr &= ~3u;
+    if (addr >= 0xe000e100 && addr < 0xe000e100 + 0x280 + 0x40) {  // ISER ICER ISPR ICPR IABR
+        const unsigned group = (addr - 0xe000e100) >> 7, index = (addr >> 2) & 31;
+        uint32_t v = 0;
+        for (unsigned b = 0; b < 32; b++) {
+            const unsigned irq = index * 32 + b;
+            if (irq >= options_.irq_count) break;
+            const bool bit = group <= 1 ? irq_enabled_[kArmIrq0 + irq]
+                           : group <= 3 ? pending_[kArmIrq0 + irq] : active_[kArmIrq0 + irq];
+            v |= uint32_t(bit) << b;
+        }
+        return v;
+    }
+    if (addr >= 0xe000e400 && addr < 0xe000e400 + options_.irq_count) {  // IPR
+        uint32_t v = 0;
+        for (unsigned b = 0; b < 4; b++)
+            if (addr - 0xe000e400 + b < options_.irq_count) v |= uint32_t(irq_priority_[addr - 0xe000e400 + b]) << (8 * b);
+        return v;
+    }
+    if (addr >= 0xe000ed18 && addr < 0xe000ed24) {  // SHPR1-3
+        uint32_t v;
+        std::memcpy(&v, &shpr_[addr - 0xe000ed18], 4);
+        return v;
+    }
+    switch (addr) {
+    case 0xe000e004: return (options_.irq_count + 31) / 32 - 1;  // ICTR
+    case 0xe000e010: { const uint32_t v = syst_csr_; syst_csr_ &= ~(1u << 16); return v; }
+    case 0xe000e014: return syst_rvr_;
+    case 0xe000e018: return systick_current();
+    case 0xe000e01c: return 0xc0000000u;  // CALIB: no reference clock, TENMS unknown
+    case 0xe000ed00: return options_.cpuid;
+    case 0xe000ed04: {  // ICSR
+        int vectpending = -1, best = kNoPriority;
+        for (unsigned e = 1; e < 16 + options_.irq_count; e++)
+            if (pending_[e] && (e < kArmIrq0 || irq_enabled_[e]) && group_priority(priority(e)) < best) {
+                best = group_priority(priority(e));
+                vectpending = int(e);
+            }
+        const bool rettobase = active_.count() <= 1;
+        return ipsr_ | (rettobase ? 1u << 11 : 0) | (vectpending > 0 ? uint32_t(vectpending) << 12 : 0) |
+               (pending_[kArmSysTick] ? 1u << 26 : 0) | (pending_[kArmPendSv] ? 1u << 28 : 0) |
+               (pending_[kArmNmi] ? 1u << 31 : 0);
+    }
+    case 0xe000ed08: return vtor_;
+    case 0xe000ed0c: return 0xfa050000u | prigroup_ << 8;
+    case 0xe000ed10: return scr_;
+    case 0xe000ed14: return ccr_;
+    case 0xe000ed24:  // SHCSR: enables, active and pending bits
+        return shcsr_enables_ | uint32_t(active_[kArmMemManage]) | uint32_t(active_[kArmBusFault]) << 1 |
+               uint32_t(active_[kArmUsageFault]) << 3 | uint32_t(active_[kArmSvc]) << 7 |
+               uint32_t(active_[kArmDebugMonitor]) << 8 | uint32_t(active_[kArmPendSv]) << 10 |
+               uint32_t(active_[kArmSysTick]) << 11 | uint32_t(pending_[kArmUsageFault]) << 12 |
+               uint32_t(pending_[kArmMemManage]) << 13 | uint32_t(pending_[kArmBusFault]) << 14 |
+               uint32_t(pending_[kArmSvc]) << 15;
+    case 0xe000ed28: return cfsr_;
+    case 0xe000ed2c: return hfsr_;
+    case 0xe000ed34: return mmfar_;
+    case 0xe000ed38: return bfar_;
+    case 0xe000edfc: return demcr_;
+    case 0xe0001000: return dwt_ctrl_;
+    case 0xe0001004: return uint32_t(cycles_ - cyccnt_base_);
+    default: return 0;  // other PPB registers: read as zero, writes ignored
+    }
+}
+
+void ArmHart::ppb_write(uint32_t addr, uint32_t value, unsigned len) {
+    // Byte-addressable priority registers first; everything else is a word register.
+    if ((addr >= 0xe000ed18 && addr < 0xe000ed24) || (addr >= 0xe000e400 && addr < 0xe000e400 + options_.irq_count)) {
+        for (unsigned b = 0; b < len; b++) {
+            const uint32_t a = addr + b;
+            const uint8_t v = uint8_t(value >> (8 * b)) & uint8_t(0xff00u >> options_.priority_bits);
+            if (a >= 0xe000ed18 && a < 0xe000ed24) shpr_[a - 0xe000ed18] = v;
+            else if (a - 0xe000e400 < options_.irq_count) irq_priority_[a - 0xe000e400] = v;
+        }
+        recheck_exceptions();
+        return;
+    }
+    value <<= 8 * (addr & 3);
+    addr &= ~3u;
+    if (addr >= 0xe000e100 && addr < 0xe000e100 + 0x200) {  // ISER ICER ISPR ICPR
+        const unsigned group = (addr - 0xe000e100) >> 7, index = (addr >> 2) & 31;
+        for (unsigned b = 0; b < 32; b++) {
+            const unsigned irq = index * 32 + b;
+            if (irq >= options_.irq_count || !(value >> b & 1)) continue;
+            if (group == 0) irq_enabled_[kArmIrq0 + irq] = true;
+            if (group == 1) irq_enabled_[kArmIrq0 + irq] = false;
+            if (group == 2) pending_[kArmIrq0 + irq] = true;
+            if (group == 3) pending_[kArmIrq0 + irq] = false;
+        }
+        recheck_exceptions();
+        return;
+    }
+    switch (addr) {
+    case 0xe000e010: {  // SYST_CSR: ENABLE, TICKINT, CLKSOURCE (both count core cycles here)
+        const bool was_on = syst_csr_ & 1;
+        syst_csr_ = (syst_csr_ & (1u << 16)) | (value & 7);
+        if (!was_on && (value & 1))  // starts from the current value; 0 reloads first
+            syst_zero_at_ = cycles_ + (syst_cvr_ ? syst_cvr_ : uint64_t(syst_rvr_) + 1);
+        if (was_on && !(value & 1)) syst_cvr_ = systick_current();
+        recheck_exceptions();
+        return;
+    }
+    case 0xe000e014: syst_rvr_ = value & 0x00ffffffu; return;
+    case 0xe000e018:  // any write clears the counter and COUNTFLAG; the next cycle reloads
+        syst_cvr_ = 0;
+        syst_csr_ &= ~(1u << 16);
+        syst_zero_at_ = cycles_ + uint64_t(syst_rvr_) + 1;
+        recheck_exceptions();
+        return;
+    case 0xe000ed04:  // ICSR: set/clear pending of NMI, PendSV, SysTick
+        if (value & (1u << 31)) pending_[kArmNmi] = true;
+        if (value & (1u << 28)) pending_[kArmPendSv] = true;
+        if (value & (1u << 27)) pending_[kArmPendSv] = false;
+        if (value & (1u << 26)) pending_[kArmSysTick] = true;
+        if (value & (1u << 25)) pending_[kArmSysTick] = false;
+        recheck_exceptions();
+        return;
+    case 0xe000ed08: vtor_ = value & 0xffffff80u; return;
+    case 0xe000ed0c:
+        if ((value >> 16) == 0x05fa) prigroup_ = value >> 8 & 7;
+        recheck_exceptions();
+        return;
+    case 0xe000ed10: scr_ = value & 0x16; return;
+    case 0xe000ed14: ccr_ = (value & 0x31b) | 0x200; return;
+    case 0xe000ed24: shcsr_enables_ = value & (7u << 16); recheck_exceptions(); return;
+    case 0xe000ed28: cfsr_ &= ~value; return;   // write one to clear
+    case 0xe000ed2c: hfsr_ &= ~value; return;
+    case 0xe000ed34: mmfar_ = value; return;
+    case 0xe000ed38: bfar_ = value; return;
+    case 0xe000edfc: demcr_ = value; return;
+    case 0xe000ef00: set_irq_pending(value & 0x1ff); return;  // STIR
+    case 0xe0001000: dwt_ctrl_ = value; return;
+    case 0xe0001004: cyccnt_base_ = cycles_ - value; return;
+    default: return;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run loop: exceptions and SysTick between bursts of execution.
+
+StopReason ArmHart::run(uint64_t cycle_limit) {
+    if (!stop_.what.empty()) return StopReason::kTrap;
+    uint32_t pc = pc_;
+    ArmDecoded* d = nullptr;
+    for (;;) {
+        if (exit_requested_) { pc_ = pc; return StopReason::kExit; }
+        try {
+            systick_update();
+            uint64_t limit = std::min(cycle_limit, systick_next_event());
+            if (pending_to_take() >= 0) {
+                if (in_it_block(pc)) {
+                    limit = std::min(limit, cycles_ + 1);  // finish the IT block first
+                } else {
+                    pc = enter_exception(unsigned(pending_to_take()), pc);
+                    continue;
+                }
+            }
+            if (cycles_ >= cycle_limit) { pc_ = pc; return StopReason::kLimit; }
+            limit_ = std::max(limit, cycles_ + 1);
+            d = nullptr;
+            if (track_touched_)
+                execute<true>(pc, d);
+            else
+                execute<false>(pc, d);
+        } catch (const Fault& f) {
+            try {
+                pc = take_fault(f, pc, d ? d->raw : 0);
+            } catch (const Stopped&) {
+                pc_ = pc;
+                return StopReason::kTrap;
+            }
+        } catch (const Stopped&) {
+            pc_ = pc;
+            return StopReason::kTrap;
+        }
+    }
+}
+
+template <bool kTrackTouched> void ArmHart::execute(uint32_t& pc_ref, ArmDecoded*& d_ref) {
+    uint32_t pc = pc_ref;
+    ArmDecoded* d = nullptr;
+    Region* code = (code_ && code_->contains(pc)) ? code_ : select_code_region(pc);
+    uint32_t code_base = code->t.base, code_size = code->t.size;
+    ArmDecoded* cache = code->cache;
+
+#define RD x_[d->rd]
+#define RN x_[d->rn]
+#define RM x_[d->rm]
+#define RA x_[d->ra]
+#define SRN int32_t(x_[d->rn])
+#define SRM int32_t(x_[d->rm])
+#define SRA int32_t(x_[d->ra])
+#define IMM uint32_t(d->imm)
+#define SH_TYPE d->shift_type
+#define SH_N d->shift_n
+#define S (d->flags & kSetFlags)
+#define P_INDEX (d->flags & kIndex)
+#define WBACK (d->flags & kWriteback)
+#define COND d->cond
+#define PC pc
+#define NPC npc
+#define LR x_[14]
+#define SP x_[13]
+#define BRANCH_TO(target) do { npc = (target); cycles_ += d->taken; stalls_.branch += d->taken; } while (0)
+#define BX_TO(value) do { const uint32_t t_ = (value); cycles_ += d->taken; stalls_.branch += d->taken; npc = bx_write_pc(t_); } while (0)
+#define LOAD(T, addr) uint32_t(int32_t(load<T, kTrackTouched>(addr)))
+#define STORE(T, addr, v) store<T, kTrackTouched>(addr, T(v))
+#define LOAD_X_VALUE(T) \
+    const uint32_t a_ = RN + IMM, ea_ = P_INDEX ? a_ : RN; const uint32_t v_ = LOAD(T, ea_); if (WBACK) RN = a_;
+#define LOAD_X(T) { LOAD_X_VALUE(T); RD = v_; }
+#define STORE_X(T) { const uint32_t a_ = RN + IMM, ea_ = P_INDEX ? a_ : RN; STORE(T, ea_, RD); if (WBACK) RN = a_; }
+#define LOGIC_I(expr) \
+    { const uint32_t op2 = IMM; const uint32_t r_ = (expr); \
+      if (S) { set_nz(r_); if (d->flags & kImmCarry) c_ = op2 >> 31; } RD = r_; }
+#define LOGIC_R(expr) \
+    { uint32_t sc_ = c_; const uint32_t op2 = shift_c(RM, SH_TYPE, SH_N, sc_); const uint32_t r_ = (expr); \
+      if (S) { set_nz(r_); c_ = sc_; } RD = r_; }
+#define ARITH(x, y, cin) \
+    { uint32_t co_, vo_; const uint32_t r_ = add_with_carry(x, y, cin, co_, vo_); \
+      if (S) { set_nz(r_); c_ = co_; v_ = vo_; } RD = r_; }
+#define ARITH_I(x, y, cin) { const uint32_t op2 = IMM; ARITH(x, y, cin) }
+#define ARITH_R(x, y, cin) { const uint32_t op2 = shift(RM, SH_TYPE, SH_N, c_); ARITH(x, y, cin) }
+#define Q_IF(sat) do { if (sat) q_ = 1; } while (0)
+#define ACC64 (uint64_t(RD) << 32 | RA)
+#define WRITE64(value) do { const uint64_t r64_ = (value); RA = uint32_t(r64_); RD = uint32_t(r64_ >> 32); } while (0)
+
+    struct Publish {
+        uint32_t& pc_out; ArmDecoded*& d_out; uint32_t& pc; ArmDecoded*& d;
+        ~Publish() { pc_out = pc; d_out = d; }
+    } publish{pc_ref, d_ref, pc, d};
+
+    static const void* const kHandlers[] = {
+        &&op_kUndecoded, &&op_kUndefined, &&op_kNoCoprocessor, &&op_kPrologue,
+#define OP16(name, ...) &&op_##name,
+#define OP32(name, ...) &&op_##name,
+#define OP(name, ...) &&op_##name,
+#define ALIAS16(...)
+#define ALIAS32(...)
+#include "arm/arm.def"
+#undef OP16
+#undef OP32
+#undef OP
+    };
+    static_assert(sizeof kHandlers / sizeof *kHandlers == size_t(ArmOp::kCount), "a handler per ArmOp");
+    uint32_t npc = pc, off = 0;
+#define DISPATCH()                                                        \
+    do {                                                                  \
+        pc = npc;                                                         \
+        if (__builtin_expect(cycles_ >= limit_, 0)) return;               \
+        off = pc - code_base;                                             \
+        if (__builtin_expect(off >= code_size, 0)) goto change_region;    \
+        d = cache + (off >> 1);                                           \
+        cycles_ += d->cycles;                                             \
+        ++d->count;                                                       \
+        npc = pc + d->len;                                                \
+        goto* kHandlers[size_t(d->op)];                                   \
+    } while (0)
+
+    DISPATCH();
+change_region:
+    code = select_code_region(pc);
+    code_base = code->t.base;
+    code_size = code->t.size;
+    cache = code->cache;
+    npc = pc;
+    DISPATCH();
+op_kUndecoded: {
+    unsigned it_cond = 14;  // first execution at this address; in an IT block if an IT says so
+    const bool in_it = enclosing_it_condition(*code, pc, it_cond);
+    decode_into(*d, *code, pc, in_it, it_cond);
+}
+    cycles_ += d->cycles;
+    d->count = 1;
+    npc = pc + d->len;
+    goto* kHandlers[size_t(d->op)];
+op_kUndefined:
+    throw Fault{kArmUsageFault, kUndefInstr};
+op_kNoCoprocessor:
+    throw Fault{kArmUsageFault, kNoCp};
+op_kPrologue:
+    if (!cond_passed(d->cond)) DISPATCH();
+    x_[15] = pc + 4;
+    goto* kHandlers[size_t(d->real_op)];
+#define OP16(name, mask, match, fmt, timing, ...) op_##name: { __VA_ARGS__; } DISPATCH();
+#define OP32(name, mask, match, fmt, timing, ...) op_##name: { __VA_ARGS__; } DISPATCH();
+#define OP(name, timing, ...) op_##name: { __VA_ARGS__; } DISPATCH();
+#include "arm/arm.def"
+#undef OP16
+#undef OP32
+#undef OP
+#undef ALIAS16
+#undef ALIAS32
+#undef DISPATCH
+}
+
+}  // namespace vitsim
