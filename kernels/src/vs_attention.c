@@ -7,8 +7,8 @@
  * vs_sdotp4, unrolled 8 words deep (straight-line code for a depth of 8 words);
  * the rare 64-bit variant loops one word at a time with post-increment loads.
  * Portable path: the same blocking with scalar multiply-accumulate over bytes.
- * Integer sums are exact, so the order does not change a result: outputs equal
- * those of the row-major GEMM core. Measurements: docs/kernels.md.
+ * Integer sums modulo 2^32 (wrapping as on the target) do not depend on their
+ * order: outputs equal those of the row-major GEMM core. Measurements: docs/kernels.md.
  */
 #include "vs_attention.h"
 
@@ -246,10 +246,10 @@ static VS_ALWAYS_INLINE void vs__pg_dot(const int8_t *pa, const int8_t *pb, int3
             const int32_t a3 = pa[12 + byte];
             VS_UNROLL4 for (int32_t j = 0; j < 4; j++) {
                 const int32_t b = pb[4 * j + byte];
-                acc->s[0][j] += a0 * b;
-                acc->s[1][j] += a1 * b;
-                acc->s[2][j] += a2 * b;
-                acc->s[3][j] += a3 * b;
+                acc->s[0][j] = vs__mac(acc->s[0][j], a0, b);
+                acc->s[1][j] = vs__mac(acc->s[1][j], a1, b);
+                acc->s[2][j] = vs__mac(acc->s[2][j], a2, b);
+                acc->s[3][j] = vs__mac(acc->s[3][j], a3, b);
             }
         }
 }

@@ -9,8 +9,9 @@
  * no pointer addi per word); otherwise they are assembled from bytes and the
  * depth tail is zero-padded (slower, same result).
  * The portable path uses the same blocking with scalar multiply-accumulate.
- * Integer sums are exact, so every blocking and both paths give identical
- * accumulators. Measured MAC/cycle: docs/kernels.md.
+ * Integer sums modulo 2^32 (vs__mac: they wrap as on the target) do not depend
+ * on their order, so every blocking and both paths give identical accumulators.
+ * Measured MAC/cycle: docs/kernels.md.
  */
 #include "vs_internal.h"
 
@@ -235,17 +236,17 @@ static VS_ALWAYS_INLINE void vs__blk2x4(const vs__ctx_t *x, int32_t r, int32_t c
             /* pointer increments: an indexed loop needs more registers than RV32 has */
             int32_t x0 = *a0++, x1 = *a1++, w;
             w = *b0++;
-            s00 += x0 * w;
-            s10 += x1 * w;
+            s00 = vs__mac(s00, x0, w);
+            s10 = vs__mac(s10, x1, w);
             w = *b1++;
-            s01 += x0 * w;
-            s11 += x1 * w;
+            s01 = vs__mac(s01, x0, w);
+            s11 = vs__mac(s11, x1, w);
             w = *b2++;
-            s02 += x0 * w;
-            s12 += x1 * w;
+            s02 = vs__mac(s02, x0, w);
+            s12 = vs__mac(s12, x1, w);
             w = *b3++;
-            s03 += x0 * w;
-            s13 += x1 * w;
+            s03 = vs__mac(s03, x0, w);
+            s13 = vs__mac(s13, x1, w);
         }
     }
     vs__store(x, r, c, s00, mode);
@@ -269,10 +270,10 @@ static VS_ALWAYS_INLINE void vs__blk1x4(const vs__ctx_t *x, int32_t r, int32_t c
         const int8_t *b2 = b1 + x->g.ldb, *b3 = b2 + x->g.ldb;
         for (int32_t k = x->g.depth; k > 0; k--) {
             int32_t x0 = *a0++;
-            s0 += x0 * *b0++;
-            s1 += x0 * *b1++;
-            s2 += x0 * *b2++;
-            s3 += x0 * *b3++;
+            s0 = vs__mac(s0, x0, *b0++);
+            s1 = vs__mac(s1, x0, *b1++);
+            s2 = vs__mac(s2, x0, *b2++);
+            s3 = vs__mac(s3, x0, *b3++);
         }
     }
     vs__store(x, r, c, s0, mode);
@@ -290,8 +291,8 @@ static VS_ALWAYS_INLINE void vs__blk2x1(const vs__ctx_t *x, int32_t r, int32_t c
         const int8_t *b0 = vs__brow(x, c, j);
         for (int32_t k = 0; k < x->g.depth; k++) {
             int32_t w = b0[k];
-            s0 += a0[k] * w;
-            s1 += a1[k] * w;
+            s0 = vs__mac(s0, a0[k], w);
+            s1 = vs__mac(s1, a1[k], w);
         }
     }
     vs__store(x, r, c, s0, mode);
@@ -304,7 +305,7 @@ static VS_ALWAYS_INLINE void vs__blk1x1(const vs__ctx_t *x, int32_t r, int32_t c
     int32_t s = vs__init(x, r, c, mode);
     for (int32_t j = 0; j < VS_CHUNKS(x, mode); j++) {
         const int8_t *a0 = vs__arow(x, r, j), *b0 = vs__brow(x, c, j);
-        for (int32_t k = 0; k < x->g.depth; k++) s += a0[k] * b0[k];
+        for (int32_t k = 0; k < x->g.depth; k++) s = vs__mac(s, a0[k], b0[k]);
     }
     vs__store(x, r, c, s, mode);
 }

@@ -26,6 +26,22 @@ static inline int32_t vs__sat8(int32_t x) {
 #endif
 }
 
+/* ---- wrap-around accumulation ----------------------------------------------------- */
+/*
+ * The int32 accumulators (bias + products) of the kernels wrap modulo 2^32, as the
+ * RV32 add does: with valid weights whose biases are near the int32 limits, the
+ * firmware's sums leave the range and wrap. The host build is the golden model of
+ * the firmware, so it must compute the same bits, without the signed overflow C
+ * leaves undefined: these add in unsigned arithmetic (same instructions on RV32).
+ */
+static inline int32_t vs__add_wrap(int32_t a, int32_t b) {
+    return (int32_t)((uint32_t)a + (uint32_t)b);
+}
+/* acc + a * b for int8 (or int16) a and b: the product itself fits int32. */
+static inline int32_t vs__mac(int32_t acc, int32_t a, int32_t b) {
+    return vs__add_wrap(acc, a * b);
+}
+
 /* ---- requantization ------------------------------------------------------------ */
 /*
  * 64-bit form: sat8(((int64)acc * mul + 2^(shift-1)) >> shift).

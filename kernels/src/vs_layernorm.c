@@ -88,7 +88,9 @@ static void vs__layernorm_row(const int8_t *x, int32_t n, const vs_layernorm_par
     for (int32_t i = 0; i < n; i++) {
         const int32_t d = n * x[i] - sum;
         const int32_t nrm = (int32_t)(((int64_t)d * inv + rnd) >> shift);
-        const int32_t acc = nrm * gamma[i] + (beta ? beta[i] : 0);
+        /* |nrm| <= sqrt(n - 1) * 2^11 keeps nrm * gamma within int32; beta may be
+         * near the int32 limits, so the sum wraps as on the target. */
+        const int32_t acc = vs__add_wrap(nrm * gamma[i], beta ? beta[i] : 0);
         y[i] = (int8_t)vs__requant(acc, p->out.mul, p->out.shift);
     }
 }

@@ -112,7 +112,8 @@ bool extract_compressed(uint32_t w, CFormat f, DecodedInsn& d) {
         d.imm = sext((bits(w, 12, 12) << 9) | (bits(w, 6, 6) << 4) | (bits(w, 5, 5) << 6) | (bits(w, 4, 3) << 7) |
                          (bits(w, 2, 2) << 5), 10);
         return d.imm != 0;
-    case CFormat::CI_LUI: d.rd = r_hi; d.imm = ci_imm << 12; return ci_imm != 0;
+    // imm[17:12]: shifted as unsigned (a negative int shifted left is undefined in C++17).
+    case CFormat::CI_LUI: d.rd = r_hi; d.imm = int32_t(uint32_t(ci_imm) << 12); return ci_imm != 0;
     case CFormat::CB_SHIFT: d.rd = d.rs1 = r_lo1; d.imm = int32_t(shamt); return shamt < 32;
     case CFormat::CB_ANDI: d.rd = d.rs1 = r_lo1; d.imm = ci_imm; return true;
     case CFormat::CA: d.rd = d.rs1 = r_lo1; d.rs2 = r_lo2; return true;

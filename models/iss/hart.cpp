@@ -19,13 +19,17 @@ struct TrapException {
     uint32_t cause, tval;
 };
 
-inline int32_t dot4_s8(uint32_t a, uint32_t b) {
-    int32_t s = 0;
-    for (int i = 0; i < 32; i += 8) s += int32_t(int8_t(a >> i)) * int32_t(int8_t(b >> i));
+// The dot products sum in a 32-bit register: modulo 2^32. Each lane product fits
+// int32 (|int16 * int16| <= 2^30), but two int16 products can sum to 2^31, so the
+// sums are unsigned (signed overflow is undefined in C++).
+inline uint32_t dot4_s8(uint32_t a, uint32_t b) {
+    uint32_t s = 0;
+    for (int i = 0; i < 32; i += 8) s += uint32_t(int32_t(int8_t(a >> i)) * int32_t(int8_t(b >> i)));
     return s;
 }
-inline int32_t dot2_s16(uint32_t a, uint32_t b) {
-    return int32_t(int16_t(a)) * int32_t(int16_t(b)) + int32_t(int16_t(a >> 16)) * int32_t(int16_t(b >> 16));
+inline uint32_t dot2_s16(uint32_t a, uint32_t b) {
+    return uint32_t(int32_t(int16_t(a)) * int32_t(int16_t(b))) +
+           uint32_t(int32_t(int16_t(a >> 16)) * int32_t(int16_t(b >> 16)));
 }
 // Saturate to `bits` signed bits (1..31; 0 or >= 32 leaves x unchanged).
 inline uint32_t clip_signed(int32_t x, int32_t bits) {
@@ -47,6 +51,38 @@ template <typename T> constexpr int width_index() { return sizeof(T) == 1 ? 0 : 
 void* lazy_zeroed(size_t bytes) {
     void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     return p == MAP_FAILED ? nullptr : p;
+}
+
+// CSR numbers (privileged spec); mhpmcounter3..7 expose the stall counters.
+enum Csr : uint32_t {
+    kMstatus = 0x300, kMisa = 0x301, kMie = 0x304, kMtvec = 0x305, kMcountinhibit = 0x320,
+    kMscratch = 0x340, kMepc = 0x341, kMcause = 0x342, kMtval = 0x343, kMip = 0x344,
+    kMcycle = 0xb00, kMinstret = 0xb02, kMhpm3 = 0xb03, kMhpm7 = 0xb07,
+    kMcycleh = 0xb80, kMinstreth = 0xb82, kMhpm3h = 0xb83, kMhpm7h = 0xb87,
+    kCycle = 0xc00, kTime = 0xc01, kInstret = 0xc02, kHpm3 = 0xc03, kHpm7 = 0xc07,
+    kCycleh = 0xc80, kTimeh = 0xc81, kInstreth = 0xc82, kHpm3h = 0xc83, kHpm7h = 0xc87,
+    kMvendorid = 0xf11, kMarchid = 0xf12, kMimpid = 0xf13, kMhartid = 0xf14,
+};
+
+// mstatus fields this M-mode-only hart has. MPP is WARL with M the only legal
+// value: it always reads 3.
+constexpr uint32_t kMstatusMie = 1u << 3, kMstatusMpie = 1u << 7, kMstatusMppMachine = 3u << 11;
+// mtvec: direct mode only (docs/isa.md); the MODE field (bits 1..0) is WARL and reads 0.
+constexpr uint32_t kMtvecModeMask = 3u;
+
+// The counter a counter CSR number (machine or user alias, low or high half) names:
+// kCycleCounter, kInstretCounter or kHpm3Counter + i; false for other CSRs. `time`
+// is not one of them: it is simulated time, read-only.
+bool counter_of(uint32_t csr, unsigned& counter, bool& high) {
+    const uint32_t base = csr & ~0x80u;  // 0xb80 / 0xc80: the high halves
+    high = (csr & 0x80u) != 0;
+    if ((base >= kMcycle && base <= kMhpm7) || (base >= kCycle && base <= kHpm7)) {
+        const uint32_t index = base & 0x1f;  // 0 cycle, 1 time, 2 instret, 3..7 hpm
+        if (index == 1) return false;
+        counter = index == 0 ? 0 : index - 1;
+        return true;
+    }
+    return false;
 }
 
 }  // namespace
@@ -144,7 +180,9 @@ void Hart::reset(uint32_t pc) {
     exit_requested_ = false;
     exit_status_ = 0;
     trap_ = {};
-    mstatus_ = mtvec_ = mepc_ = mcause_ = mtval_ = mscratch_ = 0;
+    mtvec_ = mepc_ = mcause_ = mtval_ = mscratch_ = 0;
+    mstatus_ = kMstatusMppMachine;
+    std::fill(std::begin(counter_offset_), std::end(counter_offset_), 0);
     flush_decode_cache();
     retired_ = {};
 }
@@ -358,25 +396,41 @@ std::vector<std::pair<uint32_t, uint64_t>> Hart::pc_histogram() const {
     return out;
 }
 
-// CSR numbers (privileged spec); mhpmcounter3..7 expose the stall counters.
-enum Csr : uint32_t {
-    kMstatus = 0x300, kMisa = 0x301, kMie = 0x304, kMtvec = 0x305, kMcountinhibit = 0x320,
-    kMscratch = 0x340, kMepc = 0x341, kMcause = 0x342, kMtval = 0x343, kMip = 0x344,
-    kMcycle = 0xb00, kMinstret = 0xb02, kMhpm3 = 0xb03, kMhpm7 = 0xb07,
-    kMcycleh = 0xb80, kMinstreth = 0xb82, kMhpm3h = 0xb83, kMhpm7h = 0xb87,
-    kCycle = 0xc00, kTime = 0xc01, kInstret = 0xc02, kHpm3 = 0xc03, kHpm7 = 0xc07,
-    kCycleh = 0xc80, kTimeh = 0xc81, kInstreth = 0xc82, kHpm3h = 0xc83, kHpm7h = 0xc87,
-    kMvendorid = 0xf11, kMarchid = 0xf12, kMimpid = 0xf13, kMhartid = 0xf14,
-};
-
-uint64_t Hart::hpm_counter(unsigned i) const {
+uint64_t Hart::measured_counter(unsigned counter) const {
+    if (counter == kCycleCounter) return cycles_;
     const HartCounters c = counters();
-    const uint64_t v[] = {c.stalls.load_use, c.stalls.branch, c.stalls.muldiv, c.stalls.memory, c.stalls.fetch};
-    return v[i];
+    // CSR instructions run after their own dispatch counted them, but an
+    // instruction reads instret before it retires (unprivileged spec, Zicsr).
+    if (counter == kInstretCounter) return c.instructions - 1;
+    const uint64_t hpm[] = {c.stalls.load_use, c.stalls.branch, c.stalls.muldiv, c.stalls.memory, c.stalls.fetch};
+    return hpm[counter - kHpm3Counter];
+}
+
+uint64_t Hart::architectural_counter(unsigned counter) const {
+    return measured_counter(counter) + counter_offset_[counter];  // modulo 2^64
+}
+
+// A write replaces one 32-bit half. It applies to the instruction's own increment
+// too ("the write is done instead of the increment"): the next instruction reads
+// the value written. Only the offset changes: the simulator's measurements (the
+// report, simulated time) never see the firmware's writes.
+void Hart::write_counter_half(unsigned counter, bool high, uint32_t value) {
+    const uint64_t old = architectural_counter(counter);
+    const uint64_t now = high ? (old & 0xffffffffu) | uint64_t(value) << 32 : (old & ~uint64_t(0xffffffffu)) | value;
+    const uint64_t after_this_instruction = counter == kInstretCounter ? measured_counter(counter) + 1
+                                                                       : measured_counter(counter);
+    counter_offset_[counter] = now - after_this_instruction;
 }
 
 // Reads a CSR; false if it does not exist.
 bool Hart::csr_read(uint32_t csr, uint32_t& v) const {
+    unsigned counter = 0;
+    bool high = false;
+    if (counter_of(csr, counter, high)) {
+        const uint64_t value = architectural_counter(counter);
+        v = uint32_t(high ? value >> 32 : value);
+        return true;
+    }
     switch (csr) {
     case kMstatus: v = mstatus_; return true;
     case kMisa:
@@ -389,33 +443,31 @@ bool Hart::csr_read(uint32_t csr, uint32_t& v) const {
     case kMcause: v = mcause_; return true;
     case kMtval: v = mtval_; return true;
     case kMhartid: v = hartid_; return true;
-    case kMcycle: case kCycle: case kTime: v = uint32_t(cycles_); return true;
-    case kMcycleh: case kCycleh: case kTimeh: v = uint32_t(cycles_ >> 32); return true;
-    case kMinstret: case kInstret: v = uint32_t(counters().instructions); return true;
-    case kMinstreth: case kInstreth: v = uint32_t(counters().instructions >> 32); return true;
+    case kTime: v = uint32_t(cycles_); return true;  // simulated time, in core cycles
+    case kTimeh: v = uint32_t(cycles_ >> 32); return true;
     }
-    if (csr >= kMhpm3 && csr <= kMhpm7) { v = uint32_t(hpm_counter(csr - kMhpm3)); return true; }
-    if (csr >= kHpm3 && csr <= kHpm7) { v = uint32_t(hpm_counter(csr - kHpm3)); return true; }
-    if (csr >= kMhpm3h && csr <= kMhpm7h) { v = uint32_t(hpm_counter(csr - kMhpm3h) >> 32); return true; }
-    if (csr >= kHpm3h && csr <= kHpm7h) { v = uint32_t(hpm_counter(csr - kHpm3h) >> 32); return true; }
     return false;
 }
 
 // Writes a CSR; false if it is read-only.
 bool Hart::csr_write(uint32_t csr, uint32_t v) {
-    if ((csr >> 10) == 3) return false;  // read-only range
+    if ((csr >> 10) == 3) return false;  // read-only range (the user counter aliases among them)
+    unsigned counter = 0;
+    bool high = false;
+    if (counter_of(csr, counter, high)) {
+        write_counter_half(counter, high, v);
+        return true;
+    }
     switch (csr) {
-    case kMstatus: mstatus_ = v & 0x1888; return true;  // MIE, MPIE, MPP
-    case kMtvec: mtvec_ = v & ~2u; return true;          // direct or vectored mode bit 0
+    case kMstatus: mstatus_ = (v & (kMstatusMie | kMstatusMpie)) | kMstatusMppMachine; return true;
+    case kMtvec: mtvec_ = v & ~kMtvecModeMask; return true;
     case kMscratch: mscratch_ = v; return true;
     case kMepc: mepc_ = v & ~1u; return true;
     case kMcause: mcause_ = v; return true;
     case kMtval: mtval_ = v; return true;
     case kMisa: case kMie: case kMip: case kMcountinhibit: return true;  // WARL, fixed
-    // The counters are the simulator's measurements: writes are accepted and ignored.
-    case kMcycle: case kMcycleh: case kMinstret: case kMinstreth: return true;
     }
-    return csr >= kMhpm3 && csr <= kMhpm7h;
+    return false;
 }
 
 template <typename F>
@@ -430,24 +482,25 @@ void Hart::csr_op(const DecodedInsn& d, uint32_t operand, bool write, F combine)
 // Enters the trap handler, or stops the run if the program has none (mtvec == 0).
 uint32_t Hart::take_trap(uint32_t cause, uint32_t pc, uint32_t insn, uint32_t tval) {
     // No handler, or the handler itself cannot be fetched (it would trap forever).
-    if (mtvec_ == 0 || (cause == kInsnAccessFault && pc == (mtvec_ & ~3u))) {
+    if (mtvec_ == 0 || (cause == kInsnAccessFault && pc == mtvec_)) {
         trap_ = {cause, pc, insn, tval};
         throw FatalTrap{};
     }
     mepc_ = pc;
     mcause_ = cause;
     mtval_ = tval;
-    const uint32_t mie = (mstatus_ >> 3) & 1;
-    mstatus_ = (mstatus_ & ~0x88u) | (mie << 7) | (3u << 11);  // MPIE = MIE, MIE = 0, MPP = M
+    const bool mie = mstatus_ & kMstatusMie;
+    mstatus_ = (mie ? kMstatusMpie : 0) | kMstatusMppMachine;  // MPIE = MIE, MIE = 0, MPP = M
     const unsigned entry = std::max(1u, timing_.jump_penalty);  // a trap always takes time
     cycles_ += entry;
     stalls_.branch += entry;
-    return mtvec_ & ~3u;
+    return mtvec_;
 }
 
+// MIE = MPIE, MPIE = 1, MPP = the least-privileged mode there is: M.
 uint32_t Hart::mret() {
-    const uint32_t mpie = (mstatus_ >> 7) & 1;
-    mstatus_ = (mstatus_ & ~0x8u) | (mpie << 3) | 0x80;
+    const bool mpie = mstatus_ & kMstatusMpie;
+    mstatus_ = (mpie ? kMstatusMie : 0) | kMstatusMpie | kMstatusMppMachine;
     return mepc_;
 }
 
@@ -461,9 +514,17 @@ uint32_t Hart::ecall(uint32_t pc, const DecodedInsn& d) {
         return pc + d.len;
     }
     if (a7 == 64 && (a0 == 1 || a0 == 2)) {
-        std::string text(a2, '\0');
-        for (uint32_t i = 0; i < a2; i++) text[i] = char(load<uint8_t>(a1 + i));
-        if (console_) console_(text);
+        // In pieces: the length is the program's (up to 4 GiB), and a buffer that
+        // runs off the end of memory faults at its first unmapped byte.
+        constexpr size_t kPiece = 4096;
+        std::string text;
+        for (uint32_t i = 0; i < a2; i++) {
+            text.push_back(char(load<uint8_t>(a1 + i)));
+            if (text.size() == kPiece || i + 1 == a2) {
+                if (console_) console_(text);
+                text.clear();
+            }
+        }
         x_[10] = a2;
         return pc + d.len;
     }

@@ -90,7 +90,11 @@ private:
     bool csr_read(uint32_t csr, uint32_t& value) const;
     bool csr_write(uint32_t csr, uint32_t value);
     template <typename F> void csr_op(const DecodedInsn& d, uint32_t operand, bool write, F combine);
-    uint64_t hpm_counter(unsigned i) const;
+    // Architectural counters: the measurement plus an offset that CSR writes set.
+    enum Counter : unsigned { kCycleCounter, kInstretCounter, kHpm3Counter, kCounterCount = kHpm3Counter + 5 };
+    uint64_t measured_counter(unsigned counter) const;
+    uint64_t architectural_counter(unsigned counter) const;
+    void write_counter_half(unsigned counter, bool high, uint32_t value);
     uint32_t take_trap(uint32_t cause, uint32_t pc, uint32_t insn, uint32_t tval);
     uint32_t ecall(uint32_t pc, const DecodedInsn& d);
     uint32_t mret();
@@ -110,6 +114,10 @@ private:
     // Machine-mode CSRs.
     uint32_t hartid_;
     uint32_t mstatus_ = 0, mtvec_ = 0, mepc_ = 0, mcause_ = 0, mtval_ = 0, mscratch_ = 0;
+    // mcycle, minstret, mhpmcounter3..7 as the firmware sees them: the simulator's
+    // measurement plus this offset (modulo 2^64), which writes to the CSRs set. The
+    // measurements themselves (counters(), cycles(), simulated time) never change.
+    uint64_t counter_offset_[kCounterCount] = {};
 
     CoreTiming timing_;
     IsaExtensions isa_;

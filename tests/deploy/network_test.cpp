@@ -48,12 +48,14 @@ TEST(Network, EegformerHasThePaperAttentionShape) {
 }
 
 TEST(Network, EcgformerAndRadarHaveThePaperAttentionShapes) {
-    const Node& ecg = first(load_network("ecgformer").graph, NodeKind::Mhsa);
+    // The graphs outlive the references into them (a temporary would not).
+    const Graph ecg_graph = load_network("ecgformer").graph, radar_graph = load_network("radar").graph;
+    const Node& ecg = first(ecg_graph, NodeKind::Mhsa);
     EXPECT_EQ(ecg.seq, 66);
     EXPECT_EQ(ecg.in_shape.cols, 16);
     EXPECT_EQ(ecg.head_dim, 2);
     EXPECT_EQ(ecg.heads, 8);
-    const Node& radar = first(load_network("radar").graph, NodeKind::Mhsa);
+    const Node& radar = first(radar_graph, NodeKind::Mhsa);
     EXPECT_EQ(radar.seq, 32);
     EXPECT_EQ(radar.in_shape.cols, 64);
     EXPECT_EQ(radar.head_dim, 64);

@@ -24,6 +24,10 @@ inline int64_t floor_shift(int64_t v, int s) {
     return v >= 0 ? v / d : -((-v + d - 1) / d);
 }
 
+// The kernels' int32 accumulators (bias + products) wrap modulo 2^32, as the RV32
+// adder does: the value an accumulator holds for an exact sum `v`.
+inline int32_t wrap32(int64_t v) { return (int32_t)(uint32_t)(uint64_t)v; }
+
 inline int8_t requant(int64_t acc, const vs_quant_t &q) {
     return (int8_t)sat8(floor_shift(acc * q.mul + ((int64_t)1 << (q.shift - 1)), q.shift));
 }
@@ -40,7 +44,7 @@ inline Bytes linear(const Bytes &x, const Bytes &w, const Ints *bias, int tokens
             int64_t acc = bias ? (*bias)[o] : 0;
             for (int i = 0; i < in; i++)
                 acc += (int64_t)x[t * in + i] * w[o * in + i];
-            y[t * out + o] = requant(acc, q);
+            y[t * out + o] = requant(wrap32(acc), q);
         }
     return y;
 }
@@ -61,7 +65,7 @@ inline Bytes patch_embed(const Bytes &x, const Bytes &w, const Ints *bias, const
                             acc += (int64_t)x[(iy * d.width + ix) * d.channels + c] *
                                    w[((e * d.patch + ky) * d.patch + kx) * d.channels + c];
                         }
-                y[(py * gw + px) * d.embed + e] = requant(acc, q);
+                y[(py * gw + px) * d.embed + e] = requant(wrap32(acc), q);
             }
     return y;
 }
@@ -120,7 +124,7 @@ inline Bytes layernorm(const Bytes &x, const Bytes &gamma, const Ints *beta, int
             const int64_t d = (int64_t)cols * row[i] - sum;
             const int64_t n = floor_shift(d * inv + ((int64_t)1 << (shift - 1)), shift);
             const int64_t acc = n * gamma[i] + (beta ? (*beta)[i] : 0);
-            y[(size_t)r * cols + i] = requant(acc, p.out);
+            y[(size_t)r * cols + i] = requant(wrap32(acc), p.out);
         }
     }
     return y;

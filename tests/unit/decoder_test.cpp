@@ -140,3 +140,10 @@ TEST(Decoder, SourceRegistersForTheLoadUseHazard) {
     EXPECT_EQ(source_registers(dec(0x200002b7)), 0u);                    // lui
     EXPECT_EQ(source_registers(dec(0x00b5050b)), (1u << 10) | (1u << 11));  // sdotp4 a0 += a0.a1
 }
+
+TEST(Decoder, CompressedLuiWithNegativeImmediates) {
+    // c.lui's 6-bit immediate is sign-extended, then shifted to bits 17..12.
+    EXPECT_EQ(dec(0x7401).op, Op::LUI);   // c.lui s0, 0xfffe0 (imm -32, the most negative)
+    EXPECT_EQ(dec(0x7401).imm, int32_t(0xfffe0000u));
+    EXPECT_EQ(dec(0x757d).imm, int32_t(0xfffff000u));  // c.lui a0, 0xfffff (imm -1)
+}

@@ -187,3 +187,74 @@ TEST(Hart, CodeWrittenByAnotherInitiatorIsDecodedAgain) {
     EXPECT_EQ(m.hart.run(1000), StopReason::kExit);
     EXPECT_GT(m.hart.exit_status(), 10);  // a0 counted the loop's iterations
 }
+
+// ---- ISA conformance: Xvitsim arithmetic and the M-mode CSRs (docs/isa.md) ----
+
+TEST(Hart, Sdotp2WrapsModulo2To32) {
+    // lui a1, 0x80008 (both int16 lanes -32768); li a0, 5; sdotp2 a0, a1, a1;
+    // li a7, 93; ecall. 2 x 2^30 = 2^31 does not fit int32: the adder wraps.
+    Machine m({0x800085b7, 0x00500513, 0x02b5850b, 0x05d00893, 0x00000073});
+    ASSERT_EQ(m.hart.run(1000), StopReason::kExit);
+    EXPECT_EQ(m.hart.reg(10), 0x80000005u);
+}
+
+namespace {
+constexpr uint32_t kMppMask = 3u << 11, kMppMachine = 3u << 11, kMpie = 1u << 7;
+}
+
+TEST(Hart, MstatusMppAlwaysReadsMachineMode) {
+    // csrr a0, mstatus; csrw mstatus, zero; csrr a1, mstatus; auipc t0, 0;
+    // addi t0, t0, 16; csrw mepc, t0; mret; csrr a2, mstatus; li a7, 93; ecall
+    Machine m({0x30002573, 0x30001073, 0x300025f3, 0x00000297, 0x01028293, 0x34129073, 0x30200073,
+               0x30002673, 0x05d00893, 0x00000073});
+    ASSERT_EQ(m.hart.run(1000), StopReason::kExit);
+    EXPECT_EQ(m.hart.reg(10) & kMppMask, kMppMachine) << "after reset";
+    EXPECT_EQ(m.hart.reg(11) & kMppMask, kMppMachine) << "after writing 0 (WARL: only M exists)";
+    EXPECT_EQ(m.hart.reg(12) & kMppMask, kMppMachine) << "after mret (least-privileged mode is M)";
+    EXPECT_EQ(m.hart.reg(12) & kMpie, kMpie) << "mret sets MPIE";
+}
+
+TEST(Hart, MtvecIsDirectModeOnly) {
+    // auipc t0, 0; addi t0, t0, 1 (mode bits 01: vectored); csrw mtvec, t0;
+    // csrr a3, mtvec; csrw mtvec, zero; li a7, 93; ecall
+    Machine m({0x00000297, 0x00128293, 0x30529073, 0x305026f3, 0x30501073, 0x05d00893, 0x00000073});
+    ASSERT_EQ(m.hart.run(1000), StopReason::kExit);
+    EXPECT_EQ(m.hart.reg(13), kCode) << "the mode field is WARL: it reads 0 (direct)";
+}
+
+namespace {
+// li t0, 1000; csrw mcycle, t0; csrr a0, mcycle; csrw mcycleh, t0; csrr a1, mcycleh;
+// csrw minstret, t0; csrr a2, minstret; csrw minstreth, t0; csrr a3, minstreth;
+// rdcycle a4; rdinstret a5; csrw mhpmcounter3, t0; csrr a6, mhpmcounter3;
+// li a7, 93; ecall
+const std::vector<uint32_t> kCounterWrites = {
+    0x3e800293, 0xb0029073, 0xb0002573, 0xb8029073, 0xb80025f3, 0xb0229073, 0xb0202673, 0xb8229073,
+    0xb82026f3, 0xc0002773, 0xc02027f3, 0xb0329073, 0xb0302873, 0x05d00893, 0x00000073};
+}  // namespace
+
+TEST(Hart, CounterCsrsAreWritable) {
+    Machine m(kCounterWrites);
+    ASSERT_EQ(m.hart.run(1000), StopReason::kExit);
+    EXPECT_EQ(m.hart.reg(10), 1001u) << "mcycle: 1000, then the 1 cycle of the csrr that reads it";
+    EXPECT_EQ(m.hart.reg(11), 1000u) << "mcycleh";
+    EXPECT_EQ(m.hart.reg(12), 1000u) << "minstret: the instruction after the write reads the value written";
+    EXPECT_EQ(m.hart.reg(13), 1000u) << "minstreth";
+    EXPECT_EQ(m.hart.reg(14), 1008u) << "cycle (alias of mcycle): 8 one-cycle instructions after the write";
+    EXPECT_EQ(m.hart.reg(15), 1003u) << "instret (alias of minstret): 3 instructions retired after the write";
+    EXPECT_EQ(m.hart.reg(16), 1000u) << "mhpmcounter3 (load-use stalls): none since the write";
+}
+
+TEST(Hart, CounterWritesDoNotChangeTheSimulatorsMeasurements) {
+    // The same program with every counter write aimed at mscratch instead (same
+    // instruction count and timing class): the reported counts must be equal.
+    std::vector<uint32_t> scratch_writes = kCounterWrites;
+    for (uint32_t& w : scratch_writes)
+        if ((w & 0x707f) == 0x1073 && (w >> 20) != 0x340) w = (w & 0xfffff) | (0x340u << 20);
+    Machine writes(kCounterWrites), reference(scratch_writes);
+    ASSERT_EQ(writes.hart.run(1000), StopReason::kExit);
+    ASSERT_EQ(reference.hart.run(1000), StopReason::kExit);
+    EXPECT_EQ(writes.hart.counters().cycles, reference.hart.counters().cycles);
+    EXPECT_EQ(writes.hart.counters().instructions, reference.hart.counters().instructions);
+    EXPECT_EQ(writes.hart.counters().instructions, 15u);
+    EXPECT_EQ(writes.hart.cycles(), reference.hart.cycles());
+}

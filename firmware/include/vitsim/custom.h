@@ -31,15 +31,20 @@ static inline int32_t vs_sdotp2(int32_t acc, uint32_t a, uint32_t b) {
     __asm__(".insn i CUSTOM_0, 2, %0, %1, %2" : "=r"(vs_r_) : "r"((int32_t)(x)), "i"(bits)); \
     vs_r_; })
 #else
+/* The instructions add in a 32-bit register, which wraps modulo 2^32: so do these,
+ * in unsigned arithmetic (a signed overflow would be undefined behaviour in C).
+ * Each lane product fits int32 (|int16 * int16| <= 2^30); their sum may not. */
 static inline int32_t vs_sdotp4(int32_t acc, uint32_t a, uint32_t b) {
+    uint32_t sum = (uint32_t)acc;
     for (int i = 0; i < 4; i++)
-        acc += (int32_t)(int8_t)(a >> (8 * i)) * (int32_t)(int8_t)(b >> (8 * i));
-    return acc;
+        sum += (uint32_t)((int32_t)(int8_t)(a >> (8 * i)) * (int32_t)(int8_t)(b >> (8 * i)));
+    return (int32_t)sum;
 }
 static inline int32_t vs_sdotp2(int32_t acc, uint32_t a, uint32_t b) {
+    uint32_t sum = (uint32_t)acc;
     for (int i = 0; i < 2; i++)
-        acc += (int32_t)(int16_t)(a >> (16 * i)) * (int32_t)(int16_t)(b >> (16 * i));
-    return acc;
+        sum += (uint32_t)((int32_t)(int16_t)(a >> (16 * i)) * (int32_t)(int16_t)(b >> (16 * i)));
+    return (int32_t)sum;
 }
 static inline int32_t vs_clip_c(int32_t x, int bits) {
     if (bits >= 32) return x;
