@@ -134,22 +134,9 @@ private:
             fail("weight tensor " + std::to_string(k) + " (" + std::to_string(bytes) + " bytes at " +
                  std::to_string(offset) + ") extends beyond its weight group of " + std::to_string(r_.group_bytes) + " bytes");
         if (int32 && offset % 4 != 0) fail("int32 weight tensor " + std::to_string(k) + " is not 4-byte aligned");
-        if (int32) int32_values_in_range(k, bytes);
     }
 
-    // int32 parameters small enough that no accumulator overflows (network.h).
-    void int32_values_in_range(int k, int64_t bytes) const {
-        const uint8_t* group = weights_ + (r_.weight_address - h_.weights_address);
-        for (uint32_t g = 0; g < r_.group_count; g++)
-            for (int64_t i = 0; i < bytes; i += 4) {
-                const auto v = static_cast<int32_t>(read_le32(group + size_t{g} * r_.group_bytes + r_.tensor[k] + i));
-                if (v > kMaxInt32Value || v < -kMaxInt32Value)
-                    fail("weight tensor " + std::to_string(k) + " holds " + std::to_string(v) + ", outside +-" +
-                         std::to_string(kMaxInt32Value));
-            }
-    }
-
-    // A dot product of `terms` int8 products must fit the int32 accumulator.
+    // A dot product of at most kMaxFanIn terms (network.h).
     void fan_in(int64_t terms) const {
         if (terms > kMaxFanIn) fail("fan-in " + std::to_string(terms) + " is larger than " + std::to_string(kMaxFanIn));
     }

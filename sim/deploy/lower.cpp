@@ -62,8 +62,7 @@ std::vector<int32_t> bias_at(const Tensor& t, double acc_scale) {
     if (same_scale(t.scale, acc_scale)) return t.i32;
     std::vector<int32_t> v(t.i32.size());
     for (size_t i = 0; i < v.size(); i++)
-        v[i] = static_cast<int32_t>(std::clamp(std::nearbyint(t.i32[i] * t.scale / acc_scale), -double{kMaxInt32Value},
-                                               double{kMaxInt32Value}));  // accumulators never overflow (network.h)
+        v[i] = static_cast<int32_t>(std::clamp(std::nearbyint(t.i32[i] * t.scale / acc_scale), -2147483647.0, 2147483647.0));
     return v;
 }
 
@@ -511,7 +510,7 @@ private:
         const double acc_scale = s_x * out.scale;
         for (size_t i = 0; i < bf.size(); i++)
             out.bf[i] = static_cast<int32_t>(
-                std::clamp(std::nearbyint(bf[i] / acc_scale), -double{kMaxInt32Value}, double{kMaxInt32Value}));
+                std::clamp(std::nearbyint(bf[i] / acc_scale), -2147483647.0, 2147483647.0));
         return out;
     }
 

@@ -23,15 +23,13 @@ constexpr int64_t kMaxTensorBytes = int64_t{1} << 28;
 constexpr int kMaxDimension = 1 << 24;
 constexpr int kMaxNetworkLayers = 4096;
 
-// The kernels accumulate in int32 (docs/kernels.md). A dot product of at most
-// kMaxFanIn terms (input features, patch x patch x channels, embed, heads x
-// head_dim) of at most 2^14 each is at most 2^30, and an int32 parameter (bias,
-// LayerNorm beta) is at most kMaxInt32Value in magnitude, so no accumulator can
-// overflow. The weights reader enforces the value limit; validate_image (golden.h)
-// enforces both before the kernels run (a wider network may still be planned and
-// refused as too large for the target).
+// The kernels accumulate in int32 and wrap modulo 2^32, on the target and in the
+// host golden model alike (docs/kernels.md), so every int32 parameter is valid.
+// A dot product has at most kMaxFanIn terms (input features, patch x patch x
+// channels, embed, heads x head_dim): validate_image (golden.h) enforces it before
+// the kernels run (a wider network may still be planned and refused as too large
+// for the target).
 constexpr int kMaxFanIn = 1 << 16;
-constexpr int32_t kMaxInt32Value = (1 << 30) - 1;
 
 // An activation tensor: rows x cols int8, row-major. The input image is
 // height x (width * channels), i.e. HWC.

@@ -98,7 +98,7 @@ Tensor quantize_i32(const std::vector<int>& shape, const std::vector<double>& v,
     t.shape = shape;
     t.scale = scale;
     t.i32.resize(v.size());
-    const double lim = kMaxInt32Value;  // accumulators never overflow (network.h)
+    const double lim = 2147483647.0;
     for (size_t i = 0; i < v.size(); i++) t.i32[i] = static_cast<int32_t>(std::clamp(std::nearbyint(v[i] / scale), -lim, lim));
     return t;
 }
@@ -240,10 +240,6 @@ void validate_weights(const Graph& graph, const Weights& weights, const std::str
                              shape_text(spec.shape) + " needs " + std::to_string(spec.elements()));
         if (!scale_in_range(t.scale))
             throw InputError(source + ": tensor " + quoted_text(spec.name) + " " + scale_problem(t.scale));
-        for (int32_t v : t.i32)
-            if (v > kMaxInt32Value || v < -kMaxInt32Value)
-                throw InputError(source + ": tensor " + quoted_text(spec.name) + " holds " + std::to_string(v) +
-                                 ", outside +-" + std::to_string(kMaxInt32Value));
     }
     for (const auto& name : graph.activation_scale_names()) {
         const auto it = weights.act_scales.find(name);
@@ -350,13 +346,7 @@ Weights parse_weights(const std::vector<uint8_t>& bytes, const std::string& sour
             } else {
                 t.dtype = DType::I32;
                 t.i32.resize(elements);
-                for (int64_t i = 0; i < elements; i++) {
-                    t.i32[i] = static_cast<int32_t>(read_le32(data + 4 * i));
-                    // Beyond this an int32 accumulator could overflow (network.h).
-                    if (t.i32[i] > kMaxInt32Value || t.i32[i] < -kMaxInt32Value)
-                        throw InputError(source + ": " + where + ": value " + std::to_string(t.i32[i]) + " at index " +
-                                         std::to_string(i) + " is outside +-" + std::to_string(kMaxInt32Value));
-                }
+                for (int64_t i = 0; i < elements; i++) t.i32[i] = static_cast<int32_t>(read_le32(data + 4 * i));
             }
             if (!w.params.emplace(name, std::move(t)).second)
                 throw InputError(source + ": " + where + ": tensor appears twice");

@@ -187,22 +187,6 @@ TEST_F(TinyImage, DamagedRecordsAreRefusedNamingTheLayer) {
                  "fan-in 65537 is larger than 65536");
 }
 
-// The golden run of an image whose bias would overflow an int32 accumulator is
-// refused before the kernels run (the fuzzers' finding, seen from the image side).
-TEST_F(TinyImage, Int32WeightsBeyondTheAccumulatorLimitAreRefused) {
-    std::vector<uint8_t> image = deploy(g, w, DeployOptions(), target).image;
-    const vs_model_header_t h = header_of(image);
-    const vs_layer_record_t head = record_of(image, h.layer_count - 1);
-    ASSERT_NE(head.tensor[1], VS_NO_TENSOR);  // the classifier's bias
-    const size_t bias = h.weights_file_offset + (head.weight_address - h.weights_address) + head.tensor[1];
-    write_le32(image.data() + bias, 0x7FFFFF00u);
-    write_le32(image.data() + offsetof(vs_model_header_t, weights_checksum),
-               fnv1a32(image.data() + h.weights_file_offset, h.weights_bytes));
-    write_le32(image.data() + offsetof(vs_model_header_t, model_checksum), vs_model_checksum(image.data()));
-    EXPECT_PRED2(contains, error_of<InputError>([&] { golden_run(image); }),
-                 "weight tensor 1 holds 2147483392, outside +-1073741823");
-}
-
 TEST_F(TinyImage, DamagedHeadersAreRefused) {
     const std::vector<uint8_t> image = deploy(g, w, DeployOptions(), target).image;
     auto refusal = [&](const std::function<void(vs_model_header_t&)>& damage) {
