@@ -52,7 +52,9 @@ void check_ident(const std::vector<uint8_t>& file, const std::string& path) {
 void check_header(const Elf32_Ehdr& eh, size_t file_size, const std::string& path) {
     if (eh.e_machine != EM_RISCV)
         throw ElfError(ElfErrorKind::kNotRiscV,
-                       path + ": not a RISC-V program (ELF machine " + std::to_string(eh.e_machine) + ")");
+                       path + ": " + (eh.e_machine == EM_ARM ? std::string("an Arm program") : "not a RISC-V program") +
+                           " (ELF machine " + std::to_string(eh.e_machine) +
+                           "); every profile's core is RV32 today (the Arm ISS is not in a profile yet)");
     if (eh.e_type != ET_EXEC)
         throw ElfError(ElfErrorKind::kNotExecutable,
                        path + ": not an executable (ELF type " + std::to_string(eh.e_type) + "); link it with -static");
