@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "arm/arm_hart.h"
+#include "memory_bus.h"
 
 using namespace vitsim;
 
@@ -186,30 +187,9 @@ const std::vector<uint16_t> kTimingBranch = {0x200a, 0x3801, 0xd1fd, 0xbe00};
 const std::vector<uint16_t> kSelfModify = {0x4806, 0x4907, 0x2200, 0xf000, 0xf807, 0x2a01, 0xd003, 0x2201, 0x4802, 0x6001, 0xe7f7, 0xbe00, 0x2001, 0x4770, 0x0118, 0x0000, 0x2007, 0x4770};
 
 
-struct TestBus : IssBus {
-    std::vector<uint8_t> code = std::vector<uint8_t>(kSize), data = std::vector<uint8_t>(kSize);
-    uint8_t* at(uint32_t a, unsigned len) {
-        if (a - kCode <= kSize - len) return &code[a - kCode];
-        if (a - kData <= kSize - len) return &data[a - kData];
-        return nullptr;
-    }
-    BusResult bus_read(uint32_t a, void* v, unsigned len) override {
-        uint8_t* p = at(a, len);
-        if (!p) return {false, 0};
-        std::memcpy(v, p, len);
-        return {true, 0};
-    }
-    BusResult bus_write(uint32_t a, const void* v, unsigned len) override {
-        uint8_t* p = at(a, len);
-        if (!p) return {false, 0};
-        std::memcpy(p, v, len);
-        return {true, 0};
-    }
-    bool bus_fetch(uint32_t a, void* v, unsigned len) override {
-        uint8_t* p = at(a, len);
-        if (p) std::memcpy(v, p, len);
-        return p != nullptr;
-    }
+// Code memory writable through the bus too: the self-modifying-code test stores to it.
+struct TestBus : test::TwoMemoryBus {
+    TestBus() : TwoMemoryBus(kCode, kData, kSize) {}
 };
 
 struct Machine {

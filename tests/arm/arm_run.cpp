@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "arm/arm_hart.h"
+#include "memory_bus.h"
 
 using namespace vitsim;
 
@@ -29,30 +30,8 @@ namespace {
 
 constexpr uint32_t kCodeBase = 0x00000000, kDataBase = 0x20000000, kMemSize = 4u << 20;
 
-struct Board : IssBus {
-    std::vector<uint8_t> code = std::vector<uint8_t>(kMemSize), data = std::vector<uint8_t>(kMemSize);
-    uint8_t* at(uint32_t a, unsigned len) {
-        if (a - kCodeBase <= kMemSize - len) return &code[a - kCodeBase];
-        if (a - kDataBase <= kMemSize - len) return &data[a - kDataBase];
-        return nullptr;
-    }
-    BusResult bus_read(uint32_t a, void* v, unsigned len) override {
-        uint8_t* p = at(a, len);
-        if (!p) return {false, 0};
-        std::memcpy(v, p, len);
-        return {true, 0};
-    }
-    BusResult bus_write(uint32_t a, const void* v, unsigned len) override {
-        uint8_t* p = at(a, len);
-        if (!p) return {false, 0};
-        std::memcpy(p, v, len);
-        return {true, 0};
-    }
-    bool bus_fetch(uint32_t a, void* v, unsigned len) override {
-        uint8_t* p = at(a, len);
-        if (p) std::memcpy(v, p, len);
-        return p != nullptr;
-    }
+struct Board : test::TwoMemoryBus {
+    Board() : TwoMemoryBus(kCodeBase, kDataBase, kMemSize) {}
 };
 
 // Copies the PT_LOAD segments (at their physical addresses: .data's initial values sit in

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "iss/hart.h"
+#include "memory_bus.h"
 
 using namespace vitsim;
 
@@ -14,31 +15,8 @@ namespace {
 constexpr uint32_t kCode = 0x08000000, kData = 0x20000000;
 
 // A bus with the two memories behind it (used when the hart has no DMI pointer).
-struct TestBus : IssBus {
-    std::vector<uint8_t> code = std::vector<uint8_t>(4096), data = std::vector<uint8_t>(4096);
-    unsigned data_read_wait = 0;
-    uint8_t* at(uint32_t a, unsigned len) {
-        if (a >= kCode && a + len <= kCode + code.size()) return &code[a - kCode];
-        if (a >= kData && a + len <= kData + data.size()) return &data[a - kData];
-        return nullptr;
-    }
-    BusResult bus_read(uint32_t a, void* v, unsigned len) override {
-        uint8_t* p = at(a, len);
-        if (!p) return {false, 0};
-        std::memcpy(v, p, len);
-        return {true, a >= kData ? data_read_wait : 0};
-    }
-    BusResult bus_write(uint32_t a, const void* v, unsigned len) override {
-        uint8_t* p = at(a, len);
-        if (!p || a < kData) return {false, 0};
-        std::memcpy(p, v, len);
-        return {true, 0};
-    }
-    bool bus_fetch(uint32_t a, void* v, unsigned len) override {
-        uint8_t* p = at(a, len);
-        if (p) std::memcpy(v, p, len);
-        return p != nullptr;
-    }
+struct TestBus : test::TwoMemoryBus {
+    TestBus() : TwoMemoryBus(kCode, kData, 4096, /*code_writable=*/false) {}
 };
 
 struct Machine {
