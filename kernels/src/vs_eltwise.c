@@ -21,10 +21,11 @@ vs_status_t vs_cls_concat_s8(const vs_mat_dims_t *dims, const int8_t *cls,
         !x || !y)
         return VS_ERR_ARG;
     const int32_t cols = dims->cols;
-    /* Last row first: row r moves to r + 1, which only overwrites a row already moved. */
+    /* Last row first: row r moves to r + 1, which only overwrites a row already moved.
+       memmove: y may be x itself (the deployed in-place form) or overlap it anyhow. */
     for (int32_t r = dims->rows - 1; r >= 0; r--)
-        memcpy(y + (r + 1) * cols, x + r * cols, (size_t)cols);
-    memcpy(y, cls, (size_t)cols);
+        memmove(y + (r + 1) * cols, x + r * cols, (size_t)cols);
+    memmove(y, cls, (size_t)cols);
     return VS_OK;
 }
 
