@@ -972,13 +972,15 @@ uint32_t ArmHart::take_fault(const Fault& f, uint32_t pc, uint32_t insn) {
     cfsr_ |= f.cfsr;
     if (f.has_address && e == kArmBusFault) bfar_ = f.address;
     if (f.has_address && e == kArmMemManage) mmfar_ = f.address;
-    const std::string what = std::string(fault_name(e)) + " (" + cfsr_names(f.cfsr) + ")";
+    std::string what = std::string(fault_name(e)) + " (" + cfsr_names(f.cfsr) + ")";
+    if (f.cfsr & kNoCp) what += ": a floating-point or coprocessor instruction, and the core has no FPU (build soft-float)";
     const int current = execution_priority();
     const bool enabled = e == kArmHardFault ||
                          (shcsr_enables_ >> (e == kArmMemManage ? 16 : e == kArmBusFault ? 17 : 18) & 1);
     if (e != kArmHardFault && (!enabled || group_priority(priority(e)) >= current)) {
         hfsr_ |= kHfsrForced;
         e = kArmHardFault;
+        what += ", escalated to HardFault";
     }
     if (current <= -1)
         stop_run("lockup: " + what + " in HardFault or with FAULTMASK set", pc, insn, f.address, f.has_address, f.exception);
