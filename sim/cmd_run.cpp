@@ -302,6 +302,7 @@ nlohmann::ordered_json layer_json(const LayerRow& r, const nlohmann::ordered_jso
         j["end_s"] = measured["end_s"];
         j["stalls"] = measured["stalls"];
         j["memories"] = measured["memories"];
+        j["phases"] = measured["phases"];
     }
     return j;
 }

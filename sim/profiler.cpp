@@ -1,7 +1,10 @@
 #include "sim/profiler.h"
 
+#include <algorithm>
 #include <map>
 #include <utility>
+
+#include "vs_phase.h"
 
 namespace vitsim {
 
@@ -15,6 +18,24 @@ HartCounters operator-(const HartCounters& end, const HartCounters& begin) {
     d.stalls.memory = end.stalls.memory - begin.stalls.memory;
     d.stalls.fetch = end.stalls.fetch - begin.stalls.fetch;
     return d;
+}
+
+HartCounters& operator+=(HartCounters& sum, const HartCounters& more) {
+    sum.cycles += more.cycles;
+    sum.instructions += more.instructions;
+    sum.stalls.load_use += more.stalls.load_use;
+    sum.stalls.branch += more.stalls.branch;
+    sum.stalls.muldiv += more.stalls.muldiv;
+    sum.stalls.memory += more.stalls.memory;
+    sum.stalls.fetch += more.stalls.fetch;
+    return sum;
+}
+
+std::string phase_name(uint32_t phase) {
+#define VS_PHASE_NAME_(name, text) text,
+    static const char* const kNames[] = {VS_PHASES(VS_PHASE_NAME_)};
+#undef VS_PHASE_NAME_
+    return phase < VS_PHASE_COUNT ? kNames[phase] : "phase " + std::to_string(phase);
 }
 
 AccessCounters operator-(const AccessCounters& end, const AccessCounters& begin) {
@@ -32,12 +53,30 @@ std::string marker_name(const SimCtrlEvent& e) {
     return "layer " + std::to_string(e.id) + " on hart " + std::to_string(e.hartid);
 }
 
+std::string phase_marker_name(const SimCtrlEvent& e) {
+    return "phase " + phase_name(e.id) + " on hart " + std::to_string(e.hartid);
+}
+
+void add_to_layer(LayerRecord& layer, const PhaseSpan& span) {
+    auto it = std::find_if(layer.phases.begin(), layer.phases.end(),
+                           [&](const PhaseTotal& t) { return t.phase == span.phase; });
+    if (it == layer.phases.end()) {
+        it = layer.phases.insert(std::upper_bound(layer.phases.begin(), layer.phases.end(), span.phase,
+                                                  [](uint32_t p, const PhaseTotal& t) { return p < t.phase; }),
+                                 PhaseTotal{span.phase, 0, {}});
+    }
+    it->spans++;
+    it->counters += span.counters;
+}
+
 }  // namespace
 
 LayerProfile profile_layers(const std::vector<SimCtrlEvent>& events) {
     LayerProfile out;
     // Open layers per (hart, id): indices into out.layers plus the BEGIN event.
     std::map<std::pair<uint32_t, uint32_t>, std::vector<std::pair<size_t, const SimCtrlEvent*>>> open;
+    std::map<uint32_t, std::vector<size_t>> open_on_hart;  // layers open on each hart, innermost last
+    std::map<uint32_t, const SimCtrlEvent*> open_phase;     // the phase running on each hart
     for (const SimCtrlEvent& e : events) {
         const auto key = std::make_pair(e.hartid, e.id);
         switch (e.kind) {
@@ -47,6 +86,7 @@ LayerProfile profile_layers(const std::vector<SimCtrlEvent>& events) {
                 r.hartid = e.hartid;
                 r.begin_s = e.time.to_seconds();
                 open[key].emplace_back(out.layers.size(), &e);
+                open_on_hart[e.hartid].push_back(out.layers.size());
                 out.layers.push_back(r);
                 break;
             }
@@ -59,11 +99,34 @@ LayerProfile profile_layers(const std::vector<SimCtrlEvent>& events) {
                 }
                 const auto [index, begin] = it->second.back();
                 it->second.pop_back();
+                std::vector<size_t>& on_hart = open_on_hart[e.hartid];
+                on_hart.erase(std::find(on_hart.begin(), on_hart.end(), index));
                 LayerRecord& r = out.layers[index];
                 r.counters = e.counters - begin->counters;
                 r.end_s = e.time.to_seconds();
                 for (size_t m = 0; m < e.memories.size() && m < begin->memories.size(); m++)
                     r.memories.push_back(e.memories[m] - begin->memories[m]);
+                break;
+            }
+            case SimCtrlEvent::Kind::kPhaseBegin:
+                if (open_phase[e.hartid])
+                    out.problems.push_back(phase_marker_name(e) + " begins at cycle " + std::to_string(e.counters.cycles) +
+                                           " inside " + phase_marker_name(*open_phase[e.hartid]));
+                open_phase[e.hartid] = &e;
+                break;
+            case SimCtrlEvent::Kind::kPhaseEnd: {
+                const SimCtrlEvent* begin = open_phase[e.hartid];
+                open_phase[e.hartid] = nullptr;
+                if (!begin || begin->id != e.id) {
+                    out.problems.push_back(phase_marker_name(e) + " ends at cycle " + std::to_string(e.counters.cycles) +
+                                           " without a begin");
+                    break;
+                }
+                const PhaseSpan span{e.id, e.hartid, e.counters - begin->counters, begin->time.to_seconds(),
+                                     e.time.to_seconds()};
+                out.phases.push_back(span);
+                const std::vector<size_t>& on_hart = open_on_hart[e.hartid];
+                if (!on_hart.empty()) add_to_layer(out.layers[on_hart.back()], span);
                 break;
             }
             case SimCtrlEvent::Kind::kSnapshot:

@@ -9,12 +9,28 @@
 
 namespace vitsim {
 
+// One kernel phase (kernels/src/vs_phase.h) between its PHASE_BEGIN and PHASE_END.
+struct PhaseSpan {
+    uint32_t phase = 0;
+    uint32_t hartid = 0;
+    HartCounters counters;                 // end - begin
+    double begin_s = 0, end_s = 0;
+};
+
+// A phase's share of one layer: every span of it, summed.
+struct PhaseTotal {
+    uint32_t phase = 0;
+    uint64_t spans = 0;                    // how often the kernel entered it
+    HartCounters counters;
+};
+
 struct LayerRecord {
     uint32_t id = 0;
     uint32_t hartid = 0;
     HartCounters counters;                 // end - begin
     std::vector<AccessCounters> memories;  // end - begin, in profile order
     double begin_s = 0, end_s = 0;         // simulated time of the two markers
+    std::vector<PhaseTotal> phases;        // the kernel phases inside, in phase order
 };
 
 struct Snapshot {
@@ -26,15 +42,22 @@ struct Snapshot {
 
 struct LayerProfile {
     std::vector<LayerRecord> layers;       // one per BEGIN/END pair, in order of BEGIN
+    std::vector<PhaseSpan> phases;         // every phase span, in order of BEGIN
     std::vector<Snapshot> snapshots;
     std::vector<std::string> problems;     // unmatched markers, one line each
 };
 
 // A LAYER_END closes the most recent open LAYER_BEGIN with the same id on the same
-// hart, so layers may nest (a block around its sub-layers) and repeat.
+// hart, so layers may nest (a block around its sub-layers) and repeat. A phase span
+// counts in the innermost layer open on its hart; phases do not nest.
 LayerProfile profile_layers(const std::vector<SimCtrlEvent>& events);
 
+// "proj", "scores", ... (the names of kernels/src/vs_phase.h); "phase N" for an id
+// the kernels do not define.
+std::string phase_name(uint32_t phase);
+
 HartCounters operator-(const HartCounters& end, const HartCounters& begin);
+HartCounters& operator+=(HartCounters& sum, const HartCounters& more);
 AccessCounters operator-(const AccessCounters& end, const AccessCounters& begin);
 
 }  // namespace vitsim

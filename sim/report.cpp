@@ -33,6 +33,12 @@ json layer_json(const LayerRecord& l, const std::vector<MemoryStats>& memories) 
     json mems = json::array();
     for (size_t m = 0; m < l.memories.size(); m++)
         mems.push_back(memory_json(m < memories.size() ? memories[m].name : "?", l.memories[m]));
+    json phases = json::array();
+    for (const PhaseTotal& p : l.phases)
+        phases.push_back({{"name", phase_name(p.phase)},
+                          {"spans", p.spans},
+                          {"cycles", p.counters.cycles},
+                          {"instructions", p.counters.instructions}});
     return {{"id", l.id},
             {"hartid", l.hartid},
             {"cycles", l.counters.cycles},
@@ -40,7 +46,8 @@ json layer_json(const LayerRecord& l, const std::vector<MemoryStats>& memories) 
             {"stalls", stalls_json(l.counters.stalls)},
             {"begin_s", l.begin_s},
             {"end_s", l.end_s},
-            {"memories", mems}};
+            {"memories", mems},
+            {"phases", phases}};
 }
 
 const char* stop_name(StopReason reason) {

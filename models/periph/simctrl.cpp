@@ -16,6 +16,8 @@ RegisterDevice::Access SimCtrl::read_register(uint32_t offset, uint32_t& value, 
         case VITSIM_SIMCTRL_EXIT:
         case VITSIM_SIMCTRL_LAYER_BEGIN:
         case VITSIM_SIMCTRL_LAYER_END:
+        case VITSIM_SIMCTRL_PHASE_BEGIN:
+        case VITSIM_SIMCTRL_PHASE_END:
         case VITSIM_SIMCTRL_SNAPSHOT: return Access::kWrongDirection;
         default: return Access::kNoRegister;
     }
@@ -30,6 +32,8 @@ RegisterDevice::Access SimCtrl::write_register(uint32_t offset, uint32_t value, 
             return Access::kOk;
         case VITSIM_SIMCTRL_LAYER_BEGIN: record(SimCtrlEvent::Kind::kLayerBegin, value, tx, now); return Access::kOk;
         case VITSIM_SIMCTRL_LAYER_END: record(SimCtrlEvent::Kind::kLayerEnd, value, tx, now); return Access::kOk;
+        case VITSIM_SIMCTRL_PHASE_BEGIN: record(SimCtrlEvent::Kind::kPhaseBegin, value, tx, now); return Access::kOk;
+        case VITSIM_SIMCTRL_PHASE_END: record(SimCtrlEvent::Kind::kPhaseEnd, value, tx, now); return Access::kOk;
         case VITSIM_SIMCTRL_SNAPSHOT: record(SimCtrlEvent::Kind::kSnapshot, value, tx, now); return Access::kOk;
         case VITSIM_SIMCTRL_STACK_LIMIT: stack_limit_ = value; return Access::kOk;
         case VITSIM_SIMCTRL_HARTS: return Access::kWrongDirection;

@@ -1,6 +1,6 @@
 // SIMCTRL (VITSIM_SIMCTRL_BASE): the firmware's way to talk to the simulator.
-// EXIT ends the run; LAYER_BEGIN / LAYER_END / SNAPSHOT record a counter snapshot of
-// the core that wrote (the profiler turns marker pairs into per-layer deltas);
+// EXIT ends the run; LAYER_BEGIN / LAYER_END / PHASE_BEGIN / PHASE_END / SNAPSHOT
+// record a counter snapshot of the core that wrote (the profiler turns marker pairs into per-layer deltas);
 // STACK_LIMIT stores the lowest legal sp; HARTS tells the firmware how many cores
 // the SoC has. The SoC wires the callbacks; the device itself knows no core.
 #pragma once
@@ -14,9 +14,9 @@
 namespace vitsim {
 
 struct SimCtrlEvent {
-    enum class Kind { kLayerBegin, kLayerEnd, kSnapshot };
+    enum class Kind { kLayerBegin, kLayerEnd, kPhaseBegin, kPhaseEnd, kSnapshot };
     Kind kind;
-    uint32_t id;        // layer id, or the snapshot's tag
+    uint32_t id;        // layer id, phase id (kernels/src/vs_phase.h), or the snapshot's tag
     uint32_t hartid;    // core that wrote the marker
     HartCounters counters;                // that core's counters at the marker
     std::vector<AccessCounters> memories; // every memory's counters, in profile order

@@ -28,6 +28,8 @@
 #define VITSIM_SIMCTRL_SNAPSHOT 0x0Cu /* W: tag; records all counters with the tag  */
 #define VITSIM_SIMCTRL_STACK_LIMIT 0x10u /* W: lowest legal sp (stack high-water)   */
 #define VITSIM_SIMCTRL_HARTS    0x14u /* R: number of cores on this SoC             */
+#define VITSIM_SIMCTRL_PHASE_BEGIN 0x18u /* W: phase id; a kernel phase starts      */
+#define VITSIM_SIMCTRL_PHASE_END   0x1Cu /* W: phase id; it ends (ids: vs_phase.h)  */
 
 /* TIMER: free-running counter of core clock cycles (64 bit) and a compare flag. */
 #define VITSIM_TIMER_BASE       0x40002000u
