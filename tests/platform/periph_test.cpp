@@ -83,7 +83,7 @@ TEST(SimCtrl, MarkersSnapshotTheWritingHart) {
         EXPECT_EQ(d.read(VITSIM_SIMCTRL_STACK_LIMIT).value, 0x20001000u);
         EXPECT_EQ(d.read(VITSIM_SIMCTRL_LAYER_BEGIN).status, tlm::TLM_COMMAND_ERROR_RESPONSE);
         EXPECT_EQ(d.write(VITSIM_SIMCTRL_HARTS, 1).status, tlm::TLM_COMMAND_ERROR_RESPONSE);
-        EXPECT_EQ(d.write(0x18, 1).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
+        EXPECT_EQ(d.write(0x20, 1).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
     });
     const auto& events = simctrl.events();
     ASSERT_EQ(events.size(), 3u);
