@@ -268,6 +268,7 @@ void ArmHart::invalidate_code(Region& r, uint32_t offset) {
         add_executions(retired_, first[i]);
         first[i].count = 0;
         first[i].op = ArmOp::kUndecoded;
+        first[i].cycles = first[i].stall = first[i].flags = 0;  // dispatch charges nothing before decoding
     }
 }
 
@@ -465,9 +466,9 @@ unsigned ArmHart::fetch_line(Region& r, uint32_t addr) {
     return c;
 }
 
-// After a taken branch: the fetch unit starts over at the target.
+// After a taken branch: the fetch unit goes to the target's line (a loop within the line it
+// holds costs nothing more).
 unsigned ArmHart::fetch_at(uint32_t addr) {
-    last_fetch_line_ = ~0u;
     Region* r = fast_->block[addr >> kBlockShift];
     if (!r->contains(addr)) r = region_of(addr);
     return r && r->fetch_mask ? fetch_line(*r, addr) : 0;
@@ -708,7 +709,7 @@ template <typename T, bool kTrackTouched> inline T ArmHart::load(uint32_t addr) 
     const uint32_t off = addr - r->t.base;
     if (__builtin_expect(uint64_t(off) + sizeof(T) <= r->read_limit, 1)) {
         if (__builtin_expect(r->cached_data, 0)) {
-            cycles_ += data_cache_cost(*r, addr, false);
+            if (!dcache_.hit_mru(addr)) cycles_ += data_cache_cost(*r, addr, false);
         } else {
             cycles_ += r->t.read_wait;
             stalls_.memory += r->t.read_wait;
@@ -727,7 +728,7 @@ template <typename T, bool kTrackTouched> inline void ArmHart::store(uint32_t ad
     const uint32_t off = addr - r->t.base;
     if (__builtin_expect(uint64_t(off) + sizeof(T) <= r->write_limit, 1)) {
         if (__builtin_expect(r->cached_data, 0)) {
-            cycles_ += data_cache_cost(*r, addr, true);
+            if (!(r->write_back && dcache_.hit_mru(addr, true))) cycles_ += data_cache_cost(*r, addr, true);
         } else {
             cycles_ += r->t.write_wait;
             stalls_.memory += r->t.write_wait;
@@ -1476,6 +1477,7 @@ template <bool kTrackTouched, bool kDetailed> void ArmHart::execute(uint32_t& pc
     uint32_t pc = pc_ref;
     ArmDecoded* d = nullptr;
     bool slot1 = slot1_;  // Cortex-M7: this instruction issues in slot 1 of a pair
+    bool slot1_before = slot1;  // for an entry decoded on the spot, whose first ISSUE was empty
     Region* code = (code_ && code_->contains(pc)) ? code_ : select_code_region(pc);
     uint32_t code_base = code->t.base, code_size = code->t.size;
     ArmDecoded* cache = code->cache;
@@ -1549,6 +1551,7 @@ template <bool kTrackTouched, bool kDetailed> void ArmHart::execute(uint32_t& pc
 #define ISSUE()                                                                                   \
     do {                                                                                          \
         if (kDetailed) {                                                                          \
+            slot1_before = slot1;                                                                 \
             cycles_ += slot1 ? unsigned(d->stall & 15) + unsigned(d->stall >> 4) : d->cycles;     \
             slot1 = !slot1 && (d->flags & kPairsWithNext);                                        \
             if (__builtin_expect(d->flags & kNewFetchLine, 0)) cycles_ += fetch_line(*code, pc + d->len - 1); \
@@ -1582,6 +1585,7 @@ op_kUndecoded: {
     const bool in_it = enclosing_it_condition(*code, pc, it_cond);
     decode_into(*d, *code, pc, in_it, it_cond);
 }
+    slot1 = slot1_before;
     ISSUE();
     d->count = 1;
     npc = pc + d->len;

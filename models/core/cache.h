@@ -91,6 +91,15 @@ public:
         return lookup(line, write, allocate);
     }
 
+    // The host-cheap check the core inlines: a hit on the most recently used line (counted),
+    // else false and the caller goes through access().
+    bool hit_mru(uint32_t addr, bool write = false) {
+        if ((addr >> line_shift_) != mru_) return false;
+        stats_.hits++;
+        if (write) mru_line_->dirty = true;
+        return true;
+    }
+
     // Whether the line holding addr is present, without touching LRU order or counters.
     bool contains(uint32_t addr) const {
         const uint32_t line = addr >> line_shift_;
@@ -114,7 +123,7 @@ private:
 
     // Each set keeps its ways in recency order, most recent first: a hit moves its way to
     // the front, a miss replaces the last (least recently used).
-    Result lookup(uint32_t line, bool write, bool allocate) {
+    __attribute__((noinline)) Result lookup(uint32_t line, bool write, bool allocate) {
         Line* set = &lines_[size_t(line % sets_) * ways_];
         unsigned w = 0;
         while (w < ways_ && !(set[w].valid && set[w].line == line)) w++;
