@@ -1554,7 +1554,9 @@ template <bool kTrackTouched, bool kDetailed> void ArmHart::execute(uint32_t& pc
             slot1_before = slot1;                                                                 \
             cycles_ += slot1 ? unsigned(d->stall & 15) + unsigned(d->stall >> 4) : d->cycles;     \
             slot1 = !slot1 && (d->flags & kPairsWithNext);                                        \
-            if (__builtin_expect(d->flags & kNewFetchLine, 0)) cycles_ += fetch_line(*code, pc + d->len - 1); \
+            if (__builtin_expect(d->flags & kNewFetchLine, 0) &&                                  \
+                ((pc + d->len - 1) & code->fetch_mask) != last_fetch_line_)                       \
+                cycles_ += fetch_line(*code, pc + d->len - 1);                                    \
         } else {                                                                                  \
             cycles_ += d->cycles;                                                                 \
         }                                                                                         \

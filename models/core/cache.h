@@ -71,6 +71,7 @@ public:
         const uint32_t lines = g.size_bytes >> line_shift_;
         ways_ = g.ways == 0 ? 1 : (g.ways > lines ? lines : g.ways);
         sets_ = ways_ ? lines / ways_ : 0;
+        set_mask_ = sets_ ? sets_ - 1 : 0;  // sets is a power of two (the profile checks it)
         lines_.assign(size_t(sets_) * ways_, Line{});
         mru_ = kNone;
         stats_ = {};
@@ -88,6 +89,14 @@ public:
             if (write) mru_line_->dirty = true;
             return kHit;
         }
+        Line* set = &lines_[size_t(line & set_mask_) * ways_];
+        if (set[0].valid && set[0].line == line) {  // the most recent line of its set
+            stats_.hits++;
+            if (write) set[0].dirty = true;
+            mru_ = line;
+            mru_line_ = set;
+            return kHit;
+        }
         return lookup(line, write, allocate);
     }
 
@@ -103,7 +112,7 @@ public:
     // Whether the line holding addr is present, without touching LRU order or counters.
     bool contains(uint32_t addr) const {
         const uint32_t line = addr >> line_shift_;
-        const Line* set = &lines_[size_t(line % sets_) * ways_];
+        const Line* set = &lines_[size_t(line & set_mask_) * ways_];
         for (unsigned w = 0; w < ways_; w++)
             if (set[w].valid && set[w].line == line) return true;
         return false;
@@ -124,7 +133,7 @@ private:
     // Each set keeps its ways in recency order, most recent first: a hit moves its way to
     // the front, a miss replaces the last (least recently used).
     __attribute__((noinline)) Result lookup(uint32_t line, bool write, bool allocate) {
-        Line* set = &lines_[size_t(line % sets_) * ways_];
+        Line* set = &lines_[size_t(line & set_mask_) * ways_];
         unsigned w = 0;
         while (w < ways_ && !(set[w].valid && set[w].line == line)) w++;
         Result result = kHit;
@@ -153,7 +162,7 @@ private:
 
     std::vector<Line> lines_;
     unsigned line_shift_ = 5, ways_ = 0;
-    uint32_t sets_ = 0;
+    uint32_t sets_ = 0, set_mask_ = 0;
     uint32_t mru_ = kNone;
     uint32_t evicted_ = 0;
     Line* mru_line_ = nullptr;
