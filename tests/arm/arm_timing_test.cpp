@@ -227,6 +227,21 @@ TEST(Caches, ArtMissesOnAJump) {
     }
 }
 
+TEST(Caches, CortexM7WithCachesGivesTheSameCyclesWithAndWithoutDirectAccess) {
+    MemorySystem s;
+    s.icache = {1024, 2, 32};
+    s.dcache = {64, 1, 32};
+    s.cacheable = {"flash", "sram"};
+    const MemoryTiming flash{"flash", kCode, kSize, true, true, 1, 0, 7, 32, false, 0};
+    const MemoryTiming sram{"sram", kData, kSize, true, true, 2, 3, 0, 8, false, 0};
+    Rig dmi(cortex_m7_timing(), s, true, flash, sram), bus(cortex_m7_timing(), s, false, flash, sram);
+    for (const auto* program : {&kDataCache, &kLoop10, &kMacOperand}) {
+        EXPECT_EQ(dmi.run(*program), bus.run(*program));
+        EXPECT_EQ(dmi.hart.counters().caches.dcache.misses, bus.hart.counters().caches.dcache.misses);
+        EXPECT_EQ(dmi.hart.counters().caches.icache.misses, bus.hart.counters().caches.icache.misses);
+    }
+}
+
 TEST(Caches, LruReplacementAndCounters) {
     Cache c(CacheGeometry{128, 2, 32});  // 2 sets of 2 ways
     EXPECT_EQ(c.access(0x000), Cache::kMiss);
