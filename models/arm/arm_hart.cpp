@@ -1204,6 +1204,7 @@ uint32_t ArmHart::exception_return(uint32_t exc_return) {
         monitor_ = kNoMonitor;
         cycles_ += timing_.tail_chain;
         stalls_.branch += timing_.tail_chain;
+        if (detailed_) cycles_ += fetch_at(handler & ~1u);
         return handler & ~1u;
     }
     // Handler mode always runs on MSP; pick the stack the frame is on.
@@ -1236,6 +1237,7 @@ uint32_t ArmHart::exception_return(uint32_t exc_return) {
     monitor_ = kNoMonitor;
     cycles_ += timing_.exception_return;
     stalls_.branch += timing_.exception_return;
+    if (detailed_) cycles_ += fetch_at(w[6] & ~1u);  // the fetch unit resumes at the return address
     recheck_exceptions();
     return w[6] & ~1u;
 }
