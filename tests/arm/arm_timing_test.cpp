@@ -227,6 +227,21 @@ TEST(Caches, ArtMissesOnAJump) {
     }
 }
 
+TEST(Caches, InstructionCacheRefillsThroughTheArt) {
+    // L1 lines of 32 bytes over ART lines of 16 (flash: 5 wait states, 16-byte accesses).
+    // A refill reads its ART lines: a miss costs 5 + 1, a hit 1 transfer cycle; less 1.
+    // L1 0x100: ART 0x100 misses (6), 0x110 was prefetched (1): 6. L1 0x120: ART 0x120
+    // and 0x130 both prefetched (1 + 1): 1. 20 movs + bkpt: 21.
+    MemorySystem s = icache_only();
+    s.accelerators.push_back(AcceleratorConfig{"flash", "art", 8, 16, true});
+    const MemoryTiming flash{"flash", kCode, kSize, false, true, 0, 0, 5, 16, false, 0};
+    Rig rig(ArmTiming{}, s, true, flash);
+    EXPECT_EQ(rig.run(kStraight20), 21u + 6 + 1);
+    EXPECT_EQ(rig.hart.counters().caches.icache.misses, 2u);
+    EXPECT_EQ(rig.hart.counters().caches.flash_accelerator.misses, 1u);
+    EXPECT_EQ(rig.hart.counters().caches.flash_accelerator.hits, 3u);
+}
+
 TEST(Caches, CortexM7WithCachesGivesTheSameCyclesWithAndWithoutDirectAccess) {
     MemorySystem s;
     s.icache = {1024, 2, 32};
