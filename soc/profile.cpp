@@ -226,6 +226,7 @@ CacheGeometry parse_cache_geometry(Fields f) {
     if (!power_of_two(g.ways)) f.fail(f.field("ways"), "must be a power of two");
     if (!power_of_two(g.size_bytes) || g.size_bytes < uint64_t(g.ways) * g.line_bytes)
         f.fail(f.field("size"), "must be a power of two of at least ways x line_bytes");
+    if (g.size_bytes > (16u << 20)) f.fail(f.field("size"), "must be at most 16M (an L1 cache)");
     f.finish();
     return g;
 }
