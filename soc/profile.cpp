@@ -149,6 +149,8 @@ public:
 
     Fields object(const std::string& key) { return Fields(get(key), field(key), source_); }
 
+    const std::string& source() const { return source_; }
+
     void finish() const {
         for (auto it = object_.begin(); it != object_.end(); ++it)
             if (!used_.count(it.key())) fail(escape_for_message(field(it.key())), "unknown field");
@@ -226,6 +228,76 @@ MemoryTiming parse_memory(Fields f) {
     if (f.has("cache_bytes")) m.cache_bytes = f.size("cache_bytes");  // optional: 0 = none
     f.finish();
     return m;
+}
+
+// ---- "caches": the memory structures of the core (models/core/cache.h, docs/profiles.md).
+
+bool power_of_two(uint64_t v) { return v && !(v & (v - 1)); }
+
+CacheGeometry parse_cache_geometry(Fields f) {
+    CacheGeometry g;
+    g.size_bytes = static_cast<uint32_t>(f.size("size"));
+    g.ways = static_cast<unsigned>(f.number("ways", 64));
+    g.line_bytes = static_cast<unsigned>(f.number("line_bytes", 4096));
+    if (!power_of_two(g.line_bytes) || g.line_bytes < 4) f.fail(f.field("line_bytes"), "must be a power of two, at least 4");
+    if (!power_of_two(g.ways)) f.fail(f.field("ways"), "must be a power of two");
+    if (!power_of_two(g.size_bytes) || g.size_bytes < uint64_t(g.ways) * g.line_bytes)
+        f.fail(f.field("size"), "must be a power of two of at least ways x line_bytes");
+    if (g.size_bytes > (16u << 20)) f.fail(f.field("size"), "must be at most 16M (an L1 cache)");
+    f.finish();
+    return g;
+}
+
+AcceleratorConfig parse_accelerator(Fields f) {
+    AcceleratorConfig a;
+    a.memory = f.text("memory");
+    a.kind = f.text("kind");
+    if (a.kind != "art") f.fail(f.field("kind"), "expected \"art\" (the only accelerator modelled)");
+    a.lines = static_cast<unsigned>(f.number("lines", 4096));
+    if (a.lines == 0) f.fail(f.field("lines"), "must not be zero");
+    a.line_bytes = static_cast<unsigned>(f.number("line_bytes", 4096));
+    if (!power_of_two(a.line_bytes) || a.line_bytes < 4) f.fail(f.field("line_bytes"), "must be a power of two, at least 4");
+    a.prefetch = f.flag("prefetch");
+    f.finish();
+    return a;
+}
+
+MemorySystem parse_memory_system(Fields f) {
+    MemorySystem m;
+    if (f.has("icache")) m.icache = parse_cache_geometry(f.object("icache"));
+    if (f.has("dcache")) m.dcache = parse_cache_geometry(f.object("dcache"));
+    if (f.has("cacheable")) {
+        const json& names = f.get("cacheable");
+        if (!names.is_array()) f.fail(f.field("cacheable"), "expected an array of memory names");
+        for (const json& n : names) {
+            if (!n.is_string()) f.fail(f.field("cacheable"), "expected an array of memory names");
+            m.cacheable.push_back(n.get<std::string>());
+        }
+    }
+    if (f.has("accelerators")) {
+        const json& list = f.get("accelerators");
+        if (!list.is_array()) f.fail(f.field("accelerators"), "expected an array of accelerators");
+        for (size_t i = 0; i < list.size(); i++)
+            m.accelerators.push_back(parse_accelerator(Fields(list[i], f.field("accelerators[" + std::to_string(i) + "]"), f.source())));
+    }
+    f.finish();
+    return m;
+}
+
+// The memories "caches" names exist; an accelerator sits on an executable one.
+void check_memory_system(const Profile& p, Fields& f) {
+    auto find = [&](const std::string& name) -> const MemoryTiming* {
+        for (const MemoryTiming& m : p.memories)
+            if (m.name == name) return &m;
+        return nullptr;
+    };
+    for (const std::string& name : p.memory_system.cacheable)
+        if (!find(name)) f.fail("caches.cacheable", "no memory is called " + escape_for_message(name));
+    for (const AcceleratorConfig& a : p.memory_system.accelerators) {
+        const MemoryTiming* m = find(a.memory);
+        if (!m) f.fail("caches.accelerators", "no memory is called " + escape_for_message(a.memory));
+        if (!m->executable) f.fail("caches.accelerators", escape_for_message(a.memory) + " is not executable");
+    }
 }
 
 bool overlaps(uint64_t base_a, uint64_t size_a, uint64_t base_b, uint64_t size_b) {
@@ -321,8 +393,10 @@ Profile parse_profile(const std::string& json_text, const std::string& source) {
     p.dma.bytes_per_cycle = dma.number("bytes_per_cycle", 4096);
     if (p.dma.bytes_per_cycle == 0) dma.fail("dma.bytes_per_cycle", "must be at least 1");
     dma.finish();
+    if (f.has("caches")) p.memory_system = parse_memory_system(f.object("caches"));
     f.finish();
     check_memory_map(p, f);
+    check_memory_system(p, f);
     return p;
 }
 

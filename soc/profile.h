@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "arm/arm_timing.h"
+#include "core/cache.h"
 #include "iss/timing.h"
 
 namespace vitsim {
@@ -44,6 +45,7 @@ struct Profile {
     std::string data_memory;   // main RAM: stack and activations (SRAM, L2)
     unsigned peripheral_latency = 0;  // cycles per peripheral register access
     DmaParams dma;
+    MemorySystem memory_system;  // "caches": L1 caches and flash accelerators (optional)
 
     // The memory called `name`; throws std::out_of_range if there is none.
     const MemoryTiming& memory(const std::string& name) const;

@@ -21,7 +21,9 @@ std::unique_ptr<Iss> make_iss(const Profile& profile, uint32_t hartid, IssBus& b
     // The boot alias resolved: STM32 parts fetch the reset vector from the start of flash.
     options.vector_table = profile.memory(profile.code_memory).base;
     options.cpuid = profile.core == CoreModel::kCortexM7 ? 0x411fc272 : 0x410fc241;  // r1p2 / r0p1
-    return std::make_unique<ArmHart>(hartid, profile.arm_timing, options, bus);
+    auto hart = std::make_unique<ArmHart>(hartid, profile.arm_timing, options, bus);
+    hart->configure_memory_system(profile.memory_system);  // L1 caches, ART ("caches")
+    return hart;
 }
 }  // namespace
 

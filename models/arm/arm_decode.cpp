@@ -376,4 +376,62 @@ int arm_result_register(const ArmDecoded& d) {
     }
 }
 
+namespace {
+uint32_t reg_bit(unsigned r) { return r < 15 ? 1u << r : 0; }
+}  // namespace
+
+ArmOperands arm_operands(const ArmDecoded& e) {
+    ArmOperands o;
+    const Encoding* enc = match(e.raw, e.len == 4);
+    if (!enc) return o;
+    const ArmOp op = e.op == ArmOp::kPrologue ? e.real_op : e.op;
+    const ArmClass cls = arm_op_class(op);
+    const bool store = cls == ArmClass::STORE || cls == ArmClass::STORE_DUAL || cls == ArmClass::STORE_MULTI;
+    const uint32_t rd = reg_bit(e.rd), rn = reg_bit(e.rn), rm = reg_bit(e.rm), ra = reg_bit(e.ra);
+    const uint32_t list = uint32_t(e.imm) & 0x7fff;
+    switch (enc->format) {
+    case Format::T16_SHIFT_IMM: o.reads = rm; o.shifted = e.shift_n != 0; break;
+    case Format::T16_SHIFT_REG: o.reads = rn | rm; o.shifted = true; break;
+    case Format::T16_REG3: case Format::T16_DP: case Format::T16_TEST: case Format::T16_HI:
+    case Format::T16_HI_CMP: case Format::T32_REG3: case Format::T32_STREX: case Format::T32_STREXBH:
+    case Format::T32_TB: case Format::T16_LS_REG: case Format::T32_LS_REG:
+        o.reads = rn | rm;
+        break;
+    case Format::T16_IMM3: case Format::T16_IMM8: case Format::T16_CMP_IMM8: case Format::T16_NEG:
+    case Format::T16_LS_IMM5W: case Format::T16_LS_IMM5B: case Format::T16_LS_IMM5H: case Format::T16_LS_SP:
+    case Format::T16_ADD_SP: case Format::T16_SP_IMM7: case Format::T16_CBZ: case Format::T32_LDREX:
+    case Format::T32_IMM12: case Format::T32_SAT16: case Format::T32_MSR: case Format::T32_LS_I12:
+    case Format::T32_LS_I8: case Format::T32_LDRD:
+        o.reads = rn;
+        break;
+    case Format::T16_BX: o.reads = rm; break;
+    case Format::T16_EXT: o.reads = rm; o.shifted = cls == ArmClass::ALU && op != ArmOp::REV && op != ArmOp::REV16 && op != ArmOp::REVSH; break;
+    case Format::T32_EXT: o.reads = rn | rm; o.shifted = true; break;
+    case Format::T32_SAT: o.reads = rn; o.shifted = e.shift_n != 0; break;
+    case Format::T32_BITFIELD: o.reads = rn | (op == ArmOp::BFI || op == ArmOp::BFC ? rd : 0); o.shifted = true; break;
+    case Format::T32_IMM16: o.reads = op == ArmOp::MOVT ? rd : 0; break;
+    case Format::T32_DP_REG: o.reads = rn | rm; o.shifted = e.shift_n != 0 && !(e.shift_type == 0 && e.shift_n == 0); break;
+    case Format::T32_DP_IMM: o.reads = rn; o.shifted = uint32_t(e.imm) > 0xff; break;
+    case Format::T32_SHIFT_REG: o.reads = rn | rm; o.shifted = true; break;
+    case Format::T32_MUL: o.reads = rn | rm | ra; break;
+    case Format::T32_MULL:
+        o.reads = rn | rm | (op == ArmOp::SMULL || op == ArmOp::UMULL ? 0 : rd | ra);
+        break;
+    case Format::T16_PUSH: case Format::T16_POP: case Format::T16_LDMSTM: case Format::T32_LDM:
+        o.reads = rn | (store ? list : 0);
+        if (!store) o.writes = list;
+        break;
+    default: break;  // literals, ADR, branches, hints: no register operands
+    }
+    if (store && cls != ArmClass::STORE_MULTI) o.reads |= rd | (cls == ArmClass::STORE_DUAL ? ra : 0);
+    if (cls == ArmClass::STORE && enc->format == Format::T32_LS_REG) o.reads |= rm;
+    const int result = arm_result_register(e);
+    if (result >= 0) o.writes |= reg_bit(unsigned(result));
+    if (cls == ArmClass::MUL_LONG || cls == ArmClass::LOAD_DUAL) o.writes |= rd | ra;
+    if (cls == ArmClass::EXCLUSIVE && enc->format == Format::T32_LDREX) o.writes |= rd;
+    if ((e.flags & kWriteback) && cls != ArmClass::STORE_MULTI && cls != ArmClass::LOAD_MULTI) o.writes |= rn;
+    if (op == ArmOp::BL || op == ArmOp::BLX) o.writes |= reg_bit(14);
+    return o;
+}
+
 }  // namespace vitsim

@@ -42,6 +42,8 @@ enum : uint8_t {
     kIndex = 4,      // P: address = Rn + offset (else Rn, post-indexed)
     kWriteback = 8,  // W: Rn = Rn + offset
     kInIt = 16,      // decoded as part of an IT block
+    kPairsWithNext = 32,  // Cortex-M7: issued in slot 0, the next instruction pairs with it
+    kNewFetchLine = 64,   // starts (or ends in) a fetch line the cache/accelerator looks up
 };
 
 // 32 bytes, one per halfword of executable memory.
@@ -81,5 +83,16 @@ std::vector<const char*> arm_encoding_names();
 // (or -1): for the address-generation stall of the Cortex-M4.
 uint32_t arm_address_registers(const ArmDecoded& d);
 int arm_result_register(const ArmDecoded& d);
+
+// The registers an instruction reads and writes (bit i = r_i, r0..r14; PC, the zero and
+// sink registers excluded) and whether it uses the shifter (shifted register operand,
+// register-controlled shift, extend, bitfield, or an immediate wider than 8 bits): what
+// the Cortex-M7 dual-issue rules need, found once at decode from the encoding's format.
+struct ArmOperands {
+    uint32_t reads = 0;
+    uint32_t writes = 0;
+    bool shifted = false;
+};
+ArmOperands arm_operands(const ArmDecoded& d);
 
 }  // namespace vitsim

@@ -77,6 +77,12 @@ struct ArmHart::Region {
     size_t cache_bytes = 0;
     std::vector<uint8_t> code_page;
     std::vector<uint32_t> decoded_pages;
+    // Memory structures (configure_memory_system): the D-cache serves its loads and stores
+    // (write-back or write-through by the default memory map), the I-cache or the flash
+    // accelerator its fetches, looked up per line of fetch_mask (0: the static fetch model).
+    bool cached_data = false, write_back = false, cached_code = false;
+    std::unique_ptr<FlashAccelerator> accelerator;
+    uint32_t fetch_mask = 0;
 
     ~Region() { if (cache) munmap(cache, cache_bytes); }
     bool contains(uint32_t addr) const { return addr - t.base < t.size; }
@@ -100,6 +106,41 @@ ArmHart::ArmHart(uint32_t hartid, const ArmTiming& timing, const ArmOptions& opt
     options_.irq_count = std::min(options_.irq_count, 64u);
     irq_priority_.assign(options_.irq_count, 0);
     std::fill(std::begin(fast_->block), std::end(fast_->block), &fast_->none);
+    detailed_ = timing_.dual_issue;
+    unsigned entries = 1;  // direct mapped: a power of two
+    while (entries * 2 <= timing_.btac_entries) entries *= 2;
+    if (timing_.dual_issue && timing_.btac_entries) btac_.assign(2 * size_t(entries), 1);  // odd pc: no entry
+}
+
+void ArmHart::configure_memory_system(const MemorySystem& system) {
+    memory_system_ = system;
+    icache_.configure(system.icache);
+    dcache_.configure(system.dcache);
+    detailed_ = timing_.dual_issue || system.any();
+    for (auto& r : regions_) attach_memory_structures(*r);
+    flush_decode_cache();  // entries hold the static fetch costs of the old configuration
+}
+
+// ARMv7-M default memory map (ARM ARM B3.1, Table B3-1): the SRAM (0x20000000) and RAM
+// (0x60000000) regions are write-back write-allocate; code (0x00000000) and the other RAM
+// region (0x80000000, QSPI on STM32) write-through. No MPU, so these attributes hold.
+static bool default_write_back(uint32_t base) {
+    return (base >= 0x20000000u && base < 0x40000000u) || (base >= 0x60000000u && base < 0x80000000u);
+}
+
+void ArmHart::attach_memory_structures(Region& r) {
+    const auto& names = memory_system_.cacheable;
+    const bool cacheable = std::find(names.begin(), names.end(), r.t.name) != names.end();
+    r.cached_data = cacheable && dcache_.enabled();
+    r.write_back = default_write_back(r.t.base);
+    r.cached_code = cacheable && icache_.enabled() && r.t.executable;
+    r.accelerator.reset();
+    for (const AcceleratorConfig& a : memory_system_.accelerators)
+        if (a.memory == r.t.name && a.line_bytes) {
+            r.accelerator = std::make_unique<FlashAccelerator>();
+            r.accelerator->configure(a);
+        }
+    r.fetch_mask = r.cached_code ? ~(icache_.line_bytes() - 1) : r.accelerator ? ~(r.accelerator->line_bytes() - 1) : 0;
 }
 
 ArmHart::~ArmHart() = default;
@@ -123,6 +164,7 @@ void ArmHart::add_memory(const MemoryTiming& mem, uint8_t* host, AccessCounters*
         for (uint32_t b = first; b <= last; b++)
             if (b >= (other->t.base >> kBlockShift) && b <= ((other->t.base + other->t.size - 1) >> kBlockShift))
                 fast_->block[b] = &fast_->none;
+    attach_memory_structures(*r);
     regions_.push_back(std::move(r));
 }
 
@@ -225,6 +267,7 @@ void ArmHart::invalidate_code(Region& r, uint32_t offset) {
         add_executions(retired_, first[i]);
         first[i].count = 0;
         first[i].op = ArmOp::kUndecoded;
+        first[i].cycles = first[i].stall = first[i].flags = 0;  // dispatch charges nothing before decoding
     }
 }
 
@@ -287,7 +330,7 @@ bool ArmHart::decode_at(Region& r, uint32_t pc, bool in_it, ArmDecoded& d) {
 
 unsigned ArmHart::refetch_cycles(uint32_t pc, uint32_t target) {
     Region* r = region_of(target);
-    if (!r) return 0;
+    if (!r || r->fetch_mask) return 0;  // fetched through a cache or accelerator: dynamic
     if (r->contains(pc) && target <= pc && pc - target < r->t.cache_bytes) return 0;
     return r->t.fetch_wait;
 }
@@ -298,6 +341,207 @@ void ArmHart::note_decoded(Region& r, uint32_t pc) {
         r.code_page[page] = 1;
         r.decoded_pages.push_back(page);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cortex-M7 dual issue (cortex-m.md section 2), decided at decode time against the next two
+// instructions in program order. The executor keeps one bit of state: whether the
+// instruction it dispatches goes into slot 1 of a pair (then it costs only its stalls).
+
+namespace {
+
+// The issue resource an instruction needs.
+enum class M7Unit : uint8_t { kAlu, kDsp, kMac, kLoad, kStore, kBranch, kAlone };
+
+struct M7Issue {
+    M7Unit unit = M7Unit::kAlone;
+    bool shifted = false;
+    uint32_t reads = 0, writes = 0;
+    uint32_t address_reads = 0;  // registers that form a load/store address
+    uint32_t accumulators = 0;   // MAC accumulators (read one stage late: forwarded)
+    unsigned latency = 1;        // cycles from issue until a dependent instruction can issue
+};
+
+bool is_narrow_load(ArmOp op) {
+    const char* n = arm_op_name(op);
+    return std::strncmp(n, "LDRB", 4) == 0 || std::strncmp(n, "LDRH", 4) == 0 || std::strncmp(n, "LDRSB", 5) == 0 ||
+           std::strncmp(n, "LDRSH", 5) == 0;
+}
+
+M7Issue m7_issue(const ArmDecoded& d, const ArmTiming& t) {
+    M7Issue m;
+    const ArmOp op = d.op == ArmOp::kPrologue ? d.real_op : d.op;
+    const ArmOperands o = arm_operands(d);
+    m.shifted = o.shifted;
+    m.reads = o.reads;
+    m.writes = o.writes;
+    m.address_reads = arm_address_registers(d) & 0x7fff;
+    switch (arm_op_class(op)) {
+    case ArmClass::ALU: case ArmClass::IT:
+        // Byte reversal is SIMD work on the M7 (the DSP pipe): cortex-m.md section 2.
+        m.unit = op == ArmOp::REV || op == ArmOp::REV16 || op == ArmOp::REVSH || op == ArmOp::RBIT ? M7Unit::kDsp : M7Unit::kAlu;
+        break;
+    case ArmClass::DSP: m.unit = M7Unit::kDsp; break;
+    case ArmClass::MUL:
+        m.unit = M7Unit::kMac;
+        m.latency = t.mul_latency;
+        if (d.ra < 15) m.accumulators = 1u << d.ra;
+        break;
+    case ArmClass::MUL_LONG:
+        m.unit = M7Unit::kMac;
+        m.latency = t.mul_latency;
+        m.accumulators = m.reads & m.writes;  // SMLAL & co. read RdLo/RdHi as the accumulator
+        break;
+    case ArmClass::LOAD: m.unit = M7Unit::kLoad; m.latency = is_narrow_load(op) ? t.load_latency_byte : t.load_latency_word; break;
+    case ArmClass::STORE: m.unit = M7Unit::kStore; break;
+    case ArmClass::BRANCH: case ArmClass::BRANCH_COND: case ArmClass::BRANCH_REG: case ArmClass::ALU_PC:
+        m.unit = M7Unit::kBranch;
+        break;
+    case ArmClass::LOAD_DUAL: case ArmClass::LOAD_MULTI: case ArmClass::LOAD_PC: case ArmClass::EXCLUSIVE:
+        m.latency = t.load_latency_word;  // issue alone (SDIV/UDIV, LDM/STM, LDRD/STRD, exclusives,
+        break;                            // TBB/TBH, MRS/MSR, barriers, SVC: cortex-m.md section 2)
+    default: break;
+    }
+    return m;
+}
+
+// Whether `younger` can issue in the same cycle as `older` (older in slot 0).
+bool m7_pairs(const M7Issue& older, const M7Issue& younger) {
+    if (older.unit == M7Unit::kAlone || younger.unit == M7Unit::kAlone) return false;
+    if (older.unit == M7Unit::kBranch) return false;       // the fall-through is not known yet (assumed)
+    if (younger.unit == M7Unit::kDsp) return false;        // DSP/SIMD only in the older slot
+    if (older.unit == M7Unit::kMac && younger.unit == M7Unit::kMac) return false;      // one MAC
+    if (older.unit == M7Unit::kStore && younger.unit == M7Unit::kStore) return false;  // one store port
+    if (older.shifted && younger.shifted) return false;    // one shifter slot
+    if (older.writes & (younger.reads | younger.writes)) return false;  // no forwarding within a cycle
+    return true;
+}
+
+// Cycles `consumer` waits for `producer`'s result when it would issue `gap` cycles after it.
+unsigned m7_stall(const M7Issue& producer, const M7Issue& consumer, unsigned gap, const ArmTiming& t) {
+    const uint32_t dependence = producer.writes & consumer.reads;
+    if (!dependence) return 0;
+    unsigned latency = producer.latency;
+    if (producer.unit == M7Unit::kMac && consumer.unit == M7Unit::kMac && !(dependence & ~consumer.accumulators))
+        latency = 1;                                  // accumulator forwarding: back-to-back MACs
+    else if (dependence & consumer.address_reads)
+        latency += t.agu_stall;                       // addresses are needed a stage earlier
+    else if (consumer.shifted)
+        latency += 1;                                 // so are shifted operands
+    return latency > gap ? latency - gap : 0;
+}
+
+}  // namespace
+
+// Sets kPairsWithNext and returns the stall this instruction's result causes to the next two
+// (assuming it issues in slot 0 or alone: the one approximation of doing this statically).
+unsigned ArmHart::dual_issue_hazard(ArmDecoded& d, Region& r, uint32_t pc) {
+    const M7Issue self = m7_issue(d, timing_);
+    ArmDecoded next1, next2;
+    if (!decode_at(r, pc + d.len, false, next1)) return 0;
+    const M7Issue first = m7_issue(next1, timing_);
+    const bool pairs = m7_pairs(self, first);
+    if (pairs) d.flags |= kPairsWithNext;
+    if (self.unit == M7Unit::kBranch) return 0;
+    unsigned stall = m7_stall(self, first, 1, timing_);
+    if (stall || first.unit == M7Unit::kBranch || first.unit == M7Unit::kAlone ||
+        !decode_at(r, pc + d.len + next1.len, false, next2))
+        return stall;
+    // The second one issues one cycle after this one if the first paired with this one or
+    // pairs with it, else two.
+    const M7Issue second = m7_issue(next2, timing_);
+    const unsigned gap = pairs || m7_pairs(first, second) ? 1 : 2;
+    return std::max(stall, m7_stall(self, second, gap, timing_));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dynamic costs of the detailed executor: fetch through the I-cache or flash accelerator,
+// the D-cache, the branch target address cache.
+
+// The fetch unit moves to the line holding addr: nothing if it holds it already.
+unsigned ArmHart::fetch_line(Region& r, uint32_t addr) {
+    const uint32_t line = addr & r.fetch_mask;
+    if (line == last_fetch_line_) return 0;
+    last_fetch_line_ = line;
+    unsigned c = 0;
+    if (r.cached_code) {
+        if (icache_.access(addr) != Cache::kHit) c = instruction_refill(r, addr);
+    } else if (!r.accelerator->fetch(addr)) {
+        c = line_fill_cycles(r.accelerator->line_bytes(), r.t.line_bytes, r.t.fetch_wait);
+    }
+    fetch_stalls_ += c;
+    return c;
+}
+
+// After a taken branch: the fetch unit goes to the target's line (a loop within the line it
+// holds costs nothing more).
+unsigned ArmHart::fetch_at(uint32_t addr) {
+    Region* r = fast_->block[addr >> kBlockShift];
+    if (!r->contains(addr)) r = region_of(addr);
+    return r && r->fetch_mask ? fetch_line(*r, addr) : 0;
+}
+
+// An I-cache line refill: from the flash accelerator when the memory has one (a line it
+// holds costs one transfer cycle), else the memory's wait states per beat.
+unsigned ArmHart::instruction_refill(Region& r, uint32_t addr) {
+    const unsigned line = icache_.line_bytes();
+    if (!r.accelerator) return line_fill_cycles(line, r.t.line_bytes, r.t.fetch_wait);
+    const unsigned step = r.accelerator->line_bytes();
+    const uint32_t base = addr & ~(line - 1);
+    unsigned c = 0;
+    for (uint32_t a = base; a < base + line; a += step)
+        c += r.accelerator->fetch(a) ? 1 : line_fill_cycles(step, r.t.line_bytes, r.t.fetch_wait) + 1;
+    return c - 1;
+}
+
+// Cycles a load or store to a cacheable memory costs beyond its issue cycles.
+unsigned ArmHart::data_cache_cost(Region& r, uint32_t addr, bool write) {
+    unsigned c = 0;
+    if (write && !r.write_back) {  // write-through: no allocation; the store goes to memory
+        dcache_.access(addr, false, false);
+        c = r.t.write_wait;
+    } else {
+        const Cache::Result res = dcache_.access(addr, write, true);
+        if (res != Cache::kHit) c = line_fill_cycles(dcache_.line_bytes(), r.t.line_bytes, r.t.read_wait);
+        if (res == Cache::kMissDirtyEvict) {
+            const Region* victim = region_of(dcache_.evicted_address());
+            if (victim) c += line_fill_cycles(dcache_.line_bytes(), victim->t.line_bytes, victim->t.write_wait) + 1;
+        }
+    }
+    stalls_.memory += c;
+    return c;
+}
+
+// A taken branch: the static part (M4 refill, or the target's fetch wait states), the
+// M7's BTAC (a hit with the same target: no refill; else the mispredict penalty), and
+// the fetch of the target line.
+unsigned ArmHart::taken_branch(uint32_t pc, uint32_t target, const ArmDecoded& d) {
+    unsigned c = d.taken;
+    if (timing_.dual_issue) {
+        if (btac_.empty()) {
+            c += timing_.branch_refill;
+        } else {
+            const size_t slot = 2 * ((pc >> 1) & (btac_.size() / 2 - 1));
+            if (btac_[slot] != pc || btac_[slot + 1] != target) {
+                c += timing_.branch_refill;
+                btac_[slot] = pc;
+                btac_[slot + 1] = target;
+            }
+        }
+    }
+    stalls_.branch += c;
+    return c + fetch_at(target);
+}
+
+// A conditional branch not taken: a BTAC entry predicted it taken (mispredict, the entry
+// goes); without one the sequential fetch was right.
+unsigned ArmHart::not_taken_branch(uint32_t pc) {
+    if (btac_.empty()) return 0;
+    const size_t slot = 2 * ((pc >> 1) & (btac_.size() / 2 - 1));
+    if (btac_[slot] != pc) return 0;
+    btac_[slot] = 1;
+    stalls_.branch += timing_.branch_refill;
+    return timing_.branch_refill;
 }
 
 // Decodes the instruction at pc into its cache entry, with its static cycles: the class
@@ -329,20 +573,26 @@ void ArmHart::decode_into(ArmDecoded& d, Region& r, uint32_t pc, bool in_it, uns
     default: break;
     }
     // Taken branches: refill, plus the target's fetch wait states (direct targets known now).
+    // With dual issue the refill is the BTAC's business (taken_branch): only fetch waits here.
+    const unsigned refill = timing_.dual_issue ? 0 : timing_.branch_refill;
     switch (cls) {
     case ArmClass::BRANCH: case ArmClass::BRANCH_COND:
-        d.taken = uint8_t(std::min(255u, timing_.branch_refill + refetch_cycles(pc, uint32_t(d.imm))));
+        d.taken = uint8_t(std::min(255u, refill + refetch_cycles(pc, uint32_t(d.imm))));
         break;
     case ArmClass::BRANCH_REG: case ArmClass::ALU_PC: case ArmClass::LOAD_PC: case ArmClass::TABLE_BRANCH:
     case ArmClass::LOAD_MULTI:
-        d.taken = uint8_t(std::min(255u, timing_.branch_refill + (r.t.cache_bytes ? 0 : r.t.fetch_wait)));
+        d.taken = uint8_t(std::min(255u, refill + (r.t.cache_bytes || r.fetch_mask ? 0 : r.t.fetch_wait)));
         break;
     default: break;
     }
     // Neighbour rules, from the instruction that follows (always executed next unless this
     // one branches).
     ArmDecoded next;
-    if ((cls == ArmClass::LOAD || cls == ArmClass::STORE || cls == ArmClass::ALU || cls == ArmClass::DSP ||
+    if (timing_.dual_issue) {
+        const unsigned hazard = dual_issue_hazard(d, r, pc);
+        cycles += hazard;
+        other_stall += hazard;
+    } else if ((cls == ArmClass::LOAD || cls == ArmClass::STORE || cls == ArmClass::ALU || cls == ArmClass::DSP ||
          cls == ArmClass::MUL || cls == ArmClass::MUL_LONG) &&
         decode_at(r, pc + d.len, false, next)) {
         const ArmClass next_cls = arm_op_class(next.op);
@@ -360,8 +610,12 @@ void ArmHart::decode_into(ArmDecoded& d, Region& r, uint32_t pc, bool in_it, uns
     // Fetch: without a prefetch buffer every new line costs the memory's wait states.
     const uint32_t line = std::max(1u, r.t.line_bytes);
     unsigned fetch = 0;
-    if (!r.t.prefetch && r.t.fetch_wait && ((pc % line) == 0 || (pc % line) + d.len > line))
+    if (!r.fetch_mask && !r.t.prefetch && r.t.fetch_wait && ((pc % line) == 0 || (pc % line) + d.len > line))
         fetch = std::min(15u, r.t.fetch_wait);
+    // Through a cache or accelerator: the instruction that starts a line (or ends in the
+    // next one) makes the fetch unit look that line up (fetch_line).
+    if (r.fetch_mask && ((pc & ~r.fetch_mask) == 0 || ((pc + d.len - 1) & r.fetch_mask) != (pc & r.fetch_mask)))
+        d.flags |= kNewFetchLine;
     cycles += fetch;
     d.cycles = uint8_t(std::min(cycles, 255u));
     d.stall = uint8_t(fetch | std::min(15u, other_stall) << 4);
@@ -437,6 +691,15 @@ HartCounters ArmHart::counters() const {
     c.stalls.memory += stalls_.memory;
     c.stalls.branch += stalls_.branch;
     c.stalls.muldiv += stalls_.muldiv;
+    c.stalls.fetch += fetch_stalls_;
+    c.caches.icache = {icache_.stats().hits, icache_.stats().misses};
+    c.caches.dcache = {dcache_.stats().hits, dcache_.stats().misses};
+    c.caches.dcache_writebacks = dcache_.stats().writebacks;
+    for (const auto& r : regions_)
+        if (r->accelerator) {
+            c.caches.flash_accelerator.hits += r->accelerator->stats().hits;
+            c.caches.flash_accelerator.misses += r->accelerator->stats().misses;
+        }
     for (const auto& r : regions_)
         for (uint32_t page : r->decoded_pages) {
             const ArmDecoded* d = r->cache + (size_t(page) << (kPageShift - 1));
@@ -452,8 +715,12 @@ template <typename T, bool kTrackTouched> inline T ArmHart::load(uint32_t addr) 
     Region* r = fast_->block[addr >> kBlockShift];
     const uint32_t off = addr - r->t.base;
     if (__builtin_expect(uint64_t(off) + sizeof(T) <= r->read_limit, 1)) {
-        cycles_ += r->t.read_wait;
-        stalls_.memory += r->t.read_wait;
+        if (__builtin_expect(r->cached_data, 0)) {
+            if (!dcache_.hit_mru(addr)) cycles_ += data_cache_cost(*r, addr, false);
+        } else {
+            cycles_ += r->t.read_wait;
+            stalls_.memory += r->t.read_wait;
+        }
         r->counters->reads[width_index<T>()]++;
         if (kTrackTouched && r->counters->touched) mark_touched(r->counters->touched, off, sizeof(T));
         T v;
@@ -467,8 +734,12 @@ template <typename T, bool kTrackTouched> inline void ArmHart::store(uint32_t ad
     Region* r = fast_->block[addr >> kBlockShift];
     const uint32_t off = addr - r->t.base;
     if (__builtin_expect(uint64_t(off) + sizeof(T) <= r->write_limit, 1)) {
-        cycles_ += r->t.write_wait;
-        stalls_.memory += r->t.write_wait;
+        if (__builtin_expect(r->cached_data, 0)) {
+            if (!(r->write_back && dcache_.hit_mru(addr, true))) cycles_ += data_cache_cost(*r, addr, true);
+        } else {
+            cycles_ += r->t.write_wait;
+            stalls_.memory += r->t.write_wait;
+        }
         r->counters->writes[width_index<T>()]++;
         if (kTrackTouched && r->counters->touched) mark_touched(r->counters->touched, off, sizeof(T));
         std::memcpy(r->host + off, &value, sizeof(T));
@@ -487,12 +758,14 @@ uint32_t ArmHart::load_slow(uint32_t addr, unsigned len) {
     uint32_t v = 0;
     const BusResult res = bus_.bus_read(addr, &v, len);
     if (!res.ok) throw Fault{kArmBusFault, kPreciseErr | kBfarValid, addr, true};
-    cycles_ += res.latency_cycles;
-    stalls_.memory += res.latency_cycles;
-    if (track_touched_) {
-        Region* r = region_of(addr);
-        if (r && r->counters && r->counters->touched) mark_touched(r->counters->touched, addr - r->t.base, len);
+    Region* r = region_of(addr);
+    if (r && r->cached_data) {  // the cache answers, as on the direct path: same cycles
+        cycles_ += data_cache_cost(*r, addr, false);
+    } else {
+        cycles_ += res.latency_cycles;
+        stalls_.memory += res.latency_cycles;
     }
+    if (track_touched_ && r && r->counters && r->counters->touched) mark_touched(r->counters->touched, addr - r->t.base, len);
     return v;
 }
 
@@ -503,9 +776,13 @@ void ArmHart::store_slow(uint32_t addr, uint32_t value, unsigned len) {
     }
     const BusResult res = bus_.bus_write(addr, &value, len);
     if (!res.ok) throw Fault{kArmBusFault, kPreciseErr | kBfarValid, addr, true};
-    cycles_ += res.latency_cycles;
-    stalls_.memory += res.latency_cycles;
     Region* r = region_of(addr);  // memory without DMI may hold code too
+    if (r && r->cached_data) {
+        cycles_ += data_cache_cost(*r, addr, true);
+    } else {
+        cycles_ += res.latency_cycles;
+        stalls_.memory += res.latency_cycles;
+    }
     if (r && r->cache) invalidate_code(*r, addr - r->t.base);
     if (track_touched_ && r && r->counters && r->counters->touched) mark_touched(r->counters->touched, addr - r->t.base, len);
 }
@@ -612,8 +889,12 @@ uint32_t ArmHart::load_multiple(const ArmDecoded& d, uint32_t npc, bool decremen
     for (unsigned i = 0; i < 15; i++)
         if (list >> i & 1) x_[i] = values[i];
     if (list & 0x8000) {
-        cycles_ += d.taken;
-        stalls_.branch += d.taken;
+        if (detailed_) {
+            cycles_ += taken_branch(npc - d.len, values[15] & ~1u, d);
+        } else {
+            cycles_ += d.taken;
+            stalls_.branch += d.taken;
+        }
         return bx_write_pc(values[15]);
     }
     return npc;
@@ -883,6 +1164,8 @@ uint32_t ArmHart::vector(unsigned e, uint32_t pc) {
 
 uint32_t ArmHart::enter_exception(unsigned e, uint32_t return_address) {
     const uint32_t handler = vector(e, return_address);
+    slot1_ = false;  // the pipeline drains: the handler's first instruction issues alone
+    if (detailed_) cycles_ += fetch_at(handler);
     const bool psp_before = using_psp();
     const uint32_t sp = x_[13];
     const bool realign = (sp & 4) != 0;  // CCR.STKALIGN: the frame is 8-byte aligned
@@ -928,6 +1211,7 @@ uint32_t ArmHart::exception_return(uint32_t exc_return) {
         monitor_ = kNoMonitor;
         cycles_ += timing_.tail_chain;
         stalls_.branch += timing_.tail_chain;
+        if (detailed_) cycles_ += fetch_at(handler & ~1u);
         return handler & ~1u;
     }
     // Handler mode always runs on MSP; pick the stack the frame is on.
@@ -960,6 +1244,7 @@ uint32_t ArmHart::exception_return(uint32_t exc_return) {
     monitor_ = kNoMonitor;
     cycles_ += timing_.exception_return;
     stalls_.branch += timing_.exception_return;
+    if (detailed_) cycles_ += fetch_at(w[6] & ~1u);  // the fetch unit resumes at the return address
     recheck_exceptions();
     return w[6] & ~1u;
 }
@@ -1178,10 +1463,13 @@ StopReason ArmHart::run(uint64_t cycle_limit) {
             if (cycles_ >= cycle_limit) { pc_ = pc; return StopReason::kLimit; }
             limit_ = std::max(limit, cycles_ + 1);
             d = nullptr;
-            if (track_touched_)
-                execute<true>(pc, d);
-            else
-                execute<false>(pc, d);
+            if (detailed_) {
+                if (track_touched_) execute<true, true>(pc, d);
+                else execute<false, true>(pc, d);
+            } else {
+                if (track_touched_) execute<true, false>(pc, d);
+                else execute<false, false>(pc, d);
+            }
         } catch (const Fault& f) {
             try {
                 pc = take_fault(f, pc, d ? d->raw : 0);
@@ -1196,9 +1484,11 @@ StopReason ArmHart::run(uint64_t cycle_limit) {
     }
 }
 
-template <bool kTrackTouched> void ArmHart::execute(uint32_t& pc_ref, ArmDecoded*& d_ref) {
+template <bool kTrackTouched, bool kDetailed> void ArmHart::execute(uint32_t& pc_ref, ArmDecoded*& d_ref) {
     uint32_t pc = pc_ref;
     ArmDecoded* d = nullptr;
+    bool slot1 = slot1_;  // Cortex-M7: this instruction issues in slot 1 of a pair
+    bool slot1_before = slot1;  // for an entry decoded on the spot, whose first ISSUE was empty
     Region* code = (code_ && code_->contains(pc)) ? code_ : select_code_region(pc);
     uint32_t code_base = code->t.base, code_size = code->t.size;
     ArmDecoded* cache = code->cache;
@@ -1221,8 +1511,12 @@ template <bool kTrackTouched> void ArmHart::execute(uint32_t& pc_ref, ArmDecoded
 #define NPC npc
 #define LR x_[14]
 #define SP x_[13]
-#define BRANCH_TO(target) do { npc = (target); cycles_ += d->taken; stalls_.branch += d->taken; } while (0)
-#define BX_TO(value) do { const uint32_t t_ = (value); cycles_ += d->taken; stalls_.branch += d->taken; npc = bx_write_pc(t_); } while (0)
+#define BRANCH_TO(target) do { npc = (target); \
+    if (kDetailed) cycles_ += taken_branch(pc, npc, *d); else { cycles_ += d->taken; stalls_.branch += d->taken; } } while (0)
+#define BRANCH_IF(c, target) do { if (c) BRANCH_TO(target); else if (kDetailed) cycles_ += not_taken_branch(pc); } while (0)
+#define BX_TO(value) do { const uint32_t t_ = (value); \
+    if (kDetailed) cycles_ += taken_branch(pc, t_ & ~1u, *d); else { cycles_ += d->taken; stalls_.branch += d->taken; } \
+    npc = bx_write_pc(t_); } while (0)
 #define LOAD(T, addr) uint32_t(int32_t(load<T, kTrackTouched>(addr)))
 #define STORE(T, addr, v) store<T, kTrackTouched>(addr, T(v))
 #define LOAD_X_VALUE(T) \
@@ -1245,9 +1539,9 @@ template <bool kTrackTouched> void ArmHart::execute(uint32_t& pc_ref, ArmDecoded
 #define WRITE64(value) do { const uint64_t r64_ = (value); RA = uint32_t(r64_); RD = uint32_t(r64_ >> 32); } while (0)
 
     struct Publish {
-        uint32_t& pc_out; ArmDecoded*& d_out; uint32_t& pc; ArmDecoded*& d;
-        ~Publish() { pc_out = pc; d_out = d; }
-    } publish{pc_ref, d_ref, pc, d};
+        uint32_t& pc_out; ArmDecoded*& d_out; bool& slot1_out; uint32_t& pc; ArmDecoded*& d; bool& slot1;
+        ~Publish() { pc_out = pc; d_out = d; slot1_out = slot1; }
+    } publish{pc_ref, d_ref, slot1_, pc, d, slot1};
 
     static const void* const kHandlers[] = {
         &&op_kUndecoded, &&op_kUndefined, &&op_kNoCoprocessor, &&op_kPrologue,
@@ -1263,6 +1557,21 @@ template <bool kTrackTouched> void ArmHart::execute(uint32_t& pc_ref, ArmDecoded
     };
     static_assert(sizeof kHandlers / sizeof *kHandlers == size_t(ArmOp::kCount), "a handler per ArmOp");
     uint32_t npc = pc, off = 0;
+    // The static cost; with dual issue an instruction in slot 1 pays only its stalls (its
+    // issue cycle is its partner's). Then the fetch of a new line, if it starts one.
+#define ISSUE()                                                                                   \
+    do {                                                                                          \
+        if (kDetailed) {                                                                          \
+            slot1_before = slot1;                                                                 \
+            cycles_ += slot1 ? unsigned(d->stall & 15) + unsigned(d->stall >> 4) : d->cycles;     \
+            slot1 = !slot1 && (d->flags & kPairsWithNext);                                        \
+            if (__builtin_expect(d->flags & kNewFetchLine, 0) &&                                  \
+                ((pc + d->len - 1) & code->fetch_mask) != last_fetch_line_)                       \
+                cycles_ += fetch_line(*code, pc + d->len - 1);                                    \
+        } else {                                                                                  \
+            cycles_ += d->cycles;                                                                 \
+        }                                                                                         \
+    } while (0)
 #define DISPATCH()                                                        \
     do {                                                                  \
         pc = npc;                                                         \
@@ -1270,7 +1579,7 @@ template <bool kTrackTouched> void ArmHart::execute(uint32_t& pc_ref, ArmDecoded
         off = pc - code_base;                                             \
         if (__builtin_expect(off >= code_size, 0)) goto change_region;    \
         d = cache + (off >> 1);                                           \
-        cycles_ += d->cycles;                                             \
+        ISSUE();                                                          \
         ++d->count;                                                       \
         npc = pc + d->len;                                                \
         goto* kHandlers[size_t(d->op)];                                   \
@@ -1289,7 +1598,8 @@ op_kUndecoded: {
     const bool in_it = enclosing_it_condition(*code, pc, it_cond);
     decode_into(*d, *code, pc, in_it, it_cond);
 }
-    cycles_ += d->cycles;
+    slot1 = slot1_before;
+    ISSUE();
     d->count = 1;
     npc = pc + d->len;
     goto* kHandlers[size_t(d->op)];
@@ -1311,6 +1621,7 @@ op_kPrologue:
 #undef ALIAS16
 #undef ALIAS32
 #undef DISPATCH
+#undef ISSUE
 }
 
 }  // namespace vitsim

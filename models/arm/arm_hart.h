@@ -13,6 +13,7 @@
 
 #include "arm/arm_decode.h"
 #include "arm/arm_timing.h"
+#include "core/cache.h"
 #include "core/iss.h"
 
 namespace vitsim {
@@ -64,6 +65,9 @@ public:
     std::string describe_trap() const override { return describe(stop_); }
 
     // Arm specifics, for tests and a loader.
+    // The L1 caches, which memories they serve, and the flash accelerators (the profile's
+    // "caches"). Call before add_memory or after: memories added earlier are attached too.
+    void configure_memory_system(const MemorySystem& system);
     // Power-on reset: VTOR = vector_table, SP = word 0, PC = word 1 of the table.
     void reset(uint32_t vector_table);
     // What semihosting SYS_GET_CMDLINE returns (qemu: the kernel's file name and -append).
@@ -93,7 +97,15 @@ private:
     struct Fault;         // a fault raised inside an instruction (thrown)
     struct Stopped {};    // the run stops (lockup, no handler): stop_ says why
 
-    template <bool kTrackTouched> void execute(uint32_t& pc, ArmDecoded*& d);
+    template <bool kTrackTouched, bool kDetailed> void execute(uint32_t& pc, ArmDecoded*& d);
+    void attach_memory_structures(Region& r);
+    unsigned dual_issue_hazard(ArmDecoded& d, Region& r, uint32_t pc);
+    unsigned fetch_line(Region& r, uint32_t addr);
+    unsigned fetch_at(uint32_t addr);
+    unsigned instruction_refill(Region& r, uint32_t addr);
+    unsigned data_cache_cost(Region& r, uint32_t addr, bool write);
+    unsigned taken_branch(uint32_t pc, uint32_t target, const ArmDecoded& d);
+    unsigned not_taken_branch(uint32_t pc);
     Region* region_of(uint32_t addr);
     Region* select_code_region(uint32_t pc);
     bool fetch_halfword(Region& r, uint32_t addr, uint16_t& out);
@@ -192,6 +204,16 @@ private:
     std::vector<SemihostFile> semihost_files_;  // by handle
     uint32_t semihost_features_pos_ = 0;
     std::string command_line_;
+
+    // Memory structures and the Cortex-M7 issue state. `detailed_` selects the executor
+    // that models them (dual issue, caches, accelerators); without them the plain one runs.
+    MemorySystem memory_system_;
+    Cache icache_, dcache_;
+    bool detailed_ = false;
+    bool slot1_ = false;                 // the next instruction issues in slot 1 of a pair
+    uint32_t last_fetch_line_ = ~0u;     // line the fetch unit holds (address >> shift)
+    std::vector<uint32_t> btac_;         // pc, target pairs; direct mapped by pc
+    uint64_t fetch_stalls_ = 0;
 
     std::vector<std::unique_ptr<Region>> regions_;
     std::unique_ptr<Fast> fast_;

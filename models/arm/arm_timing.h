@@ -26,7 +26,36 @@ struct ArmTiming {
     unsigned exception_entry = 12;  // stacking and vector fetch (M4 interrupt latency)
     unsigned exception_return = 10; // unstacking
     unsigned tail_chain = 6;        // return straight into a pending exception (M4 TRM: 6)
+
+    // Cortex-M7 (cortex-m.md section 2): in-order dual issue instead of the M4 rules above
+    // (pipelined_loads and agu_stall as the M4 has them do not apply; agu_stall is then the
+    // extra latency of a result used as an address). Class costs above are issue cycles.
+    bool dual_issue = false;
+    unsigned load_latency_word = 2;  // LDR result to a dependent instruction
+    unsigned load_latency_byte = 3;  // LDRB/LDRH/LDRSB/LDRSH
+    unsigned mul_latency = 2;        // MUL/MLA/SMLAD...; the accumulator is forwarded (no stall)
+    unsigned btac_entries = 0;       // branch target address cache (0: every taken branch
+                                     //   pays branch_refill, the mispredict penalty)
 };
+
+// Cortex-M7 issue costs and latencies (cortex-m.md section 2: LLVM ARMScheduleM7.td, GCC
+// cortex-m7.md); what the sources do not give is marked assumed (docs/arm.md).
+inline ArmTiming cortex_m7_timing() {
+    ArmTiming t;
+    t.dual_issue = true;
+    t.branch_refill = 4;     // mispredict / BTAC miss (LLVM: MispredictPenalty 4)
+    t.load = 1;              // issue cycles; the result latency is load_latency_*
+    t.store = 1;
+    t.dual = 2;              // LDRD/STRD issue alone: 2 cycles (assumed)
+    t.multiple_base = 1;     // LDM/STM: 1 + N (assumed, as the M4)
+    t.mul = 1;
+    t.mul_long = 1;
+    t.table_branch = 2;      // TBB/TBH: two issue cycles, then the branch
+    t.pipelined_loads = false;
+    t.agu_stall = 1;         // address operands are needed one stage earlier
+    t.btac_entries = 64;     // assumed: the size is not published
+    return t;
+}
 
 // The profile's "core_timing" keys of an Arm core, one per ArmTiming field (soc/profile.cpp
 // reads them all; a profile must give every one, so the numbers live in the profile's data).
@@ -52,6 +81,10 @@ inline constexpr ArmTimingField kArmTimingFields[] = {
     {"exception_entry", &ArmTiming::exception_entry},
     {"exception_return", &ArmTiming::exception_return},
     {"tail_chain", &ArmTiming::tail_chain},
+    {"load_latency_word", &ArmTiming::load_latency_word},
+    {"load_latency_byte", &ArmTiming::load_latency_byte},
+    {"mul_latency", &ArmTiming::mul_latency},
+    {"btac_entries", &ArmTiming::btac_entries},
 };
 // Boolean keys of "core_timing".
 struct ArmTimingFlag {
@@ -60,6 +93,7 @@ struct ArmTimingFlag {
 };
 inline constexpr ArmTimingFlag kArmTimingFlags[] = {
     {"pipelined_loads", &ArmTiming::pipelined_loads},
+    {"dual_issue", &ArmTiming::dual_issue},
 };
 
 struct ArmOptions {

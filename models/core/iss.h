@@ -54,10 +54,22 @@ struct StallCounters {
     uint64_t fetch = 0;     // instruction fetch wait states (sequential, no prefetch)
 };
 
+// Hits and misses of the memory structures in front of a core (models/core/cache.h):
+// the L1 caches and the flash accelerator (ST ART). All zero for a core without them.
+struct CacheCounters {
+    struct HitMiss {
+        uint64_t hits = 0;
+        uint64_t misses = 0;
+    };
+    HitMiss icache, dcache, flash_accelerator;
+    uint64_t dcache_writebacks = 0;  // dirty lines written back
+};
+
 struct HartCounters {
     uint64_t cycles = 0;
     uint64_t instructions = 0;
     StallCounters stalls;
+    CacheCounters caches;
 };
 
 class Iss {

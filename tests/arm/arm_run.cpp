@@ -4,7 +4,9 @@
 // the program's. Used by the tests (same output as qemu-system-arm -semihosting) and
 // as the Arm host-MIPS benchmark.
 //
-//   arm_run [--stats] [--max-cycles N] [--m7] [--trace N] program.elf  (--m7: the M7's CPUID)
+//   arm_run [--stats] [--max-cycles N] [--m7] [--caches] [--trace N] program.elf
+//   (--m7: the M7's CPUID and timing, dual issue; --caches: 16 KiB L1 I- and D-caches, as
+//   an STM32H743, over both memories)
 //   (--trace: prints pc and registers before each of the first N instructions, to stderr)
 //
 // Exit status: the program's (0..109), 113 unrecoverable fault (one line on stderr),
@@ -69,7 +71,7 @@ bool load_elf(const std::string& path, Board& board, std::string& error) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    bool stats = false, m7 = false;
+    bool stats = false, m7 = false, caches = false;
     uint64_t trace = 0;
     uint64_t max_cycles = 20'000'000'000ull;
     std::string path;
@@ -77,19 +79,27 @@ int main(int argc, char** argv) {
         const std::string a = argv[i];
         if (a == "--stats") stats = true;
         else if (a == "--m7") m7 = true;
+        else if (a == "--caches") caches = true;
         else if (a == "--trace" && i + 1 < argc) trace = std::strtoull(argv[++i], nullptr, 0);
         else if (a == "--max-cycles" && i + 1 < argc) max_cycles = std::strtoull(argv[++i], nullptr, 0);
         else if (!a.empty() && a[0] != '-' && path.empty()) path = a;
-        else { fprintf(stderr, "usage: arm_run [--stats] [--max-cycles N] [--m7] program.elf\n"); return 110; }
+        else { fprintf(stderr, "usage: arm_run [--stats] [--max-cycles N] [--m7] [--caches] program.elf\n"); return 110; }
     }
-    if (path.empty()) { fprintf(stderr, "usage: arm_run [--stats] [--max-cycles N] [--m7] program.elf\n"); return 110; }
+    if (path.empty()) { fprintf(stderr, "usage: arm_run [--stats] [--max-cycles N] [--m7] [--caches] program.elf\n"); return 110; }
 
     Board board;
     std::string error;
     if (!load_elf(path, board, error)) { fprintf(stderr, "arm_run: %s: %s\n", path.c_str(), error.c_str()); return 111; }
     ArmOptions options;
     if (m7) options.cpuid = 0x411fc272;  // Cortex-M7 r1p2, as qemu's mps2-an500
-    ArmHart hart(0, ArmTiming{}, options, board);
+    ArmHart hart(0, m7 ? cortex_m7_timing() : ArmTiming{}, options, board);
+    if (caches) {
+        MemorySystem system;
+        system.icache = {16 * 1024, 2, 32};
+        system.dcache = {16 * 1024, 4, 32};
+        system.cacheable = {"code", "data"};
+        hart.configure_memory_system(system);
+    }
     AccessCounters code_counters, data_counters;
     hart.add_memory(MemoryTiming{"code", kCodeBase, kMemSize, true, true, 0, 0, 0, 16, true, 0}, board.code.data(), &code_counters);
     hart.add_memory(MemoryTiming{"data", kDataBase, kMemSize, true, true, 0, 0, 0, 16, true, 0}, board.data.data(), &data_counters);
@@ -124,6 +134,10 @@ int main(int argc, char** argv) {
                 (unsigned long long)c.stalls.branch, (unsigned long long)c.stalls.load_use,
                 (unsigned long long)c.stalls.muldiv, (unsigned long long)c.stalls.memory,
                 (unsigned long long)c.stalls.fetch);
+        if (caches)
+            fprintf(stderr, "arm_run: icache %llu hits %llu misses, dcache %llu hits %llu misses\n",
+                    (unsigned long long)c.caches.icache.hits, (unsigned long long)c.caches.icache.misses,
+                    (unsigned long long)c.caches.dcache.hits, (unsigned long long)c.caches.dcache.misses);
     }
     switch (why) {
     case StopReason::kExit: return hart.exit_status();

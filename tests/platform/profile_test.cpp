@@ -91,6 +91,39 @@ TEST(Profile, Gap9RunsFromL2) {
     EXPECT_TRUE(p.isa.xvitsim);
 }
 
+TEST(Profile, CachesAreParsedAndChecked) {
+    const Profile f746 = load_profile("stm32f746");
+    EXPECT_EQ(f746.memory_system.icache.size_bytes, 4096u);
+    EXPECT_EQ(f746.memory_system.icache.ways, 2u);
+    EXPECT_EQ(f746.memory_system.dcache.ways, 4u);
+    EXPECT_EQ(f746.memory_system.dcache.line_bytes, 32u);
+    EXPECT_EQ(f746.memory_system.cacheable, (std::vector<std::string>{"flash", "qspi"}));
+    const Profile l476 = load_profile("stm32l476");
+    EXPECT_EQ(l476.memory_system.icache.size_bytes, 0u);  // a Cortex-M4: no L1 caches
+    ASSERT_EQ(l476.memory_system.accelerators.size(), 1u);
+    EXPECT_EQ(l476.memory_system.accelerators[0].memory, "flash");
+    EXPECT_EQ(l476.memory_system.accelerators[0].lines, 32u);
+    EXPECT_TRUE(load_profile("gap9").memory_system.cacheable.empty());  // "caches" is optional
+
+    json doc = shipped("stm32f746");
+    doc["caches"]["cacheable"] = {"flahs"};
+    EXPECT_EQ(error_of(doc), "bad.json: caches.cacheable: no memory is called flahs");
+    doc = shipped("stm32f746");
+    doc["caches"]["icache"]["ways"] = 3;
+    EXPECT_EQ(error_of(doc), "bad.json: caches.icache.ways: must be a power of two");
+    doc = shipped("stm32f746");
+    doc["caches"]["dcache"]["size"] = "64";
+    EXPECT_EQ(error_of(doc), "bad.json: caches.dcache.size: must be a power of two of at least ways x line_bytes");
+    doc = shipped("stm32f746");
+    doc["caches"]["accelerators"] = json::array({{{"memory", "qspi"}, {"kind", "art"}, {"lines", 8}, {"line_bytes", 16}, {"prefetch", true}}});
+    EXPECT_EQ(error_of(doc), "bad.json: caches.accelerators: qspi is not executable");
+    doc["caches"]["accelerators"][0]["kind"] = "cache";
+    EXPECT_EQ(error_of(doc), "bad.json: caches.accelerators[0].kind: expected \"art\" (the only accelerator modelled)");
+    doc = shipped("stm32f746");
+    doc["caches"]["icache"]["assoc"] = 2;
+    EXPECT_EQ(error_of(doc), "bad.json: caches.icache.assoc: unknown field");
+}
+
 TEST(Profile, ParsesSizes) {
     EXPECT_EQ(parse_size("320K"), 320u * 1024);
     EXPECT_EQ(parse_size("1M"), 1u << 20);
