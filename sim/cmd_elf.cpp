@@ -1,4 +1,4 @@
-// vitsim elf FILE: runs a bare-metal RV32 program on a SoC profile and exits with
+// vitsim elf FILE: runs a bare-metal RV32 or Arm program on a SoC profile and exits with
 // the program's exit status.
 #include <cinttypes>
 #include <cstdio>

@@ -17,14 +17,17 @@ std::string size_text(uint64_t bytes) {
     return std::to_string(bytes);
 }
 
-std::string isa_text(const IsaExtensions& isa) {
+std::string core_text(const Profile& p) {
+    if (p.core == CoreModel::kCortexM4) return "Cortex-M4 (Armv7E-M)";
+    if (p.core == CoreModel::kCortexM7) return "Cortex-M7 (Armv7E-M)";
+    const IsaExtensions& isa = p.isa;
     return std::string("RV32I") + (isa.m ? "M" : "") + (isa.c ? "C" : "") + (isa.xvitsim ? "+Xvitsim" : "");
 }
 
 // Two lines per profile: the core, its clock and where code and data go; then every
 // memory; then what the profile stands in for (its description).
 void print_profile(const std::string& name, const Profile& p) {
-    std::printf("%s: %s core at %g MHz, code in %s, data in %s\n", name.c_str(), isa_text(p.isa).c_str(),
+    std::printf("%s: %s core at %g MHz, code in %s, data in %s\n", name.c_str(), core_text(p).c_str(),
                 p.clock_hz / 1e6, p.code_memory.c_str(), p.data_memory.c_str());
     std::string memories;
     for (const MemoryTiming& m : p.memories) {

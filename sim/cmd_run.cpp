@@ -141,6 +141,7 @@ struct FirmwareLayout {
 
 FirmwareLayout firmware_layout(const ElfImage& elf, const std::string& path, const Profile& profile) {
     FirmwareLayout f;
+    check_machine(elf, profile, path);
     const MemoryTiming& code = profile.memory(profile.code_memory);
     const MemoryTiming& data = profile.memory(profile.data_memory);
     const uint64_t code_limit = uint64_t{code.base} + code.size, data_limit = uint64_t{data.base} + data.size;

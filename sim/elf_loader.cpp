@@ -41,20 +41,18 @@ void check_ident(const std::vector<uint8_t>& file, const std::string& path) {
         throw ElfError(ElfErrorKind::kNotElf, path + ": not an ELF file");
     if (file.size() < EI_NIDENT) throw ElfError(ElfErrorKind::kTruncated, path + ": truncated ELF header");
     if (file[EI_CLASS] == ELFCLASS64)
-        throw ElfError(ElfErrorKind::kNot32Bit, path + ": 64-bit ELF; vitsim runs RV32 programs (ELFCLASS32)");
+        throw ElfError(ElfErrorKind::kNot32Bit, path + ": 64-bit ELF; vitsim runs 32-bit programs (ELFCLASS32)");
     if (file[EI_CLASS] != ELFCLASS32)
         throw ElfError(ElfErrorKind::kNot32Bit, path + ": unknown ELF class " + std::to_string(file[EI_CLASS]));
     if (file[EI_DATA] != ELFDATA2LSB)
-        throw ElfError(ElfErrorKind::kNotLittleEndian, path + ": big-endian ELF; RISC-V programs are little-endian");
+        throw ElfError(ElfErrorKind::kNotLittleEndian, path + ": big-endian ELF; vitsim's cores are little-endian");
     if (file.size() < sizeof(Elf32_Ehdr)) throw ElfError(ElfErrorKind::kTruncated, path + ": truncated ELF header");
 }
 
 void check_header(const Elf32_Ehdr& eh, size_t file_size, const std::string& path) {
-    if (eh.e_machine != EM_RISCV)
-        throw ElfError(ElfErrorKind::kNotRiscV,
-                       path + ": " + (eh.e_machine == EM_ARM ? std::string("an Arm program") : "not a RISC-V program") +
-                           " (ELF machine " + std::to_string(eh.e_machine) +
-                           "); every profile's core is RV32 today (the Arm ISS is not in a profile yet)");
+    if (eh.e_machine != EM_RISCV && eh.e_machine != EM_ARM)
+        throw ElfError(ElfErrorKind::kUnknownMachine, path + ": not a RISC-V or Arm program (ELF machine " +
+                                                          std::to_string(eh.e_machine) + ")");
     if (eh.e_type != ET_EXEC)
         throw ElfError(ElfErrorKind::kNotExecutable,
                        path + ": not an executable (ELF type " + std::to_string(eh.e_type) + "); link it with -static");
@@ -151,6 +149,7 @@ ElfImage parse_elf(const std::vector<uint8_t>& file, const std::string& path) {
     check_header(eh, file.size(), path);
 
     ElfImage image;
+    image.machine = eh.e_machine == EM_ARM ? ElfMachine::kArm : ElfMachine::kRiscV;
     image.entry = eh.e_entry;
     uint64_t loaded_bytes = 0;
     for (unsigned i = 0; i < eh.e_phnum; i++) {

@@ -1,4 +1,6 @@
-// Loader of bare-metal RV32 programs: ELF32, little-endian, EM_RISCV, executable.
+// Loader of bare-metal 32-bit programs: ELF32, little-endian, executable, for RISC-V
+// (EM_RISCV) or Arm (EM_ARM); place_elf refuses a program for another core than the
+// profile's.
 // PT_LOAD segments go to their physical addresses (p_paddr), so a program linked to
 // run from SRAM but stored in flash (LMA != VMA) is placed as a real flash image.
 #pragma once
@@ -11,13 +13,15 @@
 namespace vitsim {
 
 class Soc;
+struct Profile;
 
 enum class ElfErrorKind {
     kUnreadable,     // cannot open or read the file
     kNotElf,         // no ELF magic
     kNot32Bit,       // ELFCLASS64 (or unknown class)
     kNotLittleEndian,
-    kNotRiscV,       // e_machine != EM_RISCV
+    kUnknownMachine, // e_machine is neither EM_RISCV nor EM_ARM
+    kWrongMachine,   // a program for another instruction set than the profile's core
     kNotExecutable,  // e_type != ET_EXEC
     kTruncated,      // a header or a segment's bytes extend beyond the end of the file
     kMalformed,      // inconsistent headers (entry size, filesz > memsz, nothing to load)
@@ -41,7 +45,10 @@ struct ElfSegment {
     std::vector<uint8_t> data;   // the p_filesz bytes from the file
 };
 
+enum class ElfMachine { kRiscV, kArm };
+
 struct ElfImage {
+    ElfMachine machine = ElfMachine::kRiscV;
     uint32_t entry = 0;
     std::vector<ElfSegment> segments;  // PT_LOAD with memsz > 0, in file order
     std::map<std::string, uint32_t> symbols;  // the symbol table's named symbols (if any)
@@ -66,6 +73,11 @@ std::string elf_hex(uint64_t value);
 ElfImage read_elf(const std::string& path);
 // The same checks on the bytes of a file already read (`path` names it in messages).
 ElfImage parse_elf(const std::vector<uint8_t>& file, const std::string& path);
+
+// Refuses (kWrongMachine, exit 111) a program whose instruction set is not the one of
+// `profile`'s core, naming both: "prog.elf: an Arm (Thumb-2) program (ELF machine 40),
+// but gap9's core is rv32, which runs RISC-V (RV32) programs".
+void check_machine(const ElfImage& image, const Profile& profile, const std::string& path);
 
 // Writes every segment into the SoC's memories (untimed; sim/elf_place.cpp). `path` names the program
 // in error messages: "prog.elf: segment 0x30000000..0x30000100 is outside every

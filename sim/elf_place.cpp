@@ -24,7 +24,17 @@ void check_stack(const ElfImage& image, Soc& soc, const std::string& path) {
 
 }  // namespace
 
+void check_machine(const ElfImage& image, const Profile& profile, const std::string& path) {
+    const bool arm_program = image.machine == ElfMachine::kArm;
+    if (arm_program == is_arm(profile.core)) return;
+    throw ElfError(ElfErrorKind::kWrongMachine,
+                   path + ": " + (arm_program ? "an Arm (Thumb-2) program (ELF machine 40)" : "a RISC-V program (ELF machine 243)") +
+                       ", but " + escape_for_message(profile.name) + "'s core is " + core_model_name(profile.core) +
+                       ", which runs " + core_isa_name(profile.core) + " programs");
+}
+
 void place_elf(const ElfImage& image, Soc& soc, const std::string& path) {
+    check_machine(image, soc.profile(), path);
     // Check every segment before writing any, so a failed load leaves memory untouched.
     for (const ElfSegment& s : image.segments) {
         const uint64_t end = uint64_t{s.paddr} + s.memsz;

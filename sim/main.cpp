@@ -25,7 +25,7 @@ const Command kCommands[] = {
      false, run_sweep_command},
     {"compare", kCompareUsage, "per-layer cycles and peak SRAM of two run reports, side by side", "", false,
      run_compare_command},
-    {"elf", kElfUsage, "run a bare-metal RV32 program; exit with its exit status", "", true, run_elf_command},
+    {"elf", kElfUsage, "run a bare-metal RV32 or Arm program; exit with its exit status", "", true, run_elf_command},
     {"profiles", "vitsim profiles", "list the SoC profiles", "", false, run_profiles_command},
     {"networks", "vitsim networks", "list the built-in networks with their shapes, parameters and MACs", "", false,
      run_networks_command},

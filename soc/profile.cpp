@@ -187,6 +187,23 @@ CoreTiming parse_core_timing(Fields f) {
     return t;
 }
 
+ArmTiming parse_arm_timing(Fields f) {
+    ArmTiming t;
+    for (const ArmTimingField& field : kArmTimingFields) t.*field.member = f.number(field.key, kTimingMax);
+    for (const ArmTimingFlag& flag : kArmTimingFlags) t.*flag.member = f.flag(flag.key);
+    if (t.div_min > t.div_max) f.fail(f.field("div_min"), "is larger than div_max");
+    f.finish();
+    return t;
+}
+
+CoreModel parse_core_model(Fields& f) {
+    if (!f.has("core")) return CoreModel::kRv32;
+    const std::string name = f.text("core");
+    for (CoreModel core : {CoreModel::kRv32, CoreModel::kCortexM4, CoreModel::kCortexM7})
+        if (name == core_model_name(core)) return core;
+    f.fail("core", "unknown core \"" + escape_for_message(name) + "\" (known: rv32, cortex-m4, cortex-m7)");
+}
+
 MemoryTiming parse_memory(Fields f) {
     MemoryTiming m;
     m.name = f.text("name");
@@ -283,8 +300,13 @@ Profile parse_profile(const std::string& json_text, const std::string& source) {
     if (f.has("description")) p.description = f.text("description");
     p.clock_hz = f.number("clock_hz", 10'000'000'000ull);
     if (p.clock_hz == 0) f.fail("clock_hz", "must not be zero");
-    p.isa = parse_isa(f.object("isa"));
-    p.timing = parse_core_timing(f.object("core_timing"));
+    p.core = parse_core_model(f);
+    if (is_arm(p.core)) {
+        p.arm_timing = parse_arm_timing(f.object("core_timing"));  // an Arm core has no "isa" options
+    } else {
+        p.isa = parse_isa(f.object("isa"));
+        p.timing = parse_core_timing(f.object("core_timing"));
+    }
 
     const json& memories = f.get("memories");
     if (!memories.is_array() || memories.empty()) f.fail("memories", "expected a non-empty array of memories");
@@ -303,6 +325,17 @@ Profile parse_profile(const std::string& json_text, const std::string& source) {
     check_memory_map(p, f);
     return p;
 }
+
+const char* core_model_name(CoreModel core) {
+    switch (core) {
+    case CoreModel::kCortexM4: return "cortex-m4";
+    case CoreModel::kCortexM7: return "cortex-m7";
+    case CoreModel::kRv32: break;
+    }
+    return "rv32";
+}
+
+const char* core_isa_name(CoreModel core) { return is_arm(core) ? "Arm (Thumb-2)" : "RISC-V (RV32)"; }
 
 std::string profile_dir() { return VITSIM_PROFILE_DIR; }
 

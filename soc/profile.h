@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "arm/arm_timing.h"
 #include "iss/timing.h"
 
 namespace vitsim {
@@ -17,13 +18,27 @@ struct DmaParams {
     unsigned bytes_per_cycle = 4;  // sustained copy bandwidth
 };
 
+// The core a profile's SoC is built around: which instruction-set simulator runs it.
+enum class CoreModel {
+    kRv32,      // RV32IMC + Xvitsim, models/iss (Hart)
+    kCortexM4,  // Armv7E-M, single issue, models/arm (ArmHart)
+    kCortexM7,  // Armv7E-M, dual issue, models/arm (ArmHart)
+};
+// "rv32", "cortex-m4", "cortex-m7": the profile's "core" field.
+const char* core_model_name(CoreModel core);
+// Which ELF machine the core runs: "RISC-V (RV32)" or "Arm (Thumb-2)".
+const char* core_isa_name(CoreModel core);
+inline bool is_arm(CoreModel core) { return core != CoreModel::kRv32; }
+
 struct Profile {
     std::string name;
     std::string description;
     std::string source;  // file the profile was read from
     uint64_t clock_hz = 0;
-    IsaExtensions isa;
-    CoreTiming timing;
+    CoreModel core = CoreModel::kRv32;
+    IsaExtensions isa;       // RV32 cores: "isa"
+    CoreTiming timing;       // RV32 cores: "core_timing"
+    ArmTiming arm_timing;    // Arm cores: "core_timing"
     std::vector<MemoryTiming> memories;
     std::string code_memory;   // where programs and model images are placed (flash, L2)
     std::string data_memory;   // main RAM: stack and activations (SRAM, L2)

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "arm/arm_hart.h"
 #include "iss/hart.h"
 #include "vitsim/platform.h"
 
@@ -12,6 +13,16 @@ namespace vitsim {
 namespace {
 // Each device decodes a 4 KiB window (platform.h spaces them 0x1000 apart).
 constexpr uint64_t kDeviceWindow = VITSIM_SIMCTRL_BASE - VITSIM_UART_BASE;
+
+// The instruction-set simulator of the profile's core.
+std::unique_ptr<Iss> make_iss(const Profile& profile, uint32_t hartid, IssBus& bus) {
+    if (!is_arm(profile.core)) return std::make_unique<Hart>(hartid, profile.timing, profile.isa, bus);
+    ArmOptions options;
+    // The boot alias resolved: STM32 parts fetch the reset vector from the start of flash.
+    options.vector_table = profile.memory(profile.code_memory).base;
+    options.cpuid = profile.core == CoreModel::kCortexM7 ? 0x411fc272 : 0x410fc241;  // r1p2 / r0p1
+    return std::make_unique<ArmHart>(hartid, profile.arm_timing, options, bus);
+}
 }  // namespace
 
 sc_core::sc_time clock_period(uint64_t clock_hz) {
@@ -52,9 +63,7 @@ Soc::Soc(sc_core::sc_module_name name, const Profile& profile, const RunOptions&
         config.dmi = options_.dmi;
         config.max_cycles = options_.max_cycles;
         const std::string core_name = "core" + std::to_string(hartid);
-        const IssFactory make_hart = [this, hartid](IssBus& bus) {
-            return std::make_unique<Hart>(hartid, profile_.timing, profile_.isa, bus);
-        };
+        const IssFactory make_hart = [this, hartid](IssBus& bus) { return make_iss(profile_, hartid, bus); };
         cores_.push_back(std::make_unique<Core>(core_name.c_str(), config, make_hart, core_memories));
         cores_.back()->socket.bind(bus_->targets_side);
         cores_.back()->set_console(console);

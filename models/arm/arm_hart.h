@@ -97,6 +97,7 @@ private:
     Region* region_of(uint32_t addr);
     Region* select_code_region(uint32_t pc);
     bool fetch_halfword(Region& r, uint32_t addr, uint16_t& out);
+    bool read_vector_word(uint32_t addr, uint32_t& out);  // untimed, from a memory
     bool decode_at(Region& r, uint32_t pc, bool in_it, ArmDecoded& d);
     void decode_into(ArmDecoded& d, Region& r, uint32_t pc, bool in_it, unsigned cond);
     void decode_it_block(Region& r, uint32_t it_pc, uint32_t it_bits);

@@ -28,6 +28,40 @@ struct ArmTiming {
     unsigned tail_chain = 6;        // return straight into a pending exception (M4 TRM: 6)
 };
 
+// The profile's "core_timing" keys of an Arm core, one per ArmTiming field (soc/profile.cpp
+// reads them all; a profile must give every one, so the numbers live in the profile's data).
+struct ArmTimingField {
+    const char* key;
+    unsigned ArmTiming::*member;
+};
+inline constexpr ArmTimingField kArmTimingFields[] = {
+    {"branch_refill", &ArmTiming::branch_refill},
+    {"load", &ArmTiming::load},
+    {"store", &ArmTiming::store},
+    {"dual", &ArmTiming::dual},
+    {"multiple_base", &ArmTiming::multiple_base},
+    {"mul", &ArmTiming::mul},
+    {"mul_long", &ArmTiming::mul_long},
+    {"div_min", &ArmTiming::div_min},
+    {"div_max", &ArmTiming::div_max},
+    {"table_branch", &ArmTiming::table_branch},
+    {"exclusive", &ArmTiming::exclusive},
+    {"system", &ArmTiming::system},
+    {"it", &ArmTiming::it},
+    {"agu_stall", &ArmTiming::agu_stall},
+    {"exception_entry", &ArmTiming::exception_entry},
+    {"exception_return", &ArmTiming::exception_return},
+    {"tail_chain", &ArmTiming::tail_chain},
+};
+// Boolean keys of "core_timing".
+struct ArmTimingFlag {
+    const char* key;
+    bool ArmTiming::*member;
+};
+inline constexpr ArmTimingFlag kArmTimingFlags[] = {
+    {"pipelined_loads", &ArmTiming::pipelined_loads},
+};
+
 struct ArmOptions {
     uint32_t vector_table = 0;      // VTOR at reset: 0, or the profile's flash base
     uint32_t cpuid = 0x410fc241;    // SCB CPUID (Cortex-M4 r0p1; Cortex-M7 r1p2: 0x411fc272)

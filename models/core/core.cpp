@@ -17,7 +17,9 @@ Core::Core(sc_core::sc_module_name name, const CoreConfig& config, const IssFact
 }
 
 void Core::reset(uint32_t entry, uint32_t stack_top) {
-    iss_->reset(entry, stack_top);
+    reset_pending_ = true;
+    reset_entry_ = entry;
+    reset_stack_top_ = stack_top;
     synced_cycles_ = 0;
 }
 
@@ -51,6 +53,8 @@ sc_core::sc_time Core::local_offset() const {
 // Runs the core one quantum at a time; simulated time advances only at quantum
 // ends (and the core's cycle count is the source of that time).
 void Core::run_thread() {
+    if (reset_pending_) iss_->reset(reset_entry_, reset_stack_top_);
+    reset_pending_ = false;
     tlm_utils::tlm_quantumkeeper qk;
     qk.reset();
     const uint64_t period_ps = config_.clock_period.value();
@@ -75,11 +79,17 @@ BusResult Core::transport(tlm::tlm_command cmd, uint32_t addr, void* data, unsig
     tlm::tlm_generic_payload tx;
     prepare_payload(tx, cmd, addr, data, len);
     HartIdExtension who(config_.hartid);  // SIMCTRL snapshots the core that wrote
+    // The payload's destructor frees the extensions still set: clear ours however
+    // b_transport returns (a device may throw).
+    struct ClearExtension {
+        tlm::tlm_generic_payload& tx;
+        HartIdExtension* who;
+        ~ClearExtension() { tx.clear_extension(who); }
+    } clear{tx, &who};
     tx.set_extension(&who);
     const sc_core::sc_time before = local_offset();
     sc_core::sc_time delay = before;
     socket->b_transport(tx, delay);
-    tx.clear_extension(&who);
     if (!tx.is_response_ok()) return {false, 0};
     return {true, uint32_t((delay - before).value() / config_.clock_period.value())};
 }

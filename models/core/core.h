@@ -34,7 +34,9 @@ public:
     Core(sc_core::sc_module_name name, const CoreConfig& config, const IssFactory& make_iss,
          const std::vector<std::pair<MemoryTiming, AccessCounters*>>& memories);
 
-    // Architectural reset (core/iss.h: Iss::reset).
+    // Architectural reset (core/iss.h: Iss::reset), carried out when the simulation
+    // starts: an ISS may read memory at reset (an Arm core's vector table), and the
+    // memories are attached at the end of elaboration.
     void reset(uint32_t entry, uint32_t stack_top);
     // Ends the run at the current instruction (SIMCTRL exit, ecall exit).
     void request_exit(int status) { iss_->request_exit(status); }
@@ -66,6 +68,8 @@ private:
     std::unique_ptr<Iss> iss_;
     std::vector<std::pair<MemoryTiming, AccessCounters*>> memories_;
     uint64_t synced_cycles_ = 0;  // cycles already accounted for in sc_time_stamp()
+    bool reset_pending_ = false;
+    uint32_t reset_entry_ = 0, reset_stack_top_ = 0;
     bool finished_ = false;
     StopReason stop_reason_ = StopReason::kLimit;
 };

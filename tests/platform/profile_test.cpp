@@ -13,10 +13,13 @@ namespace {
 
 using nlohmann::json;
 
-json canonical() {
-    std::ifstream in(profile_dir() + "/stm32f746.json");
+json shipped(const std::string& name) {
+    std::ifstream in(profile_dir() + "/" + name + ".json");
     return json::parse(in);
 }
+
+// A profile with an RV32 core (the RISC-V fields' tests).
+json canonical() { return shipped("stm32f746-rv32"); }
 
 std::string error_of(const json& doc) {
     try {
@@ -138,6 +141,36 @@ TEST(Profile, WrongTypesAndValuesAreNamed) {
     doc = canonical();
     doc["memories"][0]["line_bytes"] = 24;
     EXPECT_EQ(error_of(doc), "bad.json: memories[0].line_bytes: must be a power of two");
+}
+
+TEST(Profile, Stm32f427IsACortexM4WithItsTimingFromTheProfile) {
+    const Profile p = load_profile("stm32f427");
+    EXPECT_EQ(p.core, CoreModel::kCortexM4);
+    EXPECT_EQ(p.clock_hz, 180000000u);
+    EXPECT_EQ(p.memory("sram").size, 256u * 1024);
+    EXPECT_EQ(p.arm_timing.load, 2u);
+    EXPECT_EQ(p.arm_timing.div_max, 12u);
+    EXPECT_TRUE(p.arm_timing.pipelined_loads);
+    EXPECT_EQ(load_profile("stm32f746-rv32").core, CoreModel::kRv32);
+    EXPECT_EQ(load_profile("gap9").core, CoreModel::kRv32);  // no "core": RV32
+}
+
+TEST(Profile, ArmCoreFieldsAreNamed) {
+    json doc = shipped("stm32f427");
+    doc["core"] = "cortex-m0";
+    EXPECT_EQ(error_of(doc), "bad.json: core: unknown core \"cortex-m0\" (known: rv32, cortex-m4, cortex-m7)");
+    doc = shipped("stm32f427");
+    doc["core_timing"].erase("branch_refill");
+    EXPECT_EQ(error_of(doc), "bad.json: core_timing.branch_refill: missing required field");
+    doc = shipped("stm32f427");
+    doc["core_timing"]["div_min"] = 13;
+    EXPECT_EQ(error_of(doc), "bad.json: core_timing.div_min: is larger than div_max");
+    doc = shipped("stm32f427");
+    doc["core_timing"]["base_cpi"] = 1;  // an RV32 field
+    EXPECT_EQ(error_of(doc), "bad.json: core_timing.base_cpi: unknown field");
+    doc = shipped("stm32f427");
+    doc["isa"] = {{"m", true}, {"c", true}, {"xvitsim", true}};  // RV32 options on an Arm core
+    EXPECT_EQ(error_of(doc), "bad.json: isa: unknown field");
 }
 
 TEST(Profile, UnknownFieldIsATypo) {
