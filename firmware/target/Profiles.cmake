@@ -38,10 +38,39 @@ function(vitsim_json_bool json out_var default)
   endif()
 endfunction()
 
+# The linker-script lines only one ISA needs, so that the other's output stays
+# as it was: on Arm the vector table first in the code memory (the core takes SP
+# and PC from it at reset, VTOR = code memory base), the unwind index libgcc may
+# carry, and the TCB offset picolibc's _set_tls subtracts (Arm TLS variant 1).
+function(vitsim_arch_sections arch)
+  if(arch STREQUAL "arm")
+    set(VITSIM_ARCH_VECTORS "\t\tKEEP (*(.vectors))" PARENT_SCOPE)
+    set(VITSIM_ARCH_CODE_SECTIONS
+"\t.ARM.exidx : {
+\t\tPROVIDE(__exidx_start = .);
+\t\t*(.ARM.exidx* .gnu.linkonce.armexidx.*)
+\t\tPROVIDE(__exidx_end = .);
+\t} >REGION_CODE" PARENT_SCOPE)
+    set(VITSIM_ARCH_OTHER
+"\t.ARM.attributes 0 : { KEEP (*(.ARM.attributes)) }
+\tPROVIDE(__arm32_tls_tcb_offset = MAX(8, __tls_align));" PARENT_SCOPE)
+  else()
+    set(VITSIM_ARCH_VECTORS "" PARENT_SCOPE)
+    set(VITSIM_ARCH_CODE_SECTIONS "" PARENT_SCOPE)
+    set(VITSIM_ARCH_OTHER "" PARENT_SCOPE)
+  endif()
+endfunction()
+
 # Parses one profile. On success sets, in the caller's scope:
 #   VITSIM_PROFILE_<name>_LD      generated linker script
-#   VITSIM_PROFILE_<name>_MARCH   -march for the profile's ISA (rv32i[m][c])
-#   VITSIM_PROFILE_<name>_HAS_<M|C|XVITSIM> ON when the ISA part is present
+#   VITSIM_PROFILE_<name>_ARCH    riscv or arm, from "core" (absent or "rv32":
+#                                 riscv; "cortex-m4"/"cortex-m7": arm)
+#   VITSIM_PROFILE_<name>_CPU     -mcpu of an Arm profile (cortex-m4, cortex-m7)
+#   VITSIM_PROFILE_<name>_MARCH   -march for a RISC-V profile's ISA (rv32i[m][c])
+#   VITSIM_PROFILE_<name>_HAS_<M|C|XVITSIM|SIMD> ON when the ISA part is present
+#                                 (SIMD: the kernels' fast path exists, Xvitsim
+#                                 on RISC-V, the DSP extension on every Cortex-M4/M7;
+#                                 an Arm core has M and neither C nor Xvitsim)
 #   VITSIM_PROFILE_<name>_MEMORIES names of its memories
 #   VITSIM_PROFILE_<name>_CODE_WRITABLE ON when stores to the code memory work
 # On failure sets VITSIM_PROFILE_ERROR to one line naming the file and the field.
@@ -53,6 +82,17 @@ function(vitsim_load_profile json_file ld_dir)
   if(err OR NOT root_type STREQUAL "OBJECT")
     string(REGEX REPLACE "[\n ]+" " " err "${err}")
     set(VITSIM_PROFILE_ERROR "${json_file}: not a JSON object (${err})" PARENT_SCOPE)
+    return()
+  endif()
+  string(JSON core ERROR_VARIABLE err GET "${json}" core)
+  if(err OR core STREQUAL "rv32")
+    set(arch riscv)
+    set(cpu "")
+  elseif(core STREQUAL "cortex-m4" OR core STREQUAL "cortex-m7")
+    set(arch arm)
+    set(cpu ${core})
+  else()
+    set(VITSIM_PROFILE_ERROR "${json_file}: \"core\" is \"${core}\" (rv32, cortex-m4 or cortex-m7)" PARENT_SCOPE)
     return()
   endif()
 
@@ -157,6 +197,7 @@ function(vitsim_load_profile json_file ld_dir)
     set(VITSIM_DATA_LMA "AT>REGION_CODE")
   endif()
   set(VITSIM_CODE_MEMORY ${code_mem})
+  vitsim_arch_sections(${arch})
   set(VITSIM_DATA_MEMORY ${data_mem})
   set(VITSIM_EXTRA_SECTIONS "${extra_sections}")
   configure_file(${VITSIM_SOURCE_DIR}/firmware/ld/sections.ld.in ${ld_dir}/${name}.sections.ld @ONLY)
@@ -173,6 +214,15 @@ INCLUDE ${name}.sections.ld
   vitsim_json_bool("${json}" has_m ON isa m)
   vitsim_json_bool("${json}" has_c ON isa c)
   vitsim_json_bool("${json}" has_x ON isa xvitsim)
+  set(has_simd ${has_x})
+  if(arch STREQUAL "arm")
+    # Armv7E-M: multiply/divide and the DSP extension always; the "isa" object
+    # describes a RISC-V core and does not apply.
+    set(has_m ON)
+    set(has_c OFF)
+    set(has_x OFF)
+    set(has_simd ON)
+  endif()
   set(march rv32i)
   if(has_m)
     string(APPEND march m)
@@ -181,7 +231,10 @@ INCLUDE ${name}.sections.ld
     string(APPEND march c)
   endif()
   set(VITSIM_PROFILE_${name}_LD ${ld_dir}/${name}.ld PARENT_SCOPE)
+  set(VITSIM_PROFILE_${name}_ARCH ${arch} PARENT_SCOPE)
+  set(VITSIM_PROFILE_${name}_CPU "${cpu}" PARENT_SCOPE)
   set(VITSIM_PROFILE_${name}_MARCH ${march} PARENT_SCOPE)
+  set(VITSIM_PROFILE_${name}_HAS_SIMD ${has_simd} PARENT_SCOPE)
   set(VITSIM_PROFILE_${name}_HAS_M ${has_m} PARENT_SCOPE)
   set(VITSIM_PROFILE_${name}_HAS_C ${has_c} PARENT_SCOPE)
   set(VITSIM_PROFILE_${name}_HAS_XVITSIM ${has_x} PARENT_SCOPE)

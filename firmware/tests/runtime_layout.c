@@ -47,7 +47,14 @@ static void test_startup(void) {
 
     check_begin("tp points at the TLS block; errno lives there");
     uint32_t tp;
+#if defined(__riscv)
     __asm__ volatile("mv %0, tp" : "=r"(tp));
+#else
+    /* Arm TLS variant 1: the thread pointer is a TCB offset below the block */
+    extern char __arm32_tls_tcb_offset[];
+    extern void* __aeabi_read_tp(void);
+    tp = (uintptr_t)__aeabi_read_tp() + (uintptr_t)__arm32_tls_tcb_offset;
+#endif
     CHECK_EQ(tp, (uintptr_t)__tls_base);
     errno = 0;
     CHECK_EQ(strtol("99999999999999999999", NULL, 10), 0x7fffffff);
@@ -66,7 +73,11 @@ static void test_heap_and_stack(void) {
 
     check_begin("sp between the stack limit and the top of the data memory");
     uint32_t sp;
+#if defined(__riscv)
     __asm__ volatile("mv %0, sp" : "=r"(sp));
+#else
+    __asm__ volatile("mov %0, sp" : "=r"(sp));
+#endif
     CHECK_TRUE(sp > (uintptr_t)__stack_limit && sp < (uintptr_t)__stack);
     CHECK_EQ((uintptr_t)__stack % 16, 0);
 }

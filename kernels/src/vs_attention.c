@@ -6,6 +6,7 @@
  * depth word 4 + 4 word loads (all from two pointers, immediate offsets) and 16
  * vs_sdotp4, unrolled 8 words deep (straight-line code for a depth of 8 words);
  * the rare 64-bit variant loops one word at a time with post-increment loads.
+ * Arm DSP path: four 2x2 passes with SXTB16/SMLAD (vs__dot2x2_dsp).
  * Portable path: the same blocking with scalar multiply-accumulate over bytes.
  * Integer sums modulo 2^32 (wrapping as on the target) do not depend on their
  * order: outputs equal those of the row-major GEMM core. Measurements: docs/kernels.md.
@@ -143,7 +144,24 @@ static VS_ALWAYS_INLINE int32_t vs__pg_rq(const vs__pgx_t *x, const vs__rq_t *k,
     return v;
 }
 
-#if VS_SIMD
+#if VS_ARM_DSP
+/* Cortex-M: the 16 accumulators of a 4x4 block do not fit its 13 registers; the
+ * block is four 2x2 passes over the depth (vs__dot2x2_dsp). In a panel group,
+ * word k of row i is at 16k + 4i: rows 4 bytes apart, words 16 apart. */
+static VS_ALWAYS_INLINE void vs__pg_dot(const int8_t *pa, const int8_t *pb, int32_t words,
+                                        vs__blk_t *acc, const int compact) {
+    (void)compact;
+    VS_UNROLL4 for (int32_t i = 0; i < 4; i += 2) {
+        VS_UNROLL4 for (int32_t j = 0; j < 4; j += 2) {
+            vs__acc2x2_t s = {acc->s[i][j], acc->s[i][j + 1], acc->s[i + 1][j],
+                              acc->s[i + 1][j + 1]};
+            vs__dot2x2_dsp(&s, pa + 4 * i, 4, pb + 4 * j, 4, words, 16);
+            acc->s[i][j] = s.s00, acc->s[i][j + 1] = s.s01;
+            acc->s[i + 1][j] = s.s10, acc->s[i + 1][j + 1] = s.s11;
+        }
+    }
+}
+#elif VS_SIMD
 /* The 4x4 block: `words` (>= 1) words of depth from panel groups pa and pb.
  * `compact`: one word per loop iteration (the rare 64-bit variant: small code);
  * its loads are post-increment lw.pi through qa/qb, so the loop adds to no

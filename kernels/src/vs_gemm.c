@@ -71,6 +71,41 @@ static VS_ALWAYS_INLINE uint32_t vs__next(const int8_t **p, const int aligned) {
     return w;
 }
 
+#if VS_ARM_DSP
+/* Cortex-M: a 2x4 block is two 2x2 passes over the depth (vs__dot2x2_dsp): the
+ * 8 accumulators of one pass would not fit the registers. */
+static VS_ALWAYS_INLINE void vs__blk2x2(const vs__ctx_t *x, int32_t r, int32_t c,
+                                        const int aligned, const int mode) {
+    vs__acc2x2_t s = {vs__init(x, r, c, mode), vs__init(x, r, c + 1, mode),
+                      vs__init(x, r + 1, c, mode), vs__init(x, r + 1, c + 1, mode)};
+    const int32_t words = x->g.depth >> 2, tail = x->g.depth & 3;
+    for (int32_t j = 0; j < VS_CHUNKS(x, mode); j++) {
+        const int8_t *a0 = vs__arow(x, r, j), *b0 = vs__brow(x, c, j);
+        vs__dot2x2_dsp(&s, a0, x->g.lda, b0, x->g.ldb, words, 4);
+        if (!aligned && tail) { /* zero-padded last word */
+            const int8_t *a1 = a0 + x->g.lda, *b1 = b0 + x->g.ldb;
+            const uint32_t x0 = vs__load_tail(a0 + 4 * words, tail);
+            const uint32_t x1 = vs__load_tail(a1 + 4 * words, tail);
+            uint32_t w = vs__load_tail(b0 + 4 * words, tail);
+            s.s00 = vs_sdotp4(s.s00, x0, w);
+            s.s10 = vs_sdotp4(s.s10, x1, w);
+            w = vs__load_tail(b1 + 4 * words, tail);
+            s.s01 = vs_sdotp4(s.s01, x0, w);
+            s.s11 = vs_sdotp4(s.s11, x1, w);
+        }
+    }
+    vs__store(x, r, c, s.s00, mode);
+    vs__store(x, r, c + 1, s.s01, mode);
+    vs__store(x, r + 1, c, s.s10, mode);
+    vs__store(x, r + 1, c + 1, s.s11, mode);
+}
+
+static VS_ALWAYS_INLINE void vs__blk2x4(const vs__ctx_t *x, int32_t r, int32_t c,
+                                        const int aligned, const int mode) {
+    vs__blk2x2(x, r, c, aligned, mode);
+    vs__blk2x2(x, r, c + 2, aligned, mode);
+}
+#else
 static VS_ALWAYS_INLINE void vs__blk2x4(const vs__ctx_t *x, int32_t r, int32_t c,
                                         const int aligned, const int mode) {
     int32_t s00 = vs__init(x, r, c, mode), s01 = vs__init(x, r, c + 1, mode);
@@ -151,6 +186,7 @@ static VS_ALWAYS_INLINE void vs__blk2x4(const vs__ctx_t *x, int32_t r, int32_t c
     vs__store(x, r + 1, c + 2, s12, mode);
     vs__store(x, r + 1, c + 3, s13, mode);
 }
+#endif /* VS_ARM_DSP */
 
 static VS_ALWAYS_INLINE void vs__blk1x4(const vs__ctx_t *x, int32_t r, int32_t c,
                                         const int aligned, const int mode) {

@@ -12,9 +12,18 @@
 #include "vitsim/custom.h"
 #include "vitsim/kernels.h"
 
-/* VS_SIMD=1 selects the custom-instruction path; default is the portable path. */
+/* VS_SIMD=1 selects the SIMD path; default is the portable path. The SIMD path
+ * is the custom instructions on RISC-V (Xvitsim), the DSP extension on a
+ * Cortex-M4/M7 (VS_ARM_DSP below), and their plain C models on the host. */
 #ifndef VS_SIMD
 #define VS_SIMD 0
+#endif
+/* The Arm variant of the SIMD path: blocks sized for 13 registers (2x2, as
+ * CMSIS-NN), operands widened once per word with SXTB16 (vitsim/custom.h). */
+#if VS_SIMD && defined(__ARM_FEATURE_DSP)
+#define VS_ARM_DSP 1
+#else
+#define VS_ARM_DSP 0
 #endif
 
 /* ---- saturation --------------------------------------------------------------- */
@@ -77,8 +86,14 @@ static inline int vs__quant32_ok(const vs_quant_t *q) {
 /* A 32-bit view of int8 data that the compiler may not assume is type-punned away. */
 typedef uint32_t __attribute__((may_alias)) vs__word_t;
 
-/* 4 bytes from any address (byte loads; the core need not support misaligned lw). */
+/* 4 bytes from any address (byte loads; the core need not support misaligned lw).
+ * Armv7-M loads unaligned words itself: one LDR (GCC's memcpy of 4 bytes). */
 static inline uint32_t vs__load4_any(const int8_t *p) {
+#if VS_ARM_DSP
+    uint32_t w;
+    memcpy(&w, p, sizeof w);
+    return w;
+#endif
     const uint8_t *u = (const uint8_t *)p;
     return (uint32_t)u[0] | ((uint32_t)u[1] << 8) | ((uint32_t)u[2] << 16) |
            ((uint32_t)u[3] << 24);
@@ -108,6 +123,42 @@ static inline uint32_t vs__lw_pi4(const int8_t **p) {
 #endif
     return w;
 }
+
+/* ---- Arm DSP 2x2 block --------------------------------------------------------- */
+#if VS_ARM_DSP
+/* Four dot products of a 2x2 block of int8 rows, s[i][j] += a_i . b_j over
+ * `words` words: a_0 at a, a_1 at a + a_row (bytes), b_j likewise; consecutive
+ * words of a row are `step` bytes apart (4 in a plain row, 16 in a packed panel).
+ * CMSIS-NN's inner loop: per word each of the 4 operands is widened once
+ * (SXTB16 even/odd lanes) and feeds 2 SMLADs per product, 8 per word; with 4
+ * accumulators, 2 row pointers and 6 widened words it fits the 13 registers of
+ * a Cortex-M, where 2x4 or 4x4 blocks would spill. Rows need not be aligned
+ * (LDR loads unaligned words); zero-padded tails are the caller's. */
+typedef struct {
+    int32_t s00, s01, s10, s11;
+} vs__acc2x2_t;
+
+static inline __attribute__((always_inline)) void vs__dot2x2_dsp(vs__acc2x2_t *acc,
+        const int8_t *a, int32_t a_row, const int8_t *b, int32_t b_row, int32_t words,
+        const int32_t step) {
+    int32_t s00 = acc->s00, s01 = acc->s01, s10 = acc->s10, s11 = acc->s11;
+    for (const int8_t *a_end = a + words * step; a != a_end; a += step, b += step) {
+        const uint32_t wa0 = vs__load4_any(a), wa1 = vs__load4_any(a + a_row);
+        const int16x2_t a0e = vs_widen_even(wa0), a0o = vs_widen_odd(wa0);
+        const int16x2_t a1e = vs_widen_even(wa1), a1o = vs_widen_odd(wa1);
+        uint32_t wb = vs__load4_any(b);
+        int16x2_t be = vs_widen_even(wb), bo = vs_widen_odd(wb);
+        s00 = vs_dot2x16(vs_dot2x16(s00, a0e, be), a0o, bo);
+        s10 = vs_dot2x16(vs_dot2x16(s10, a1e, be), a1o, bo);
+        wb = vs__load4_any(b + b_row);
+        be = vs_widen_even(wb);
+        bo = vs_widen_odd(wb);
+        s01 = vs_dot2x16(vs_dot2x16(s01, a0e, be), a0o, bo);
+        s11 = vs_dot2x16(vs_dot2x16(s11, a1e, be), a1o, bo);
+    }
+    acc->s00 = s00, acc->s01 = s01, acc->s10 = s10, acc->s11 = s11;
+}
+#endif
 
 /* ---- scratch carving ----------------------------------------------------------- */
 static inline int32_t vs__align4(int32_t bytes) { return (bytes + 3) & ~3; }

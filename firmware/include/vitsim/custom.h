@@ -2,7 +2,9 @@
  * C wrappers for vitsim's custom RISC-V instructions (custom-0 opcode space).
  * Encodings and semantics: docs/isa.md. Each wrapper is one instruction.
  *
- * On a host build (not __riscv) the same names are plain C with the same
+ * On Armv7E-M (Cortex-M4/M7, __ARM_FEATURE_DSP) the same names are short DSP
+ * sequences with the same results (bit for bit: sums wrap modulo 2^32).
+ * On a host build (neither) the same names are plain C with the same
  * semantics, so kernels compile unchanged for the golden model.
  */
 #ifndef VITSIM_CUSTOM_H
@@ -30,6 +32,40 @@ static inline int32_t vs_sdotp2(int32_t acc, uint32_t a, uint32_t b) {
     int32_t vs_r_;                                                              \
     __asm__(".insn i CUSTOM_0, 2, %0, %1, %2" : "=r"(vs_r_) : "r"((int32_t)(x)), "i"(bits)); \
     vs_r_; })
+#elif defined(__ARM_FEATURE_DSP)
+/*
+ * A Cortex-M has no 4-lane int8 dot product; this is CMSIS-NN's way (ACLE
+ * intrinsics). SXTB16 widens bytes 0 and 2 of a word into two int16 lanes,
+ * SXTB16 of the word rotated by 8 widens bytes 1 and 3; SMLAD adds both lane
+ * products of two such registers to the accumulator. SMLAD's 32-bit sum wraps
+ * as the RISC-V add does (overflow only sets the sticky Q flag), so results
+ * equal the host golden model's. Kernels that reuse an operand against several
+ * others widen it once (vs_widen_even/odd + vs_dot2x16) instead of per call.
+ */
+#include <arm_acle.h>
+/* int8 lanes 0 and 2 of w as int16 lanes 0 and 1 */
+static inline int16x2_t vs_widen_even(uint32_t w) { return __sxtb16((int8x4_t)w); }
+/* int8 lanes 1 and 3 of w as int16 lanes 0 and 1 (GCC 12's ACLE has no __ror:
+ * the rotation is SXTB16's own operand, one instruction) */
+static inline int16x2_t vs_widen_odd(uint32_t w) {
+    int16x2_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(w));
+    return r;
+}
+/* acc + a[0] * b[0] + a[1] * b[1] for int16 lanes: one SMLAD */
+static inline int32_t vs_dot2x16(int32_t acc, int16x2_t a, int16x2_t b) {
+    return __smlad(a, b, acc);
+}
+static inline int32_t vs_sdotp4(int32_t acc, uint32_t a, uint32_t b) {
+    acc = vs_dot2x16(acc, vs_widen_even(a), vs_widen_even(b));
+    return vs_dot2x16(acc, vs_widen_odd(a), vs_widen_odd(b));
+}
+static inline int32_t vs_sdotp2(int32_t acc, uint32_t a, uint32_t b) {
+    return vs_dot2x16(acc, (int16x2_t)a, (int16x2_t)b);
+}
+/* SSAT / USAT: `bits` must be a constant (1..32, 0..31) */
+#define vs_clip(x, bits) ((int32_t)__ssat((int32_t)(x), (bits)))
+#define vs_clipu(x, bits) ((int32_t)__usat((int32_t)(x), (bits)))
 #else
 /* The instructions add in a 32-bit register, which wraps modulo 2^32: so do these,
  * in unsigned arithmetic (a signed overflow would be undefined behaviour in C).

@@ -1,6 +1,7 @@
 /*
- * vitsim firmware runtime: performance counters, SIMCTRL markers and a small
- * trap-handler helper. Start-up, exit() and stdio on the UART are in
+ * vitsim firmware runtime: performance counters, SIMCTRL markers and (RISC-V)
+ * a small trap-handler helper. On Arm, exception handlers are the weak vector
+ * table entries of firmware/runtime/arm/startup.S (HardFault_Handler, ...). Start-up, exit() and stdio on the UART are in
  * firmware/runtime/ and need no header (use <stdio.h>/<stdlib.h>).
  */
 #ifndef VITSIM_RUNTIME_H
@@ -21,6 +22,7 @@ static inline uint32_t vs_mmio_read(uint32_t addr) {
     return *(volatile uint32_t*)(uintptr_t)addr;
 }
 
+#if defined(__riscv)
 /* ---- counters (Zicsr) ----------------------------------------------------- */
 static inline uint32_t vs_mcycle(void) {
     uint32_t v;
@@ -52,6 +54,27 @@ static inline uint64_t vs_minstret64(void) {
     return ((uint64_t)hi << 32) | lo;
 }
 
+#elif defined(__arm__)
+/* ---- counters (Armv7-M) ----------------------------------------------------- */
+/* Core cycles: the DWT cycle counter (started by the start-up code). Armv7-M has
+ * no retired-instruction counter the program can read: there is no vs_minstret
+ * on Arm (the simulator's report counts instructions). */
+#define VS_DWT_CYCCNT 0xE0001004u
+static inline uint32_t vs_mcycle(void) { return vs_mmio_read(VS_DWT_CYCCNT); }
+/* 64 bits from the platform TIMER (core clock cycles since reset); retry when
+ * the low word wrapped between the two halves. */
+static inline uint64_t vs_mcycle64(void) {
+    uint32_t hi, lo, hi2;
+    do {
+        hi = vs_mmio_read(VITSIM_TIMER_BASE + VITSIM_TIMER_MTIME_HI);
+        lo = vs_mmio_read(VITSIM_TIMER_BASE + VITSIM_TIMER_MTIME_LO);
+        hi2 = vs_mmio_read(VITSIM_TIMER_BASE + VITSIM_TIMER_MTIME_HI);
+    } while (hi != hi2);
+    return ((uint64_t)hi << 32) | lo;
+}
+
+#endif
+
 /* ---- SIMCTRL -------------------------------------------------------------- */
 /* Per-layer profiling window in the simulator's report: cycles, energy, memory
  * between begin and end with the same id. */
@@ -69,6 +92,7 @@ static inline uint32_t vs_num_harts(void) {
     return vs_mmio_read(VITSIM_SIMCTRL_BASE + VITSIM_SIMCTRL_HARTS);
 }
 
+#if defined(__riscv)
 /* ---- traps ---------------------------------------------------------------- */
 /* Registers of the trapped code (regs[0] is 0, regs[2] its sp) and the trap
  * CSRs. A handler may change regs[] and mepc; they are restored on return. */
@@ -102,6 +126,7 @@ enum {
     VS_CAUSE_STORE_ACCESS_FAULT = 7,
     VS_CAUSE_ECALL_M = 11,
 };
+#endif /* __riscv */
 
 #ifdef __cplusplus
 }
