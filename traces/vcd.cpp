@@ -39,7 +39,7 @@ std::string layer_vcd(const std::vector<SimCtrlEvent>& events, unsigned harts, c
     // one instant wins, as a waveform viewer would show it.
     std::map<uint64_t, std::map<std::string, std::string>> changes;
     for (const SimCtrlEvent& e : events) {
-        if (e.hartid >= harts || e.kind == SimCtrlEvent::Kind::kSnapshot) continue;
+        if (e.hartid >= harts || (e.kind != SimCtrlEvent::Kind::kLayerBegin && e.kind != SimCtrlEvent::Kind::kLayerEnd)) continue;
         auto& at = changes[e.time.value()];
         const bool begin = e.kind == SimCtrlEvent::Kind::kLayerBegin;
         at[code_of(2 * e.hartid)] = begin ? "b" + binary(e.id, 16) + " " : "bx ";

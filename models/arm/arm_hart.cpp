@@ -860,7 +860,7 @@ void ArmHart::check_aligned(uint32_t addr, unsigned size) {
 
 template <typename T> uint32_t ArmHart::load_exclusive(uint32_t addr) {
     check_aligned(addr, sizeof(T));
-    const uint32_t v = load<T>(addr);
+    const uint32_t v = program_load<T>(addr);
     monitor_ = addr;
     return v;
 }
@@ -873,7 +873,7 @@ template <typename T> uint32_t ArmHart::store_exclusive(uint32_t addr, uint32_t 
     const bool ok = monitor_ == addr;
     monitor_ = kNoMonitor;
     if (!ok) return 1;
-    store<T>(addr, T(value));
+    program_store<T>(addr, T(value));
     return 0;
 }
 
@@ -884,7 +884,7 @@ uint32_t ArmHart::load_multiple(const ArmDecoded& d, uint32_t npc, bool decremen
     check_aligned(addr, 4);
     uint32_t values[16];
     for (unsigned i = 0; i < 16; i++)
-        if (list >> i & 1) { values[i] = load<uint32_t>(addr); addr += 4; }
+        if (list >> i & 1) { values[i] = program_load<uint32_t>(addr); addr += 4; }
     if (d.flags & kWriteback) x_[d.rn] = decrement_before ? base - 4 * count : base + 4 * count;
     for (unsigned i = 0; i < 15; i++)
         if (list >> i & 1) x_[i] = values[i];
@@ -906,7 +906,7 @@ void ArmHart::store_multiple(const ArmDecoded& d, bool decrement_before) {
     uint32_t addr = decrement_before ? base - 4 * count : base;
     check_aligned(addr, 4);
     for (unsigned i = 0; i < 16; i++)
-        if (list >> i & 1) { store<uint32_t>(addr, x_[i]); addr += 4; }
+        if (list >> i & 1) { program_store<uint32_t>(addr, x_[i]); addr += 4; }
     if (d.flags & kWriteback) x_[d.rn] = decrement_before ? base - 4 * count : base + 4 * count;
 }
 
@@ -1173,7 +1173,7 @@ uint32_t ArmHart::enter_exception(unsigned e, uint32_t return_address) {
     const uint32_t xpsr_saved = (xpsr() & ~(1u << 9)) | (realign ? 1u << 9 : 0);
     const uint32_t words[8] = {x_[0], x_[1], x_[2], x_[3], x_[12], x_[14], return_address & ~1u, xpsr_saved};
     try {
-        for (unsigned i = 0; i < 8; i++) store<uint32_t>(frame + 4 * i, words[i]);
+        for (unsigned i = 0; i < 8; i++) program_store<uint32_t>(frame + 4 * i, words[i]);
     } catch (const Fault& f) {
         stop_run("lockup: stacking failed on entry to " + std::string(fault_name(e)), return_address, 0, f.address, true);
     }
@@ -1220,7 +1220,7 @@ uint32_t ArmHart::exception_return(uint32_t exc_return) {
     const uint32_t frame = frame_sp;
     uint32_t w[8];
     try {
-        for (unsigned i = 0; i < 8; i++) w[i] = load<uint32_t>(frame + 4 * i);
+        for (unsigned i = 0; i < 8; i++) w[i] = program_load<uint32_t>(frame + 4 * i);
     } catch (const Fault& f) {
         stop_run("lockup: unstacking failed on exception return", 0, 0, f.address, true);
     }

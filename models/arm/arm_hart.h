@@ -120,6 +120,14 @@ private:
 
     template <typename T, bool kTrackTouched = false> T load(uint32_t addr);
     template <typename T, bool kTrackTouched = false> void store(uint32_t addr, T value);
+    // An access of the program outside the executor's own LOAD/STORE (LDM/STM, the
+    // exclusives, exception stacking): it marks touched bytes whenever tracking is on.
+    template <typename T> T program_load(uint32_t addr) {
+        return track_touched_ ? load<T, true>(addr) : load<T, false>(addr);
+    }
+    template <typename T> void program_store(uint32_t addr, T value) {
+        track_touched_ ? store<T, true>(addr, value) : store<T, false>(addr, value);
+    }
     uint32_t load_slow(uint32_t addr, unsigned len);
     void store_slow(uint32_t addr, uint32_t value, unsigned len);
     uint32_t ppb_read(uint32_t addr);

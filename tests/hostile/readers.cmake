@@ -14,6 +14,6 @@ hostile(profile_number_overflow 111 "profile_number_overflow.json: invalid JSON:
 hostile(weights_is_a_folder 111 "is a directory, not a weights file"
   MAY_CHANGE out.json ARGS run --net tiny --weights @DIR@/tmp ${JSON})
 hostile(image_word_outside 111 "symbol 'vs_model_image_address' \\(0x30000000\\) is not inside any loadable segment"
-  MAY_CHANGE out.json ARGS run --net tiny --firmware ${PROGRAMS}/fake_interp.elf ${JSON})
+  MAY_CHANGE out.json ARGS run --net tiny --soc stm32f746-rv32 --firmware ${PROGRAMS}/fake_interp.elf ${JSON})
 hostile(firmware_for_another_soc 112 "symbol '__data_start' \\(0x20000000\\) is outside the data memory l2 of gap9"
-  MAY_CHANGE out.json ARGS run --net tiny --soc gap9 --firmware ${FIRMWARE}/interp.stm32f746.elf ${JSON})
+  MAY_CHANGE out.json ARGS run --net tiny --soc gap9 --firmware ${FIRMWARE}/interp.stm32f746-rv32.elf ${JSON})

@@ -175,7 +175,7 @@ TEST(ElfLoader, MissingFileIsUnreadable) {
 }
 
 TEST(ElfLoader, SegmentOutsideEveryMemoryIsALoadError) {
-    Soc soc("soc", load_profile("stm32f746"), RunOptions{});
+    Soc soc("soc", load_profile("stm32f746-rv32"), RunOptions{});
     const std::string path =
         write_file("outside", make_elf({{0x30000000, 0x30000000, std::vector<uint8_t>(0x100, 1), 0x100}}));
     try {
@@ -185,7 +185,7 @@ TEST(ElfLoader, SegmentOutsideEveryMemoryIsALoadError) {
         EXPECT_EQ(e.kind(), ElfErrorKind::kOutsideMemory);
         EXPECT_EQ(e.exit_code(), 112);
         EXPECT_EQ(std::string(e.what()),
-                  path + ": segment 0x30000000..0x30000100 is outside every memory of stm32f746");
+                  path + ": segment 0x30000000..0x30000100 is outside every memory of stm32f746-rv32");
     }
     // A segment that starts in flash but runs past its end does not fit either.
     const std::string straddle = write_file("straddle", make_elf({{0, 0x080FFFFC, {}, 8}}));
@@ -193,7 +193,7 @@ TEST(ElfLoader, SegmentOutsideEveryMemoryIsALoadError) {
 }
 
 TEST(ElfLoader, PlacesSegmentsAtPhysicalAddressesAndZeroesBss) {
-    Soc soc("soc", load_profile("stm32f746"), RunOptions{});
+    Soc soc("soc", load_profile("stm32f746-rv32"), RunOptions{});
     // .data linked for SRAM (vaddr) but stored in flash (paddr); .bss in SRAM.
     std::vector<uint8_t> garbage(64, 0xEE);
     ASSERT_TRUE(soc.write_memory(0x20000000, garbage.data(), garbage.size()));

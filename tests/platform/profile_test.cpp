@@ -55,7 +55,9 @@ TEST(Profile, Stm32f746MatchesTheDesignContract) {
     EXPECT_EQ(p.memory("sram").size, 320u * 1024);
     EXPECT_EQ(p.memory("qspi").base, 0x90000000u);
     EXPECT_EQ(p.memory("qspi").size, 16u << 20);
-    EXPECT_EQ(p.timing.div_latency, 12u);
+    EXPECT_EQ(p.core, CoreModel::kCortexM7);
+    EXPECT_TRUE(p.arm_timing.dual_issue);
+    EXPECT_EQ(p.arm_timing.div_max, 12u);
     EXPECT_EQ(p.dma.bytes_per_cycle, 4u);
 }
 
@@ -76,7 +78,8 @@ TEST(Profile, Stm32l476HasFourFlashWaitStates) {
     EXPECT_EQ(p.memory("sram1").base, 0x20000000u);
     EXPECT_EQ(p.memory("sram1").size, 96u * 1024);
     EXPECT_EQ(p.memory("sram2").base, 0x10000000u);
-    EXPECT_EQ(p.timing.div_latency, 12u);
+    EXPECT_EQ(p.core, CoreModel::kCortexM4);
+    EXPECT_FALSE(p.arm_timing.dual_issue);
 }
 
 TEST(Profile, Gap9RunsFromL2) {

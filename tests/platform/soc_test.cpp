@@ -38,22 +38,22 @@ std::vector<uint32_t> exit_with(uint32_t status) {
 
 constexpr uint32_t kFlash = 0x08000000, kSram = 0x20000000;
 
-// Loads `program` at the start of flash of an stm32f746 and runs it.
+// Loads `program` at the start of flash of an stm32f746-rv32 (RV32 core) and runs it.
 struct Board {
     std::string console;
     Soc soc;
     explicit Board(const std::vector<uint32_t>& program, RunOptions options = {})
-        : soc("soc", load_profile("stm32f746"), options, [this](std::string_view s) { console += s; }) {
+        : soc("soc", load_profile("stm32f746-rv32"), options, [this](std::string_view s) { console += s; }) {
         EXPECT_TRUE(soc.write_memory(kFlash, program.data(), program.size() * 4));
         soc.reset(kFlash);
     }
 };
 
-// Core 0's RISC-V hart, for its registers (every stm32f746 core is a Hart today).
+// Core 0's RISC-V hart, for its registers.
 const Hart& hart0(Board& b) { return dynamic_cast<const Hart&>(b.soc.core(0).iss()); }
 
 TEST(Soc, MapsMemoriesAndPeripheralsOnTheBus) {
-    Soc soc("soc", load_profile("stm32f746"), RunOptions{});
+    Soc soc("soc", load_profile("stm32f746-rv32"), RunOptions{});
     std::vector<std::string> names;
     for (const Bus::Range& r : soc.bus().ranges()) names.push_back(r.name);
     EXPECT_EQ(names, (std::vector<std::string>{"flash", "sram", "qspi", "uart", "simctrl", "timer", "dma"}));
