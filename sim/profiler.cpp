@@ -8,8 +8,40 @@
 
 namespace vitsim {
 
+namespace {
+
+CacheCounters::HitMiss operator-(const CacheCounters::HitMiss& end, const CacheCounters::HitMiss& begin) {
+    return {end.hits - begin.hits, end.misses - begin.misses};
+}
+
+CacheCounters::HitMiss& operator+=(CacheCounters::HitMiss& sum, const CacheCounters::HitMiss& more) {
+    sum.hits += more.hits;
+    sum.misses += more.misses;
+    return sum;
+}
+
+CacheCounters operator-(const CacheCounters& end, const CacheCounters& begin) {
+    CacheCounters d;
+    d.icache = end.icache - begin.icache;
+    d.dcache = end.dcache - begin.dcache;
+    d.flash_accelerator = end.flash_accelerator - begin.flash_accelerator;
+    d.dcache_writebacks = end.dcache_writebacks - begin.dcache_writebacks;
+    return d;
+}
+
+CacheCounters& operator+=(CacheCounters& sum, const CacheCounters& more) {
+    sum.icache += more.icache;
+    sum.dcache += more.dcache;
+    sum.flash_accelerator += more.flash_accelerator;
+    sum.dcache_writebacks += more.dcache_writebacks;
+    return sum;
+}
+
+}  // namespace
+
 HartCounters operator-(const HartCounters& end, const HartCounters& begin) {
     HartCounters d;
+    d.caches = end.caches - begin.caches;
     d.cycles = end.cycles - begin.cycles;
     d.instructions = end.instructions - begin.instructions;
     d.stalls.load_use = end.stalls.load_use - begin.stalls.load_use;
@@ -28,6 +60,7 @@ HartCounters& operator+=(HartCounters& sum, const HartCounters& more) {
     sum.stalls.muldiv += more.stalls.muldiv;
     sum.stalls.memory += more.stalls.memory;
     sum.stalls.fetch += more.stalls.fetch;
+    sum.caches += more.caches;
     return sum;
 }
 

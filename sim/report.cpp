@@ -29,6 +29,21 @@ json memory_json(const std::string& name, const AccessCounters& c) {
             {"write_bytes", c.write_bytes()}};
 }
 
+json hit_miss_json(const CacheCounters::HitMiss& c) {
+    const uint64_t accesses = c.hits + c.misses;
+    return {{"hits", c.hits}, {"misses", c.misses}, {"hit_rate", accesses ? double(c.hits) / double(accesses) : 0.0}};
+}
+
+}  // namespace
+
+json caches_json(const CacheCounters& c) {
+    json d = hit_miss_json(c.dcache);
+    d["writebacks"] = c.dcache_writebacks;
+    return {{"icache", hit_miss_json(c.icache)}, {"dcache", d}, {"flash_accelerator", hit_miss_json(c.flash_accelerator)}};
+}
+
+namespace {
+
 json layer_json(const LayerRecord& l, const std::vector<MemoryStats>& memories) {
     json mems = json::array();
     for (size_t m = 0; m < l.memories.size(); m++)
@@ -44,6 +59,7 @@ json layer_json(const LayerRecord& l, const std::vector<MemoryStats>& memories) 
             {"cycles", l.counters.cycles},
             {"instructions", l.counters.instructions},
             {"stalls", stalls_json(l.counters.stalls)},
+            {"caches", caches_json(l.counters.caches)},
             {"begin_s", l.begin_s},
             {"end_s", l.end_s},
             {"memories", mems},
@@ -130,7 +146,8 @@ json to_json(const RunReport& r) {
           {"sim_time_s", r.sim_time_s},
           {"host_seconds", r.host_seconds},
           {"mips", mips},
-          {"stalls", stalls_json(r.totals.stalls)}}},
+          {"stalls", stalls_json(r.totals.stalls)},
+          {"caches", caches_json(r.totals.caches)}}},
     };
     if (r.trap)
         doc["trap"] = {{"cause", r.trap->cause}, {"pc", r.trap->pc},       {"insn", r.trap->insn},

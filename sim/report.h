@@ -40,6 +40,9 @@ struct RunReport {
 };
 
 nlohmann::ordered_json to_json(const RunReport& report);
+// Hits, misses and hit rate of the L1 caches and the flash accelerator (zeros when
+// the core has none).
+nlohmann::ordered_json caches_json(const CacheCounters& caches);
 
 // The report of a finished run of `soc` (core 0's counters, every memory, DMA,
 // the layers of the SIMCTRL markers). `program` names what ran.
