@@ -32,7 +32,7 @@ namespace vitsim {
 
 const char* const kRunUsage =
     "vitsim run [--net NAME|PATH.json] [--set KEY=VALUE ...] [--soc NAME] [--json OUT] [--csv OUT] "
-    "[--sram-budget BYTES] [--flash-budget BYTES] [--weights FILE] [--seed N] [--firmware ELF] [--console] [--vcd OUT] [simulator options]";
+    "[--sram-budget BYTES] [--flash-budget BYTES] [--weights FILE] [--seed N] [--firmware ELF] [--console] [--phases] [--vcd OUT] [simulator options]";
 
 const char* const kRunOptions =
     "  --net NAME|PATH.json  network (default eegformer; networks/*.json)\n"
@@ -49,6 +49,7 @@ const char* const kRunOptions =
     "  --seed N              seed of the generated weights and input (default 1)\n"
     "  --firmware ELF        interpreter firmware (default: the build's interp.<soc>.elf)\n"
     "  --console             show the firmware's console output\n"
+    "  --phases              after the table, where each layer's cycles go (kernel phases)\n"
     "  --vcd OUT             write a VCD of the layers over time (gtkwave OUT traces/vitsim.gtkw)\n";
 
 namespace {
@@ -66,6 +67,7 @@ struct RunCommandOptions {
     uint64_t sram_budget = 0;   // 0: none
     uint64_t flash_budget = 0;  // 0: none
     bool console = false;
+    bool phases = false;  // print the phase breakdown of each layer
 };
 
 // A budget in bytes ("320K", "1M", "327680"); "" = none. 0 is refused: it would
@@ -98,6 +100,7 @@ RunCommandOptions parse_run_options(const std::vector<std::string>& args) {
     parser.add_value("--firmware", &o.firmware);
     parser.add_value("--vcd", &o.vcd);
     parser.add_flag("--console", &o.console);
+    parser.add_flag("--phases", &o.phases);
     const std::vector<std::string> positional = parser.parse(args);
     if (!positional.empty()) throw UsageError("'vitsim run' takes no positional argument; unexpected '" + positional[0] + "'");
     o.sim.finish();
@@ -220,6 +223,25 @@ nlohmann::ordered_json flash_json(const MemoryTotals& m) {
 
 uint64_t cycles_of(const LayerRow& r) { return r.record ? r.record->counters.cycles : 0; }
 double mac_per_cycle(int64_t macs, uint64_t cycles) { return cycles ? double(macs) / double(cycles) : 0.0; }
+
+// Where each layer's cycles go: its kernel phases, in cycles and as a share of the
+// layer; "other" is what no phase covers (loops around the kernels, the markers).
+void print_phases(const std::vector<LayerRow>& rows) {
+    std::printf("phases (cycles, share of the layer):\n");
+    for (const LayerRow& r : rows) {
+        if (!r.record || r.record->phases.empty() || r.record->counters.cycles == 0) continue;
+        const double layer = double(r.record->counters.cycles);
+        uint64_t covered = 0;
+        std::printf("  %-24.24s", r.plan->name.c_str());
+        for (const PhaseTotal& p : r.record->phases) {
+            covered += p.counters.cycles;
+            std::printf(" %s %" PRIu64 " (%.1f%%)", phase_name(p.phase).c_str(), p.counters.cycles,
+                        100.0 * double(p.counters.cycles) / layer);
+        }
+        const uint64_t other = r.record->counters.cycles - std::min(covered, r.record->counters.cycles);
+        std::printf(" other %" PRIu64 " (%.1f%%)\n", other, 100.0 * double(other) / layer);
+    }
+}
 
 // "caches: I 99.1% of 1234567, D 97.0% of 45678, ART 88.2% of 9012" for a core that has
 // them; nothing for one that has none.
@@ -564,6 +586,7 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
                     net.graph.name + " on " + profile.name + " (" + options.text() + ")");
         std::printf("int8 vs float reference: relative RMS error %.2f%%, top class %s\n", 100 * qerr.relative_rms,
                     qerr.argmax_equal ? "equal" : "DIFFERENT");
+        if (o.phases) print_phases(rows);
     }
     std::fflush(stdout);
     if (!golden_match)

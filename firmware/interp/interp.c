@@ -12,6 +12,7 @@
 #include "interp.h"
 #include "interp_platform.h"
 #include "vitsim/kernels.h"
+#include "vs_phase.h"
 
 /* The layout is part of the format: fail the build if a compiler pads it. */
 typedef char vs__header_size_check[sizeof(vs_model_header_t) == 128 ? 1 : -1];
@@ -81,7 +82,10 @@ static int vs__gelu_in_place(const vs_layer_record_t *r, int8_t *y, int32_t rows
     d.cols = cols;
     gp.in = vs__quant(p);
     gp.out = vs__quant(p + 2);
-    return vs__status(vs_gelu_s8(&d, &gp, y, y));
+    VS_PHASE_BEGIN(VS_PHASE_ACTIVATION);
+    const int st = vs__status(vs_gelu_s8(&d, &gp, y, y));
+    VS_PHASE_END(VS_PHASE_ACTIVATION);
+    return st;
 }
 
 static int vs__patch_embed(const vs__ctx_t *c, const vs_layer_record_t *r) {
@@ -128,12 +132,13 @@ static int vs__linear(const vs__ctx_t *c, const vs_layer_record_t *r) {
     const int8_t *w = (const int8_t *)vs__tensor(r, base, 0);
     const int32_t *b = (const int32_t *)vs__tensor(r, base, 1);
     int8_t *y = (int8_t *)(c->arena + r->out_offset);
+    if (r->variant > 1) return VS_RUN_ERR_OP;
+    VS_PHASE_BEGIN(VS_PHASE_GEMM);
     if (r->variant == 1)
         st = vs__status(vs_linear_overwrite_s8(&d, &q, y, w, b, c->arena + r->scratch_offset));
-    else if (r->variant == 0)
-        st = vs__status(vs_linear_s8(&d, &q, (const int8_t *)(c->arena + r->in_offset), w, b, y));
     else
-        return VS_RUN_ERR_OP;
+        st = vs__status(vs_linear_s8(&d, &q, (const int8_t *)(c->arena + r->in_offset), w, b, y));
+    VS_PHASE_END(VS_PHASE_GEMM);
     if (st != VS_RUN_OK) return st;
     return vs__gelu_in_place(r, y, d.tokens, d.out_features, r->param + 2);
 }
@@ -160,8 +165,10 @@ static int vs__lowrank(const vs__ctx_t *c, const vs_layer_record_t *r) {
     w.w3 = (const int8_t *)vs__tensor(r, base, 4);
     w.b3 = (const int32_t *)vs__tensor(r, base, 5);
     int8_t *y = (int8_t *)(c->arena + r->out_offset);
+    VS_PHASE_BEGIN(VS_PHASE_GEMM);
     st = vs__status(vs_linear_lowrank_s8(&d, r->dim[4], &p, (const int8_t *)(c->arena + r->in_offset), &w, y,
                                          c->arena + r->scratch_offset));
+    VS_PHASE_END(VS_PHASE_GEMM);
     if (st != VS_RUN_OK) return st;
     return vs__gelu_in_place(r, y, d.tokens, d.out_features, r->param + 6);
 }

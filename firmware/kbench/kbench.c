@@ -192,9 +192,13 @@ static const char *const kKernels[] = {"", "linear S*E->H*P", "mhsa layer-wise",
 
 static void print_header(void) {
     printf("%-10s %-19s %9s %9s %7s", "shape", "kernel", "cycles", "MACs", "MAC/cyc");
-    if (KBENCH_PHASES)
-        printf(" %8s %8s %8s %8s %8s %8s %7s", "proj", "transp", "scores", "softmax", "context",
-               "out", "other");
+    if (KBENCH_PHASES) {
+#define KBENCH_PHASE_NAME_(name, text) text,
+        static const char *const names[] = {VS_PHASES(KBENCH_PHASE_NAME_)};
+#undef KBENCH_PHASE_NAME_
+        for (int i = 0; i < VS_PHASE_COUNT; i++) printf(" %8.8s", names[i]);
+        printf(" %7s", "other");
+    }
     printf("\n");
 }
 

@@ -1,6 +1,9 @@
 /*
  * Phase hooks: where a kernel spends its cycles (used by firmware/kbench).
  *
+ * The MHSA kernels mark their own phases; the interpreter marks a linear layer's GEMM
+ * and its fused activation (firmware/interp/interp.c).
+ *
  * Built normally, VS_PHASE_BEGIN/VS_PHASE_END expand to nothing. When the
  * kernel sources are compiled with VS_PHASE_HOOKS=1 they call
  * vs_phase_begin(phase) / vs_phase_end(phase), which the program must define
@@ -21,7 +24,9 @@
     X(SCORES, "scores")       /* Q K^T (or T X^T) with requantization to int8 */ \
     X(SOFTMAX, "softmax")     /* row max, exponentials, normalisation */     \
     X(CONTEXT, "context")     /* probabilities x V */                        \
-    X(OUT, "out")             /* output projection */
+    X(OUT, "out")             /* output projection */                         \
+    X(GEMM, "gemm")           /* a linear layer's GEMM with its requantization */ \
+    X(ACTIVATION, "activation") /* the GELU pass fused into a linear layer */
 
 #define VS_PHASE_ENUM_(name, text) VS_PHASE_##name,
 typedef enum { VS_PHASES(VS_PHASE_ENUM_) VS_PHASE_COUNT } vs_phase_t;

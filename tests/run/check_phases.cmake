@@ -1,0 +1,46 @@
+# vitsim run --phases: the JSON's layers carry their kernel phases, the phases of a
+# layer add up to at most its cycles, attention has its five phases, a linear layer
+# with a fused GELU shows its GEMM and its activation, and the table lists them.
+#   -DVITSIM=path -DSOC=name -DREPORT=path
+file(REMOVE "${REPORT}")
+execute_process(COMMAND "${VITSIM}" run --net tiny --soc ${SOC} --phases --json "${REPORT}"
+  RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT code EQUAL 0)
+  message(FATAL_ERROR "vitsim run --phases: exit ${code}: ${err}")
+endif()
+foreach(line "\nphases \\(cycles, share of the layer\\):\n"
+             "\n  block0\\.attn +proj [0-9]+ \\([0-9.]+%\\) scores [0-9]+ \\([0-9.]+%\\) softmax [0-9]+ \\([0-9.]+%\\) context [0-9]+ \\([0-9.]+%\\) out [0-9]+ \\([0-9.]+%\\) other [0-9]+"
+             "\n  block0\\.mlp\\.fc1 +gemm [0-9]+ \\([0-9.]+%\\) activation [0-9]+ \\([0-9.]+%\\) other [0-9]+")
+  if(NOT out MATCHES "${line}")
+    message(FATAL_ERROR "the table has no /${line}/:\n${out}")
+  endif()
+endforeach()
+file(READ "${REPORT}" json)
+string(JSON layers LENGTH "${json}" layers)
+math(EXPR last "${layers} - 1")
+set(seen "")
+foreach(i RANGE ${last})
+  string(JSON name GET "${json}" layers ${i} name)
+  string(JSON cycles GET "${json}" layers ${i} cycles)
+  string(JSON phases LENGTH "${json}" layers ${i} phases)
+  set(sum 0)
+  if(phases GREATER 0)
+    math(EXPR plast "${phases} - 1")
+    foreach(p RANGE ${plast})
+      string(JSON pname GET "${json}" layers ${i} phases ${p} name)
+      string(JSON pcycles GET "${json}" layers ${i} phases ${p} cycles)
+      math(EXPR sum "${sum} + ${pcycles}")
+      list(APPEND seen "${name}:${pname}")
+    endforeach()
+  endif()
+  if(sum GREATER cycles)
+    message(FATAL_ERROR "${REPORT}: layer ${name}: phases add up to ${sum} cycles, more than its ${cycles}")
+  endif()
+endforeach()
+foreach(needed block0.attn:proj block0.attn:scores block0.attn:softmax block0.attn:context block0.attn:out
+               block0.mlp.fc1:gemm block0.mlp.fc1:activation block0.mlp.fc2:gemm)
+  list(FIND seen "${needed}" found)
+  if(found EQUAL -1)
+    message(FATAL_ERROR "${REPORT}: no phase ${needed} (phases seen: ${seen})")
+  endif()
+endforeach()
