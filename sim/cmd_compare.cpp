@@ -11,6 +11,7 @@
 #include "sim/exit_codes.h"
 #include "sim/failure.h"
 #include "sim/options.h"
+#include "sim/report.h"
 
 namespace vitsim {
 
@@ -101,8 +102,12 @@ LayerFigures layer_figures(const ReportReader& r, const json& l, const std::stri
 RunFigures read_run_report(const std::string& path) {
     const ReportReader r(path);
     const json doc = parse_file(r);
-    if (!doc.is_object() || !doc.contains("schema") || doc["schema"] != "vitsim-run/1")
-        r.fail("", "not a 'vitsim run' report (schema vitsim-run/1; write one with vitsim run --json)");
+    if (doc.is_object() && doc.contains("schema") && doc["schema"] == "vitsim-run/1")
+        r.fail("schema", "a report of an older vitsim (vitsim-run/1); run it again to get " +
+                             std::string(kRunReportSchema));
+    if (!doc.is_object() || !doc.contains("schema") || doc["schema"] != kRunReportSchema)
+        r.fail("", "not a 'vitsim run' report (schema " + std::string(kRunReportSchema) +
+                       "; write one with vitsim run --json)");
     if (r.text(doc, "status", "") != "ok") r.fail("status", "the run failed; there is nothing to compare");
     RunFigures run;
     run.path = path;

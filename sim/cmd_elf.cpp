@@ -39,7 +39,7 @@ ElfCommandOptions parse_options(const std::vector<std::string>& args) {
 
 int run_elf_command(const std::vector<std::string>& args) {
     const ElfCommandOptions o = parse_options(args);
-    JsonReport json(o.sim.json, "vitsim-report/1");
+    JsonReport json(o.sim.json, kElfReportSchema);
     return run_with_report(json, [&] {
         const Profile profile = load_profile(o.sim.soc);
         const ElfImage image = read_elf(o.program);

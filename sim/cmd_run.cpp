@@ -611,7 +611,7 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
 
 int run_run_command(const std::vector<std::string>& args) {
     const RunCommandOptions o = parse_run_options(args);
-    JsonReport json(o.sim.json, "vitsim-run/1");
+    JsonReport json(o.sim.json, kRunReportSchema);
     if (!o.csv.empty()) check_output_path("--csv", o.csv);
     if (!o.vcd.empty()) check_output_path("--vcd", o.vcd);
     return run_with_report(json, [&] { return run_network(o, json); });

@@ -21,9 +21,8 @@ json stalls_json(const StallCounters& s) {
 
 json width_json(const uint64_t (&by_width)[3]) { return json::array({by_width[0], by_width[1], by_width[2]}); }
 
-json memory_json(const std::string& name, const AccessCounters& c) {
-    return {{"name", name},
-            {"reads_by_width", width_json(c.reads)},
+json memory_json(const AccessCounters& c) {
+    return {{"reads_by_width", width_json(c.reads)},
             {"writes_by_width", width_json(c.writes)},
             {"read_bytes", c.read_bytes()},
             {"write_bytes", c.write_bytes()}};
@@ -45,9 +44,9 @@ json caches_json(const CacheCounters& c) {
 namespace {
 
 json layer_json(const LayerRecord& l, const std::vector<MemoryStats>& memories) {
-    json mems = json::array();
-    for (size_t m = 0; m < l.memories.size(); m++)
-        mems.push_back(memory_json(m < memories.size() ? memories[m].name : "?", l.memories[m]));
+    json mems = json::object();  // by name, in the profile's order
+    for (size_t m = 0; m < l.memories.size() && m < memories.size(); m++)
+        mems[memories[m].name] = memory_json(l.memories[m]);
     json phases = json::array();
     for (const PhaseTotal& p : l.phases)
         phases.push_back({{"name", phase_name(p.phase)},
@@ -134,7 +133,7 @@ void print_marker_problems(const LayerProfile& layers) {
 json to_json(const RunReport& r) {
     const double mips = r.host_seconds > 0 ? r.totals.instructions / r.host_seconds / 1e6 : 0.0;
     json doc = {
-        {"schema", "vitsim-report/1"},
+        {"schema", kElfReportSchema},
         {"soc", r.soc},
         {"clock_hz", r.clock_hz},
         {"program", r.program},
@@ -152,8 +151,8 @@ json to_json(const RunReport& r) {
     if (r.trap)
         doc["trap"] = {{"cause", r.trap->cause}, {"pc", r.trap->pc},       {"insn", r.trap->insn},
                        {"tval", r.trap->tval},   {"description", r.trap_description}};
-    json memories = json::array();
-    for (const MemoryStats& m : r.memories) memories.push_back(memory_json(m.name, m.counters));
+    json memories = json::object();  // by name, in the profile's order
+    for (const MemoryStats& m : r.memories) memories[m.name] = memory_json(m.counters);
     doc["memories"] = memories;
     doc["dma"] = {{"transfers", r.dma.transfers}, {"bytes", r.dma.bytes}, {"errors", r.dma.errors},
                   {"busy_s", r.dma.busy_s}};

@@ -1,4 +1,4 @@
-// The JSON run report (schema "vitsim-report/1", documented in docs/cli.md).
+// The JSON reports (schemas documented in docs/cli.md).
 #pragma once
 #include <optional>
 #include <string>
@@ -12,6 +12,10 @@
 #include "soc/soc.h"
 
 namespace vitsim {
+
+// Schema names of the reports; the number changes when a key changes meaning or shape.
+inline constexpr const char* kElfReportSchema = "vitsim-report/2";  // vitsim elf
+inline constexpr const char* kRunReportSchema = "vitsim-run/2";     // vitsim run
 
 struct MemoryStats {
     std::string name;
