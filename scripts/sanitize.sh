@@ -12,9 +12,9 @@ jobs=${VITSIM_ASAN_JOBS:-2}
 # The gtest suites of the ISS, kernels, deploy tool and platform models (every
 # case), and a representative set of end-to-end tests: runs on both kernel paths
 # and attention schedules, the extreme-bias run, and the bad-input ones.
-gtest_targets=(iss_unit_tests kernel_tests_simd kernel_tests_portable deploy_tests platform_tests)
-tool_targets=(vitsim extreme_weights firmware platform_programs)
-gtest_tests='^(iss|kernels\.(simd|portable))\.|^[A-Z][A-Za-z0-9]*\.[A-Za-z0-9_]+$'
+gtest_targets=(iss_unit_tests arm_unit_tests kernel_tests_simd kernel_tests_portable deploy_tests platform_tests)
+tool_targets=(vitsim extreme_weights firmware firmware-arm platform_programs arm_stm32_programs arm_fault_programs)
+gtest_tests='^(iss|kernels\.(simd|portable))\.|^arm\.[A-Z]|^arm\.(profile|fault)\.|^[A-Z][A-Za-z0-9]*\.[A-Za-z0-9_]+$'
 e2e_tests='^cli\.|^run\.(tiny\.stm32f746\.(default|baseline|portable|fwsa)|tiny-lowrank\.stm32f746\.default|extreme_biases\.|over_budget|plan_does_not_fit|unknown_|bad_|malformed_network|shape_mismatch|missing_weights_file|cycle_limit|not_an_interpreter|compare_not_a_report|sweep_without_vary)'
 
 # Why each option is there: docs/testing.md. Leak, heap, global and in-frame stack
