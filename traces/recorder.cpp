@@ -35,7 +35,11 @@ uint32_t layer_id(const std::string& option, const TraceBound& bound, const std:
 
 TraceRecorder::TraceRecorder(Soc& soc, const TraceBound& from, const TraceBound& to,
                              const std::vector<std::string>& layer_names)
-    : soc_(soc), cores_(soc.core_count()), last_(soc.core_count()), last_accesses_(soc.memory_count(), 0) {
+    : soc_(soc),
+      cores_(soc.core_count()),
+      last_(soc.core_count()),
+      has_baseline_(soc.core_count(), true),  // from reset: every counter is zero
+      last_accesses_(soc.memory_count(), 0) {
     const uint64_t period_ps = soc.core(0).config().clock_period.value();
     if (from.kind == TraceBound::Kind::kCycle) from_ps_ = from.cycle * period_ps;
     if (from.kind == TraceBound::Kind::kNone) from_ps_ = 0;
@@ -53,8 +57,10 @@ void TraceRecorder::follow_markers() {
     const std::vector<SimCtrlEvent>& events = soc_.simctrl().events();
     for (; events_seen_ < events.size(); events_seen_++) {
         const SimCtrlEvent& e = events[events_seen_];
-        if (from_layer_ && !from_ps_ && e.kind == SimCtrlEvent::Kind::kLayerBegin && e.id == *from_layer_)
+        if (from_layer_ && !from_ps_ && e.kind == SimCtrlEvent::Kind::kLayerBegin && e.id == *from_layer_) {
             from_ps_ = e.time.value();
+            if (e.hartid < last_.size()) take_baseline(e.hartid, e.counters, from_ps_.value());
+        }
         if (to_layer_ && from_ps_ && !to_ps_ && e.kind == SimCtrlEvent::Kind::kLayerEnd && e.id == *to_layer_)
             to_ps_ = e.time.value();
     }
@@ -66,25 +72,43 @@ bool TraceRecorder::wanted(uint64_t begin_ps, uint64_t end_ps) const {
     return !to_ps_ || begin_ps <= *to_ps_;
 }
 
+// Iss::counters() walks the decode cache (instruction counts live in the decoded
+// entries): it costs tens of microseconds, more than simulating a quantum. Outside
+// the window it is not called; the first interval inside starts from the from-layer
+// marker's snapshot, or from counters taken one quantum before a cycle bound.
 void TraceRecorder::sample(size_t index, const Core& core) {
     follow_markers();
-    const HartCounters now = core.iss().counters();
     CoreSample& last = last_[index];
+    const uint64_t begin_ps = last.end_ps, end_ps = sc_core::sc_time_stamp().value();
+    if (index == 0) sample_memories(begin_ps, end_ps);  // cheap: keeps the access totals current
+    if (!wanted(begin_ps, end_ps)) {
+        last.end_ps = end_ps;
+        const bool entering_next = from_ps_ && end_ps < *from_ps_ && end_ps + (end_ps - begin_ps) >= *from_ps_;
+        has_baseline_[index] = false;
+        if (entering_next) take_baseline(index, core.iss().counters(), end_ps);
+        return;
+    }
+    const HartCounters now = core.iss().counters();
+    const bool recorded = has_baseline_[index];
     CoreSample s;
-    s.begin_ps = last.end_ps;
-    s.end_ps = sc_core::sc_time_stamp().value();
+    s.begin_ps = begin_ps;
+    s.end_ps = end_ps;
     s.cycles = now.cycles - last.cycles;
     s.instructions = now.instructions - last.instructions;
     s.stalls = minus(now.stalls, last.stalls);
     s.pc = core.iss().pc();
     s.halted = core.finished();
-    last = {s.begin_ps, s.end_ps, now.cycles, now.instructions, now.stalls, s.pc, s.halted};
-    if (!wanted(s.begin_ps, s.end_ps)) {
-        if (index == 0) sample_memories(s.begin_ps, s.end_ps);  // keeps the access totals current
-        return;
-    }
-    cores_[index].push_back(s);
-    if (index == 0) sample_memories(s.begin_ps, s.end_ps);
+    take_baseline(index, now, end_ps);
+    if (recorded) cores_[index].push_back(s);
+}
+
+void TraceRecorder::take_baseline(size_t index, const HartCounters& counters, uint64_t at_ps) {
+    CoreSample& last = last_[index];
+    last.end_ps = at_ps;
+    last.cycles = counters.cycles;
+    last.instructions = counters.instructions;
+    last.stalls = counters.stalls;
+    has_baseline_[index] = true;
 }
 
 void TraceRecorder::sample_memories(uint64_t begin_ps, uint64_t end_ps) {

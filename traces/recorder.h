@@ -53,6 +53,7 @@ public:
 private:
     void sample(size_t index, const Core& core);
     void sample_memories(uint64_t begin_ps, uint64_t end_ps);
+    void take_baseline(size_t index, const HartCounters& counters, uint64_t at_ps);
     void follow_markers();
     bool wanted(uint64_t begin_ps, uint64_t end_ps) const;
 
@@ -62,6 +63,7 @@ private:
     size_t events_seen_ = 0;                   // SIMCTRL events already looked at
     std::vector<std::vector<CoreSample>> cores_;
     std::vector<CoreSample> last_;             // every core's totals at its last quantum end
+    std::vector<bool> has_baseline_;           // last_ holds that core's counters (else only its time)
     std::vector<MemorySample> memories_;
     std::vector<uint64_t> last_accesses_;
 };
