@@ -11,11 +11,13 @@
 #include "sim/profiler.h"
 #include "sim/report.h"
 #include "soc/soc.h"
+#include "traces/outputs.h"
 
 namespace vitsim {
 
 const char* const kElfUsage = "vitsim elf FILE [--soc NAME|PATH.json] [--max-cycles N] [--json OUT] "
-                              "[--quantum-us N] [--dmi on|off] [--stats|-v]";
+                              "[--quantum-us N] [--dmi on|off] [--stats|-v] [--vcd OUT] [--fst OUT] [--timeline OUT] "
+                              "[--trace-from X] [--trace-to Y]";
 namespace {
 
 struct ElfCommandOptions {
@@ -40,6 +42,7 @@ ElfCommandOptions parse_options(const std::vector<std::string>& args) {
 int run_elf_command(const std::vector<std::string>& args) {
     const ElfCommandOptions o = parse_options(args);
     JsonReport json(o.sim.json, kElfReportSchema);
+    check_trace_outputs(o.sim.trace);
     return run_with_report(json, [&] {
         const Profile profile = load_profile(o.sim.soc);
         const ElfImage image = read_elf(o.program);
@@ -47,6 +50,7 @@ int run_elf_command(const std::vector<std::string>& args) {
         quiet_systemc();
         Soc soc("soc", profile, o.sim.run_options());
         place_elf(image, soc, o.program);
+        const std::unique_ptr<TraceRecorder> traces = start_traces(soc, o.sim.trace, {});
         soc.reset(image.entry);
 
         const RunResult result = soc.run();
@@ -58,6 +62,7 @@ int run_elf_command(const std::vector<std::string>& args) {
         print_marker_problems(report.layers);
         if (o.sim.stats) print_stats(report);
         json.write_ok();
+        if (traces) write_traces(o.sim.trace, soc, *traces, report.layers, {});
         return report.exit_status & 0xFF;
     });
 }

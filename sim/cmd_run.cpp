@@ -22,7 +22,7 @@
 #include "sim/progress.h"
 #include "sim/report.h"
 #include "soc/soc.h"
-#include "traces/vcd.h"
+#include "traces/outputs.h"
 
 #ifndef VITSIM_FIRMWARE_DIR
 #define VITSIM_FIRMWARE_DIR "firmware"
@@ -32,7 +32,7 @@ namespace vitsim {
 
 const char* const kRunUsage =
     "vitsim run [--net NAME|PATH.json] [--set KEY=VALUE ...] [--soc NAME] [--json OUT] [--csv OUT] "
-    "[--sram-budget BYTES] [--flash-budget BYTES] [--weights FILE] [--seed N] [--firmware ELF] [--console] [--phases] [--vcd OUT] [simulator options]";
+    "[--sram-budget BYTES] [--flash-budget BYTES] [--weights FILE] [--seed N] [--firmware ELF] [--console] [--phases] [simulator options]";
 
 const char* const kRunOptions =
     "  --net NAME|PATH.json  network (default eegformer; networks/*.json)\n"
@@ -49,8 +49,7 @@ const char* const kRunOptions =
     "  --seed N              seed of the generated weights and input (default 1)\n"
     "  --firmware ELF        interpreter firmware (default: the build's interp.<soc>.elf)\n"
     "  --console             show the firmware's console output\n"
-    "  --phases              after the table, where each layer's cycles go (kernel phases)\n"
-    "  --vcd OUT             write a VCD of the layers over time (gtkwave OUT traces/vitsim.gtkw)\n";
+    "  --phases              after the table, where each layer's cycles go (kernel phases)\n";
 
 namespace {
 
@@ -62,7 +61,7 @@ struct RunCommandOptions {
     SimulatorOptions sim;
     std::string net = "eegformer";
     std::vector<std::string> settings;
-    std::string csv, weights_file, firmware, vcd;
+    std::string csv, weights_file, firmware;
     uint64_t seed = 1;
     uint64_t sram_budget = 0;   // 0: none
     uint64_t flash_budget = 0;  // 0: none
@@ -98,7 +97,6 @@ RunCommandOptions parse_run_options(const std::vector<std::string>& args) {
     parser.add_value("--weights", &o.weights_file);
     parser.add_value("--seed", &seed);
     parser.add_value("--firmware", &o.firmware);
-    parser.add_value("--vcd", &o.vcd);
     parser.add_flag("--console", &o.console);
     parser.add_flag("--phases", &o.phases);
     const std::vector<std::string> positional = parser.parse(args);
@@ -429,6 +427,15 @@ deploy::DeployResult deploy_or_report_plan(const deploy::Graph& graph, const dep
     }
 }
 
+// The layers as the traces name and describe them (sram_peak once measured).
+std::vector<TraceLayer> trace_layers(const std::vector<LayerRow>& rows) {
+    std::vector<TraceLayer> layers;
+    for (const LayerRow& r : rows)
+        layers.push_back({r.plan->name, true, uint64_t(r.plan->live_bytes), uint64_t(r.plan->planned_bytes),
+                          uint64_t(r.plan->macs), r.sram_peak});
+    return layers;
+}
+
 // Deploy, simulate, compare, report: what `vitsim run` does once its outputs are known
 // to be writable. Fills json.doc as it goes (a failure's report says how far it got).
 int run_network(const RunCommandOptions& o, JsonReport& json) {
@@ -502,6 +509,7 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
         if (e.kind == SimCtrlEvent::Kind::kLayerEnd)
             touch[e.id] = {data->touched_bytes(0, target.data.size), data->touched_bytes(stack_begin, stack_end)};
     });
+    const std::unique_ptr<TraceRecorder> traces = start_traces(soc, o.sim.trace, trace_layers(rows));
     soc.reset(elf.entry);
     const RunResult result = soc.run();
     progress.clear();
@@ -597,11 +605,7 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
     // Success: every output, each written whole.
     json.write_ok();
     if (!o.csv.empty()) write_text_file(o.csv, csv_text(rows, profile.name, net.graph.name, options.text(), report, total_macs, mem));
-    if (!o.vcd.empty()) {
-        std::vector<std::string> names;
-        for (const deploy::LayerPlan& lp : deployed.plan.layers) names.push_back(lp.name);
-        write_text_file(o.vcd, layer_vcd(soc.simctrl().events(), unsigned(soc.core_count()), names));
-    }
+    if (traces) write_traces(o.sim.trace, soc, *traces, report.layers, trace_layers(rows));
     print_marker_problems(report.layers);
     if (o.sim.stats) print_stats(report);
     return 0;
@@ -613,7 +617,7 @@ int run_run_command(const std::vector<std::string>& args) {
     const RunCommandOptions o = parse_run_options(args);
     JsonReport json(o.sim.json, kRunReportSchema);
     if (!o.csv.empty()) check_output_path("--csv", o.csv);
-    if (!o.vcd.empty()) check_output_path("--vcd", o.vcd);
+    check_trace_outputs(o.sim.trace);
     return run_with_report(json, [&] { return run_network(o, json); });
 }
 

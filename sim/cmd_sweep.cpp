@@ -86,6 +86,12 @@ SweepOptions parse_sweep_options(const std::vector<std::string>& args) {
     // Everything else goes to the runs, which check it (an unknown option fails every
     // run, and so the sweep).
     o.run_args = parser.parse_known(args);
+    // Every run would write the same trace file: a trace is of one run.
+    for (const std::string& a : o.run_args)
+        for (const char* trace : {"--vcd", "--fst", "--timeline", "--trace-from", "--trace-to"})
+            if (a == trace || a.rfind(std::string(trace) + "=", 0) == 0)
+                throw UsageError(std::string("'vitsim sweep' writes no trace (") + trace +
+                                 "): trace one run with 'vitsim run'");
     if (vary.empty()) throw UsageError("'vitsim sweep' needs at least one --vary KEY=V1,V2");
     for (const std::string& text : vary) add_vary(o.vary, text);
     if (!jobs.empty()) {

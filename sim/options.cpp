@@ -100,7 +100,12 @@ const char* const SimulatorOptions::kHelp =
     "  --json OUT            write the run report to OUT\n"
     "  --quantum-us N        temporal-decoupling quantum in microseconds (default 10)\n"
     "  --dmi on|off          direct memory access for the core (default on)\n"
-    "  --stats, -v           one-line summary (instructions, cycles, time, MIPS) on stderr\n";
+    "  --stats, -v           one-line summary (instructions, cycles, time, MIPS) on stderr\n"
+    "  --vcd OUT             waveforms: cores, layers, phases, DMA, SRAM, memories (gtkwave OUT traces/<family>.gtkw)\n"
+    "  --fst OUT             the same waveforms as FST (converted by GTKWave's vcd2fst)\n"
+    "  --timeline OUT        Trace Event JSON for Perfetto UI / chrome://tracing\n"
+    "  --trace-from X        traces start at cycle X or at layer:NAME's begin\n"
+    "  --trace-to Y          traces end at cycle Y or at layer:NAME's end\n";
 
 void SimulatorOptions::add_to(OptionParser& parser) {
     parser.add_value("--soc", &soc);
@@ -110,7 +115,48 @@ void SimulatorOptions::add_to(OptionParser& parser) {
     parser.add_value("--dmi", &dmi_text_);
     parser.add_flag("--stats", &stats);
     parser.add_flag("-v", &verbose_);
+    parser.add_value("--vcd", &trace.vcd);
+    parser.add_value("--fst", &trace.fst);
+    parser.add_value("--timeline", &trace.timeline);
+    parser.add_value("--trace-from", &trace_from_text_);
+    parser.add_value("--trace-to", &trace_to_text_);
 }
+
+TraceBound parse_trace_bound(const std::string& option, const std::string& text) {
+    TraceBound b;
+    b.text = text;
+    if (text.rfind("layer:", 0) == 0) {
+        b.kind = TraceBound::Kind::kLayer;
+        b.layer = text.substr(6);
+        if (b.layer.empty()) throw UsageError(option + ": 'layer:' needs a layer name, e.g. layer:block0.attn");
+        return b;
+    }
+    try {
+        b.cycle = parse_count(option, text);
+    } catch (const UsageError&) {
+        throw UsageError(option + ": expected a cycle count (like 2000000 or 2e6) or layer:NAME, got '" + text + "'");
+    }
+    b.kind = TraceBound::Kind::kCycle;
+    return b;
+}
+
+namespace {
+
+// A window needs a trace, and cycle bounds in order.
+void finish_trace_options(TraceOptions& trace, const std::string& from_text, const std::string& to_text) {
+    if (!from_text.empty()) trace.from = parse_trace_bound("--trace-from", from_text);
+    if (!to_text.empty()) trace.to = parse_trace_bound("--trace-to", to_text);
+    const bool windowed = !from_text.empty() || !to_text.empty();
+    if (windowed && !trace.any_output())
+        throw UsageError(std::string(from_text.empty() ? "--trace-to" : "--trace-from") +
+                         " needs a trace: --vcd, --fst or --timeline");
+    if (trace.from.kind == TraceBound::Kind::kCycle && trace.to.kind == TraceBound::Kind::kCycle &&
+        trace.from.cycle >= trace.to.cycle)
+        throw UsageError("--trace-from " + from_text + " is not before --trace-to " + to_text);
+}
+
+}  // namespace
+
 
 void SimulatorOptions::finish() {
     if (!max_cycles_text_.empty()) max_cycles = parse_count("--max-cycles", max_cycles_text_);
@@ -122,6 +168,7 @@ void SimulatorOptions::finish() {
     if (!dmi_text_.empty()) dmi = parse_on_off("--dmi", dmi_text_);
     if (soc.empty()) throw UsageError("--soc: empty profile name");
     stats = stats || verbose_;
+    finish_trace_options(trace, trace_from_text_, trace_to_text_);
 }
 
 }  // namespace vitsim

@@ -7,6 +7,7 @@
 
 #include "sim/exit_codes.h"
 #include "soc/soc.h"
+#include "traces/window.h"
 
 namespace vitsim {
 
@@ -51,21 +52,24 @@ struct SimulatorOptions {
     double quantum_us = 10;
     bool dmi = true;
     bool stats = false;
+    TraceOptions trace;  // --vcd --fst --timeline --trace-from --trace-to
 
-    // Registers --soc --json --max-cycles --quantum-us --dmi --stats -v.
+    // Registers --soc --json --max-cycles --quantum-us --dmi --stats -v and the trace options.
     void add_to(OptionParser& parser);
     // Converts the texts given; throws UsageError.
     void finish();
     RunOptions run_options() const { return {quantum_us, dmi, max_cycles}; }
 
 private:
-    std::string max_cycles_text_, quantum_text_, dmi_text_;
+    std::string max_cycles_text_, quantum_text_, dmi_text_, trace_from_text_, trace_to_text_;
     bool verbose_ = false;
 };
 
 // Option values; each throws UsageError naming the option and the bad text.
 uint64_t parse_count(const std::string& option, const std::string& text);   // "1000", "50e9"
 double parse_positive(const std::string& option, const std::string& text);  // "10", "0.5"
+// "layer:NAME" or a cycle count (--trace-from, --trace-to).
+TraceBound parse_trace_bound(const std::string& option, const std::string& text);
 bool parse_on_off(const std::string& option, const std::string& text);      // "on" / "off"
 
 }  // namespace vitsim

@@ -66,9 +66,11 @@ void Core::run_thread() {
         qk.set(local_offset());
         qk.sync();
         synced_cycles_ = iss_->cycles();
+        if (quantum_observer_ && reason == StopReason::kLimit) quantum_observer_(*this);
         if (reason != StopReason::kLimit || (config_.max_cycles && iss_->cycles() >= config_.max_cycles)) {
             stop_reason_ = reason;
             finished_ = true;
+            if (quantum_observer_) quantum_observer_(*this);
             sc_core::sc_stop();
             return;
         }

@@ -40,6 +40,9 @@ public:
     void reset(uint32_t entry, uint32_t stack_top);
     // Ends the run at the current instruction (SIMCTRL exit, ecall exit).
     void request_exit(int status) { iss_->request_exit(status); }
+    // Called at the end of every quantum and once when the core stops (traces sample
+    // the core there). Unset by default: one test per quantum, nothing per instruction.
+    void on_quantum(std::function<void(const Core&)> observer) { quantum_observer_ = std::move(observer); }
     // Console output of the ISA's host-call convention.
     void set_console(std::function<void(std::string_view)> sink) { iss_->set_console(std::move(sink)); }
 
@@ -70,6 +73,7 @@ private:
     uint64_t synced_cycles_ = 0;  // cycles already accounted for in sc_time_stamp()
     bool reset_pending_ = false;
     uint32_t reset_entry_ = 0, reset_stack_top_ = 0;
+    std::function<void(const Core&)> quantum_observer_;
     bool finished_ = false;
     StopReason stop_reason_ = StopReason::kLimit;
 };

@@ -59,7 +59,9 @@ void Dma::start(const sc_core::sc_time& now) {
     const uint64_t wait_cycles = (latency.value() + period_.value() - 1) / period_.value();
     const sc_core::sc_time duration =
         sc_core::sc_time::from_value((timing_.setup_cycles + stream_cycles + wait_cycles) * period_.value());
-    done_ = std::max(now, done_) + duration;  // a start while busy queues behind the running transfer
+    const sc_core::sc_time begin = std::max(now, done_);  // a start while busy queues behind the running transfer
+    done_ = begin + duration;
+    if (log_transfers_) transfers_.push_back({now, begin, done_, src_, dst_, len_});
     stats_.transfers++;
     stats_.bytes += len_;
     stats_.busy += duration;

@@ -11,6 +11,7 @@
 // nothing is copied and STATUS.error is set until the next start.
 #pragma once
 #include <tlm_utils/simple_initiator_socket.h>
+#include <vector>
 
 #include "periph/register_device.h"
 
@@ -28,6 +29,12 @@ public:
         uint64_t errors = 0;     // starts refused for a bad range
         sc_core::sc_time busy;   // sum of the transfers' durations
     };
+    // One started transfer, for traces: queued at `requested`, moving data from
+    // `begin` (the previous transfer's end, or the request) until `done`.
+    struct Transfer {
+        sc_core::sc_time requested, begin, done;
+        uint32_t src = 0, dst = 0, bytes = 0;
+    };
     static constexpr unsigned kBurstBytes = 32;  // bytes per b_transport call
 
     tlm_utils::simple_initiator_socket<Dma> initiator;  // bind to the bus
@@ -38,6 +45,10 @@ public:
     const Stats& stats() const { return stats_; }
     // When the last started transfer completes (SC_ZERO_TIME before the first one).
     const sc_core::sc_time& done_time() const { return done_; }
+    // Keeps every started transfer in transfers() (off by default: a run without
+    // traces keeps no log).
+    void log_transfers(bool on) { log_transfers_ = on; }
+    const std::vector<Transfer>& transfers() const { return transfers_; }
 
 private:
     Access read_register(uint32_t offset, uint32_t& value, const tlm::tlm_generic_payload& tx,
@@ -56,6 +67,8 @@ private:
     bool error_ = false;
     sc_core::sc_time done_ = sc_core::SC_ZERO_TIME;
     Stats stats_;
+    bool log_transfers_ = false;
+    std::vector<Transfer> transfers_;
 };
 
 }  // namespace vitsim

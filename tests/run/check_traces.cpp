@@ -1,0 +1,169 @@
+// Checks the traces of one `vitsim run` against its JSON report:
+//   check_traces REPORT.json TIMELINE.json TRACE.vcd [LAYER]
+// Without LAYER the run was traced whole: every layer of the report has a timeline
+// span and a VCD layer change at exactly its begin_s and end_s. With LAYER the
+// traces were windowed to that layer (--trace-from layer:L --trace-to layer:L): the
+// window is that layer's span and nothing lies outside it. Always: the documented
+// tracks and signals are there, and every kernel phase lies inside a layer of its core.
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using nlohmann::json;
+
+namespace {
+
+int failures = 0;
+
+void fail(const std::string& what) {
+    std::fprintf(stderr, "check_traces: %s\n", what.c_str());
+    failures++;
+}
+
+json read_json(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot open " + path);
+    return json::parse(in);  // throws on invalid JSON
+}
+
+bool near_us(double a, double b) { return std::fabs(a - b) <= 1e-6; }  // 1 ps
+uint64_t ps_of_s(double s) { return uint64_t(std::llround(s * 1e12)); }
+
+struct Span {
+    int tid;
+    double begin, end;
+};
+
+void check_timeline(const json& report, const json& timeline, const std::string& window_layer) {
+    const json& events = timeline.at("traceEvents");
+    const double from = timeline.at("otherData").at("from_us"), to = timeline.at("otherData").at("to_us");
+    std::map<std::string, int> tracks;  // thread name -> tid
+    std::map<std::string, int> counters;
+    std::vector<Span> layers;
+    std::vector<const json*> phases;
+    for (const json& e : events) {
+        const std::string ph = e.at("ph");
+        if (ph == "M" && e.at("name") == "thread_name") tracks[e.at("args").at("name")] = e.at("tid");
+        if (ph == "C") counters[e.at("name")]++;
+        if (ph != "X") continue;
+        const double b = e.at("ts"), d = e.at("dur");
+        if (b < from - 1e-6 || b + d > to + 1e-6) fail("span '" + std::string(e.at("name")) + "' outside the window");
+        if (e.at("cat") == "layer") layers.push_back({e.at("tid"), b, b + d});
+        if (e.at("cat") == "phase") phases.push_back(&e);
+    }
+    for (const char* track : {"core0", "dma0"})
+        if (!tracks.count(track)) fail(std::string("no track ") + track);
+    for (const char* counter : {"live SRAM bytes (plan)", "core0 stall cycles"})
+        if (!counters.count(counter)) fail(std::string("no counter track ") + counter);
+
+    for (const json& layer : report.at("layers")) {
+        const std::string name = layer.at("name");
+        if (!window_layer.empty() && name != window_layer) continue;
+        const double b = double(layer.at("begin_s")) * 1e6, e = double(layer.at("end_s")) * 1e6;
+        bool found = false;
+        for (const json& ev : events)
+            if (ev.at("ph") == "X" && ev.at("cat") == "layer" && ev.at("name") == name)
+                found = found || (near_us(ev.at("ts"), b) && near_us(double(ev.at("ts")) + double(ev.at("dur")), e));
+        if (!found) fail("no timeline span of layer '" + name + "' at its report's begin_s..end_s");
+        if (!window_layer.empty() && (!near_us(from, b) || !near_us(to, e)))
+            fail("window " + std::to_string(from) + ".." + std::to_string(to) + " us is not layer '" + name + "'");
+    }
+    for (const json* p : phases) {
+        const double b = (*p)["ts"], e = b + double((*p)["dur"]);
+        bool inside = false;
+        for (const Span& l : layers) inside = inside || (l.tid == (*p)["tid"] && b >= l.begin - 1e-6 && e <= l.end + 1e-6);
+        if (!inside) fail("phase span '" + std::string((*p)["name"]) + "' at " + std::to_string(b) + " us is in no layer");
+    }
+    if (phases.empty()) fail("no kernel phase span");
+}
+
+// The VCD's declared signals ("soc.core0.layer" -> code), the changes of the layer
+// signal ("name@ps"), and its first and last time stamps.
+struct Vcd {
+    std::map<std::string, std::string> codes;
+    std::vector<std::pair<uint64_t, std::string>> layer_changes;
+    uint64_t first = UINT64_MAX, last = 0;
+};
+
+Vcd read_vcd(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot open " + path);
+    Vcd v;
+    std::vector<std::string> scope;
+    std::string line, layer_code;
+    uint64_t now = 0;
+    while (std::getline(in, line)) {
+        std::istringstream words(line);
+        std::string w;
+        words >> w;
+        if (w == "$scope") {
+            std::string kind, name;
+            words >> kind >> name;
+            scope.push_back(name);
+        } else if (w == "$upscope") {
+            scope.pop_back();
+        } else if (w == "$var") {
+            std::string type, width, code, name, path;
+            words >> type >> width >> code >> name;
+            for (const std::string& s : scope) path += s + ".";
+            v.codes[path + name] = code;
+            if (path + name == "soc.core0.layer") layer_code = code;
+        } else if (!w.empty() && w[0] == '#') {
+            now = std::stoull(w.substr(1));
+            v.first = std::min(v.first, now);
+            v.last = std::max(v.last, now);
+        } else if (!w.empty() && w[0] == 's') {
+            std::string code;
+            words >> code;
+            if (code == layer_code) v.layer_changes.push_back({now, w.substr(1)});
+        }
+    }
+    return v;
+}
+
+void check_vcd(const json& report, const Vcd& vcd, const std::string& window_layer) {
+    for (const char* signal : {"soc.core0.state", "soc.core0.pc", "soc.core0.layer", "soc.core0.layer_index",
+                               "soc.core0.phase", "soc.core0.instructions", "soc.core0.stall_cycles", "soc.dma0.busy",
+                               "soc.dma0.bytes_in_flight", "soc.plan.live_bytes", "soc.plan.planned_bytes",
+                               "soc.sram.accesses", "soc.flash.accesses"})
+        if (!vcd.codes.count(signal)) fail(std::string("VCD has no signal ") + signal);
+    auto changed = [&](uint64_t t, const std::string& value) {
+        for (const auto& c : vcd.layer_changes)
+            if (c.first == t && c.second == value) return true;
+        return false;
+    };
+    for (const json& layer : report.at("layers")) {
+        const std::string name = layer.at("name");
+        if (!window_layer.empty() && name != window_layer) continue;
+        const uint64_t b = ps_of_s(layer.at("begin_s")), e = ps_of_s(layer.at("end_s"));
+        if (!changed(b, name)) fail("VCD: soc.core0.layer does not become '" + name + "' at " + std::to_string(b) + " ps");
+        if (window_layer.empty() && !changed(e, "-")) fail("VCD: layer '" + name + "' does not end at " + std::to_string(e) + " ps");
+        if (!window_layer.empty() && (vcd.first != b || vcd.last != e))
+            fail("VCD window " + std::to_string(vcd.first) + ".." + std::to_string(vcd.last) + " ps is not layer '" +
+                 name + "' (" + std::to_string(b) + ".." + std::to_string(e) + ")");
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 4) {
+        std::fprintf(stderr, "usage: check_traces REPORT.json TIMELINE.json TRACE.vcd [LAYER]\n");
+        return 2;
+    }
+    try {
+        const json report = read_json(argv[1]);
+        const std::string window_layer = argc > 4 ? argv[4] : "";
+        if (report.at("status") != "ok") fail("the run failed");
+        check_timeline(report, read_json(argv[2]), window_layer);
+        check_vcd(report, read_vcd(argv[3]), window_layer);
+    } catch (const std::exception& e) {
+        fail(e.what());
+    }
+    return failures ? 1 : 0;
+}

@@ -1,0 +1,132 @@
+#include "traces/recorder.h"
+
+#include <algorithm>
+
+#include "sim/options.h"
+
+namespace vitsim {
+
+namespace {
+
+uint64_t total_accesses(const AccessCounters& c) {
+    uint64_t n = 0;
+    for (int w = 0; w < 3; w++) n += c.reads[w] + c.writes[w];
+    return n;
+}
+
+StallCounters minus(const StallCounters& a, const StallCounters& b) {
+    return {a.load_use - b.load_use, a.branch - b.branch, a.muldiv - b.muldiv, a.memory - b.memory, a.fetch - b.fetch};
+}
+
+// A layer by name, or by index when the run has no names (vitsim elf: layer:3).
+uint32_t layer_id(const std::string& option, const TraceBound& bound, const std::vector<std::string>& names) {
+    const std::string& n = bound.layer;
+    if (names.empty() && n.size() <= 9 && n.find_first_not_of("0123456789") == std::string::npos)
+        return uint32_t(std::stoul(n));
+    if (names.empty()) throw UsageError(option + ": this program's layers have no names: give layer:INDEX, e.g. layer:3");
+    const auto it = std::find(names.begin(), names.end(), n);
+    if (it == names.end())
+        throw UsageError(option + ": no layer '" + bound.layer + "' in this run" +
+                         (names.empty() ? "" : " (layers: " + names.front() + " ... " + names.back() + ")"));
+    return uint32_t(it - names.begin());
+}
+
+}  // namespace
+
+TraceRecorder::TraceRecorder(Soc& soc, const TraceBound& from, const TraceBound& to,
+                             const std::vector<std::string>& layer_names)
+    : soc_(soc),
+      cores_(soc.core_count()),
+      last_(soc.core_count()),
+      has_baseline_(soc.core_count(), true),  // from reset: every counter is zero
+      last_accesses_(soc.memory_count(), 0) {
+    const uint64_t period_ps = soc.core(0).config().clock_period.value();
+    if (from.kind == TraceBound::Kind::kCycle) from_ps_ = from.cycle * period_ps;
+    if (from.kind == TraceBound::Kind::kNone) from_ps_ = 0;
+    if (to.kind == TraceBound::Kind::kCycle) to_ps_ = to.cycle * period_ps;
+    if (from.kind == TraceBound::Kind::kLayer) from_layer_ = layer_id("--trace-from", from, layer_names);
+    if (to.kind == TraceBound::Kind::kLayer) to_layer_ = layer_id("--trace-to", to, layer_names);
+    for (size_t i = 0; i < soc.core_count(); i++)
+        soc.core(i).on_quantum([this, i](const Core& core) { sample(i, core); });
+    soc.dma().log_transfers(true);
+}
+
+// Layer bounds become times when their markers are written: the first begin of the
+// from-layer, then the first end of the to-layer inside the window.
+void TraceRecorder::follow_markers() {
+    const std::vector<SimCtrlEvent>& events = soc_.simctrl().events();
+    for (; events_seen_ < events.size(); events_seen_++) {
+        const SimCtrlEvent& e = events[events_seen_];
+        if (from_layer_ && !from_ps_ && e.kind == SimCtrlEvent::Kind::kLayerBegin && e.id == *from_layer_) {
+            from_ps_ = e.time.value();
+            if (e.hartid < last_.size()) take_baseline(e.hartid, e.counters, from_ps_.value());
+        }
+        if (to_layer_ && from_ps_ && !to_ps_ && e.kind == SimCtrlEvent::Kind::kLayerEnd && e.id == *to_layer_)
+            to_ps_ = e.time.value();
+    }
+}
+
+// An interval is kept when it overlaps the window; an open bound keeps it.
+bool TraceRecorder::wanted(uint64_t begin_ps, uint64_t end_ps) const {
+    if (!from_ps_ || end_ps < *from_ps_) return false;
+    return !to_ps_ || begin_ps <= *to_ps_;
+}
+
+// Iss::counters() walks the decode cache (instruction counts live in the decoded
+// entries): it costs tens of microseconds, more than simulating a quantum. Outside
+// the window it is not called; the first interval inside starts from the from-layer
+// marker's snapshot, or from counters taken one quantum before a cycle bound.
+void TraceRecorder::sample(size_t index, const Core& core) {
+    follow_markers();
+    CoreSample& last = last_[index];
+    const uint64_t begin_ps = last.end_ps, end_ps = sc_core::sc_time_stamp().value();
+    if (index == 0) sample_memories(begin_ps, end_ps);  // cheap: keeps the access totals current
+    if (!wanted(begin_ps, end_ps)) {
+        last.end_ps = end_ps;
+        const bool entering_next = from_ps_ && end_ps < *from_ps_ && end_ps + (end_ps - begin_ps) >= *from_ps_;
+        has_baseline_[index] = false;
+        if (entering_next) take_baseline(index, core.iss().counters(), end_ps);
+        return;
+    }
+    const HartCounters now = core.iss().counters();
+    const bool recorded = has_baseline_[index];
+    CoreSample s;
+    s.begin_ps = begin_ps;
+    s.end_ps = end_ps;
+    s.cycles = now.cycles - last.cycles;
+    s.instructions = now.instructions - last.instructions;
+    s.stalls = minus(now.stalls, last.stalls);
+    s.pc = core.iss().pc();
+    s.halted = core.finished();
+    take_baseline(index, now, end_ps);
+    if (recorded) cores_[index].push_back(s);
+}
+
+void TraceRecorder::take_baseline(size_t index, const HartCounters& counters, uint64_t at_ps) {
+    CoreSample& last = last_[index];
+    last.end_ps = at_ps;
+    last.cycles = counters.cycles;
+    last.instructions = counters.instructions;
+    last.stalls = counters.stalls;
+    has_baseline_[index] = true;
+}
+
+void TraceRecorder::sample_memories(uint64_t begin_ps, uint64_t end_ps) {
+    MemorySample m{begin_ps, end_ps, {}};
+    for (size_t i = 0; i < soc_.memory_count(); i++) {
+        const uint64_t total = total_accesses(soc_.memory(i).counters());
+        m.accesses.push_back(total - last_accesses_[i]);
+        last_accesses_[i] = total;
+    }
+    if (wanted(begin_ps, end_ps)) memories_.push_back(std::move(m));
+}
+
+TraceSpan TraceRecorder::span() const {
+    const uint64_t end = sc_core::sc_time_stamp().value();
+    TraceSpan s;
+    s.from_ps = std::min(from_ps_.value_or(end), end);
+    s.to_ps = std::max(s.from_ps, std::min(to_ps_.value_or(end), end));
+    return s;
+}
+
+}  // namespace vitsim
