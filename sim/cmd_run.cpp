@@ -16,6 +16,7 @@
 #include "sim/commands.h"
 #include "sim/elf_loader.h"
 #include "sim/exit_codes.h"
+#include "sim/gdb_server.h"
 #include "sim/files.h"
 #include "sim/message_text.h"
 #include "sim/options.h"
@@ -481,6 +482,7 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
             touch[e.id] = {data->touched_bytes(0, target.data.size), data->touched_bytes(stack_begin, stack_end)};
     });
     soc.reset(elf.entry);
+    const std::unique_ptr<GdbServer> gdb = attach_gdb(o.sim, soc);
     const RunResult result = soc.run();
     progress.clear();
     std::cout.flush();

@@ -51,6 +51,8 @@ struct SimulatorOptions {
     double quantum_us = 10;
     bool dmi = true;
     bool stats = false;
+    int gdb_port = -1;  // --gdb PORT: serve gdb on localhost:PORT (0: any free port); -1: no
+
 
     // Registers --soc --json --max-cycles --quantum-us --dmi --stats -v.
     void add_to(OptionParser& parser);
@@ -59,7 +61,7 @@ struct SimulatorOptions {
     RunOptions run_options() const { return {quantum_us, dmi, max_cycles}; }
 
 private:
-    std::string max_cycles_text_, quantum_text_, dmi_text_;
+    std::string max_cycles_text_, quantum_text_, dmi_text_, gdb_text_;
     bool verbose_ = false;
 };
 

@@ -238,6 +238,25 @@ uint32_t ArmHart::xpsr() const {
            (1u << 24) | (ge_ << 16) | ipsr_;
 }
 
+uint32_t ArmHart::debug_read_register(unsigned i) const {
+    if (i == 15) return pc_;
+    return i < 15 ? x_[i] : xpsr();
+}
+
+void ArmHart::debug_write_register(unsigned i, uint32_t value) {
+    if (i == 15) pc_ = value & ~1u;  // the Thumb bit is not part of the address
+    else if (i < 15) x_[i] = i == 13 ? value & ~3u : value;
+    else move_to_special(0, 3, value);  // the APSR flags; IPSR and EPSR stay the core's
+}
+
+// An instruction that pairs with the one before it issues in that one's cycle, so a
+// run to cycles() + 1 would execute it and its successor: the debugger's step issues
+// it alone instead (a cycle more than without the debugger, only while stepping).
+StopReason ArmHart::debug_step() {
+    slot1_ = false;
+    return run(cycles_ + 1);
+}
+
 void ArmHart::sp_select(bool psp_before) {
     if (using_psp() != psp_before) std::swap(x_[13], banked_sp_);
 }

@@ -1,0 +1,18 @@
+# Stop where layer 1 begins (monitor command), then at the kernel; registers, a
+# variable, a step, a watchpoint on the kernel's output; run to the end.
+monitor break-layer 1
+continue
+echo STOPPED-AT-LAYER\n
+monitor break-layer off
+break matmul_simd
+continue
+info registers pc
+p/x rng_state
+p a[0][0] != 0
+set $before = $pc
+stepi
+p $pc != $before
+watch c_simd[0][0]
+continue
+delete
+continue
