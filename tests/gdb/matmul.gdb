@@ -1,9 +1,5 @@
-# Stop where layer 1 begins (monitor command), then at the kernel; registers, a
-# variable, a step, a watchpoint on the kernel's output; run to the end.
-monitor break-layer 1
-continue
-echo STOPPED-AT-LAYER\n
-monitor break-layer off
+# Stop at the kernel; registers, a variable, a step, a watchpoint on the kernel's
+# output; run to the end.
 break matmul_simd
 continue
 info registers pc
