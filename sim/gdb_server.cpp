@@ -150,7 +150,7 @@ void GdbServer::start(Iss& iss) {
     if (ec) return;           // nobody to obey: the run goes on as without --gdb
     link_->socket.set_option(tcp::no_delay(true), ec);
     connected_ = true;
-    stop(iss, kStopped);  // the target starts stopped at its first instruction
+    serve(iss);  // stopped at the first instruction: the client asks why with '?'
 }
 
 StopReason GdbServer::run(Iss& iss, uint64_t cycle_limit) {

@@ -2,7 +2,8 @@
 # One scripted gdb session against `vitsim elf PROGRAM --soc SOC --gdb 0`.
 #   session.sh VITSIM GDB PROGRAM SOC SCRIPT EXPECT WORKDIR
 # EXPECT: the exit code vitsim must end with on its first line ("exit: N"), then one
-# extended regular expression per line that gdb's output must match, in order.
+# extended regular expression per line that gdb's output must match, in order. The
+# program's console must equal that of a run without --gdb.
 set -u
 vitsim=$1 gdb=$2 program=$3 soc=$4 script=$5 expect=$6 work=$7
 mkdir -p "$work"
@@ -57,4 +58,12 @@ while IFS= read -r pattern; do
     fi
     line=$((line + found))
 done < <(tail -n +2 "$expect")
+# Debugging must not change the run: the console (with the program's cycle counts)
+# equals that of a run without --gdb.
+timeout 120 "$vitsim" elf "$program" --soc "$soc" >"$work/plain.stdout" 2>/dev/null
+if ! cmp -s "$work/stdout" "$work/plain.stdout"; then
+    echo "FAIL: the console differs from a run without --gdb:"
+    diff "$work/plain.stdout" "$work/stdout"
+    fail=1
+fi
 exit $fail
