@@ -1,15 +1,18 @@
 #!/bin/bash
 # One scripted gdb session against `vitsim elf PROGRAM --soc SOC --gdb 0`.
-#   session.sh VITSIM GDB PROGRAM SOC SCRIPT EXPECT WORKDIR
+#   session.sh VITSIM GDB PROGRAM SOC SCRIPT EXPECT WORKDIR [NETWORK]
+# With NETWORK it is `vitsim run --net NETWORK --soc SOC --firmware PROGRAM` instead.
 # EXPECT: the exit code vitsim must end with on its first line ("exit: N"), then one
 # extended regular expression per line that gdb's output must match, in order. The
 # program's console must equal that of a run without --gdb.
 set -u
-vitsim=$1 gdb=$2 program=$3 soc=$4 script=$5 expect=$6 work=$7
+vitsim=$1 gdb=$2 program=$3 soc=$4 script=$5 expect=$6 work=$7 network=${8:-}
+command=(elf "$program" --soc "$soc")
+[ -n "$network" ] && command=(run --net "$network" --soc "$soc" --firmware "$program")
 mkdir -p "$work"
 rm -f "$work"/stdout "$work"/stderr "$work"/gdb.out
 
-timeout 120 "$vitsim" elf "$program" --soc "$soc" --gdb 0 >"$work/stdout" 2>"$work/stderr" &
+timeout 120 "$vitsim" "${command[@]}" --gdb 0 >"$work/stdout" 2>"$work/stderr" &
 sim=$!
 
 # The port vitsim chose, from its one line on stderr.
@@ -58,9 +61,9 @@ while IFS= read -r pattern; do
     fi
     line=$((line + found))
 done < <(tail -n +2 "$expect")
-# Debugging must not change the run: the console (with the program's cycle counts)
-# equals that of a run without --gdb.
-timeout 120 "$vitsim" elf "$program" --soc "$soc" >"$work/plain.stdout" 2>/dev/null
+# Debugging must not change the run: the console (the program's cycle counts, or
+# run's per-layer table) equals that of a run without --gdb.
+timeout 120 "$vitsim" "${command[@]}" >"$work/plain.stdout" 2>/dev/null
 if ! cmp -s "$work/stdout" "$work/plain.stdout"; then
     echo "FAIL: the console differs from a run without --gdb:"
     diff "$work/plain.stdout" "$work/stdout"
