@@ -86,6 +86,9 @@ SweepOptions parse_sweep_options(const std::vector<std::string>& args) {
     // Everything else goes to the runs, which check it (an unknown option fails every
     // run, and so the sweep).
     o.run_args = parser.parse_known(args);
+    for (const std::string& arg : o.run_args)  // runs in parallel cannot share one debugger
+        if (arg == "--gdb" || arg.rfind("--gdb=", 0) == 0)
+            throw UsageError("--gdb debugs one run: use 'vitsim run --gdb PORT' with the options of that run");
     if (vary.empty()) throw UsageError("'vitsim sweep' needs at least one --vary KEY=V1,V2");
     for (const std::string& text : vary) add_vary(o.vary, text);
     if (!jobs.empty()) {

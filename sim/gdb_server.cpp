@@ -423,7 +423,7 @@ std::string GdbServer::write_registers(Iss& iss, const std::string& hex) {
 // runs off the end of a memory is answered up to there.
 std::string GdbServer::read_memory(const std::string& args) {
     uint64_t addr = 0, len = 0;
-    if (!parse_range(args, addr, len) || len > 0x1000) return "E01";
+    if (!parse_range(args, addr, len) || len > 0x4000) return "E01";  // PacketSize: gdb asks for less
     std::vector<uint8_t> bytes(len);
     if (soc_.read_memory(addr, bytes.data(), len)) return hex_bytes(bytes.data(), len);
     size_t n = 0;

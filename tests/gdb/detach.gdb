@@ -1,3 +1,5 @@
-# Detaching lets the program run to its end as without a debugger.
+# A hardware breakpoint, then detaching: the program runs to its end as without a debugger.
+hbreak main
+continue
 info registers pc
 detach
