@@ -26,6 +26,7 @@ gcc-arm-none-eabi
 binutils-arm-none-eabi
 picolibc-arm-none-eabi
 qemu-system-arm
+gdb-multiarch
 "
 
 check_only=no

@@ -7,6 +7,7 @@
 #include "sim/commands.h"
 #include "sim/elf_loader.h"
 #include "sim/exit_codes.h"
+#include "sim/gdb_server.h"
 #include "sim/options.h"
 #include "sim/profiler.h"
 #include "sim/report.h"
@@ -17,7 +18,7 @@ namespace vitsim {
 
 const char* const kElfUsage = "vitsim elf FILE [--soc NAME|PATH.json] [--max-cycles N] [--json OUT] "
                               "[--quantum-us N] [--dmi on|off] [--stats|-v] [--vcd OUT] [--fst OUT] [--timeline OUT] "
-                              "[--trace-from X] [--trace-to Y]";
+                              "[--trace-from X] [--trace-to Y] [--gdb PORT]";
 namespace {
 
 struct ElfCommandOptions {
@@ -52,6 +53,7 @@ int run_elf_command(const std::vector<std::string>& args) {
         place_elf(image, soc, o.program);
         const std::unique_ptr<TraceRecorder> traces = start_traces(soc, o.sim.trace, {});
         soc.reset(image.entry);
+        const std::unique_ptr<GdbServer> gdb = attach_gdb(o.sim, soc);
 
         const RunResult result = soc.run();
         std::cout.flush();  // the program's output comes before any line of ours

@@ -16,6 +16,7 @@
 #include "sim/commands.h"
 #include "sim/elf_loader.h"
 #include "sim/exit_codes.h"
+#include "sim/gdb_server.h"
 #include "sim/files.h"
 #include "sim/message_text.h"
 #include "sim/options.h"
@@ -511,6 +512,7 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
     });
     const std::unique_ptr<TraceRecorder> traces = start_traces(soc, o.sim.trace, trace_layers(rows));
     soc.reset(elf.entry);
+    const std::unique_ptr<GdbServer> gdb = attach_gdb(o.sim, soc);
     const RunResult result = soc.run();
     progress.clear();
     std::cout.flush();

@@ -92,6 +92,9 @@ SweepOptions parse_sweep_options(const std::vector<std::string>& args) {
             if (a == trace || a.rfind(std::string(trace) + "=", 0) == 0)
                 throw UsageError(std::string("'vitsim sweep' writes no trace (") + trace +
                                  "): trace one run with 'vitsim run'");
+    for (const std::string& arg : o.run_args)  // runs in parallel cannot share one debugger
+        if (arg == "--gdb" || arg.rfind("--gdb=", 0) == 0)
+            throw UsageError("--gdb debugs one run: use 'vitsim run --gdb PORT' with the options of that run");
     if (vary.empty()) throw UsageError("'vitsim sweep' needs at least one --vary KEY=V1,V2");
     for (const std::string& text : vary) add_vary(o.vary, text);
     if (!jobs.empty()) {

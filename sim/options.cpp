@@ -105,7 +105,8 @@ const char* const SimulatorOptions::kHelp =
     "  --fst OUT             the same waveforms as FST (converted by GTKWave's vcd2fst)\n"
     "  --timeline OUT        Trace Event JSON for Perfetto UI / chrome://tracing\n"
     "  --trace-from X        traces start at cycle X or at layer:NAME's begin\n"
-    "  --trace-to Y          traces end at cycle Y or at layer:NAME's end\n";
+    "  --trace-to Y          traces end at cycle Y or at layer:NAME's end\n"
+    "  --gdb PORT            wait for gdb on localhost:PORT (0: a free port, printed) before the first instruction\n";
 
 void SimulatorOptions::add_to(OptionParser& parser) {
     parser.add_value("--soc", &soc);
@@ -113,6 +114,7 @@ void SimulatorOptions::add_to(OptionParser& parser) {
     parser.add_value("--max-cycles", &max_cycles_text_);
     parser.add_value("--quantum-us", &quantum_text_);
     parser.add_value("--dmi", &dmi_text_);
+    parser.add_value("--gdb", &gdb_text_);
     parser.add_flag("--stats", &stats);
     parser.add_flag("-v", &verbose_);
     parser.add_value("--vcd", &trace.vcd);
@@ -167,6 +169,12 @@ void SimulatorOptions::finish() {
         throw UsageError("--quantum-us: expected 0.001 to 1000000 microseconds, got '" + quantum_text_ + "'");
     if (!dmi_text_.empty()) dmi = parse_on_off("--dmi", dmi_text_);
     if (soc.empty()) throw UsageError("--soc: empty profile name");
+    if (!gdb_text_.empty()) {
+        if (gdb_text_.size() > 5 || gdb_text_.find_first_not_of("0123456789") != std::string::npos ||
+            std::stoul(gdb_text_) > 65535)
+            throw UsageError("--gdb: expected a TCP port 0 to 65535, got '" + gdb_text_ + "'");
+        gdb_port = int(std::stoul(gdb_text_));
+    }
     stats = stats || verbose_;
     finish_trace_options(trace, trace_from_text_, trace_to_text_);
 }

@@ -53,6 +53,8 @@ struct SimulatorOptions {
     bool dmi = true;
     bool stats = false;
     TraceOptions trace;  // --vcd --fst --timeline --trace-from --trace-to
+    int gdb_port = -1;  // --gdb PORT: serve gdb on localhost:PORT (0: any free port); -1: no
+
 
     // Registers --soc --json --max-cycles --quantum-us --dmi --stats -v and the trace options.
     void add_to(OptionParser& parser);
@@ -61,7 +63,7 @@ struct SimulatorOptions {
     RunOptions run_options() const { return {quantum_us, dmi, max_cycles}; }
 
 private:
-    std::string max_cycles_text_, quantum_text_, dmi_text_, trace_from_text_, trace_to_text_;
+    std::string max_cycles_text_, quantum_text_, dmi_text_, trace_from_text_, trace_to_text_, gdb_text_;
     bool verbose_ = false;
 };
 

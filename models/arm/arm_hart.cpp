@@ -238,6 +238,35 @@ uint32_t ArmHart::xpsr() const {
            (1u << 24) | (ge_ << 16) | ipsr_;
 }
 
+uint32_t ArmHart::debug_read_register(unsigned i) const {
+    if (i == 15) return pc_;
+    return i < 15 ? x_[i] : xpsr();
+}
+
+void ArmHart::debug_write_register(unsigned i, uint32_t value) {
+    if (i == 15) pc_ = value & ~1u;  // the Thumb bit is not part of the address
+    else if (i < 15) x_[i] = i == 13 ? value & ~3u : value;
+    else move_to_special(0, 3, value);  // the APSR flags; IPSR and EPSR stay the core's
+}
+
+// An instruction in slot 1 of a pair costs only its stalls, maybe no cycle, so a run
+// to cycles() + 1 could execute its successor too. The step issues it alone, then
+// charges it as in the pair: the cycle counts stay those of a run without a debugger.
+StopReason ArmHart::debug_step() {
+    if (!slot1_) return run(cycles_ + 1);
+    Region* code = region_of(pc_);
+    ArmDecoded* d = code && code->cache ? code->cache + ((pc_ - code->t.base) >> 1) : nullptr;
+    const uint64_t count_before = d ? d->count : 0;  // 0 when not decoded yet
+    slot1_ = false;
+    const StopReason reason = run(cycles_ + 1);
+    if (d && d->count == count_before + 1) {
+        const unsigned paired = unsigned(d->stall & 15) + unsigned(d->stall >> 4);
+        if (d->cycles > paired) cycles_ -= d->cycles - paired;
+        slot1_ = false;  // the pair is complete: the next instruction starts a new one
+    }
+    return reason;
+}
+
 void ArmHart::sp_select(bool psp_before) {
     if (using_psp() != psp_before) std::swap(x_[13], banked_sp_);
 }

@@ -63,6 +63,12 @@ public:
     // 12 for a breakpoint), tval = the faulting address.
     const TrapInfo& trap() const override { return trap_; }
     std::string describe_trap() const override { return describe(stop_); }
+    // Debugger access (core/iss.h): r0..r15 (r15 = pc), then xpsr as register 16.
+    unsigned debug_register_count() const override { return 17; }
+    uint32_t debug_read_register(unsigned i) const override;
+    void debug_write_register(unsigned i, uint32_t value) override;
+    // One instruction even on a dual-issue core (see arm_hart.cpp).
+    StopReason debug_step() override;
 
     // Arm specifics, for tests and a loader.
     // The L1 caches, which memories they serve, and the flash accelerators (the profile's

@@ -55,6 +55,7 @@ sc_core::sc_time Core::local_offset() const {
 void Core::run_thread() {
     if (reset_pending_) iss_->reset(reset_entry_, reset_stack_top_);
     reset_pending_ = false;
+    if (debugger_) debugger_->start(*iss_);
     tlm_utils::tlm_quantumkeeper qk;
     qk.reset();
     const uint64_t period_ps = config_.clock_period.value();
@@ -62,7 +63,7 @@ void Core::run_thread() {
         const uint64_t quantum_cycles = std::max<uint64_t>(1, tlm::tlm_global_quantum::instance().compute_local_quantum().value() / period_ps);
         uint64_t limit = iss_->cycles() + quantum_cycles;
         if (config_.max_cycles) limit = std::min(limit, config_.max_cycles);
-        const StopReason reason = iss_->run(limit);
+        const StopReason reason = debugger_ ? debugger_->run(*iss_, limit) : iss_->run(limit);
         qk.set(local_offset());
         qk.sync();
         synced_cycles_ = iss_->cycles();
@@ -71,6 +72,7 @@ void Core::run_thread() {
             stop_reason_ = reason;
             finished_ = true;
             if (quantum_observer_) quantum_observer_(*this);
+            if (debugger_) debugger_->finish(*iss_, reason);
             sc_core::sc_stop();
             return;
         }
@@ -92,6 +94,7 @@ BusResult Core::transport(tlm::tlm_command cmd, uint32_t addr, void* data, unsig
     const sc_core::sc_time before = local_offset();
     sc_core::sc_time delay = before;
     socket->b_transport(tx, delay);
+    if (debugger_) debugger_->bus_access(addr, data, len, cmd == tlm::TLM_WRITE_COMMAND);
     if (!tx.is_response_ok()) return {false, 0};
     return {true, uint32_t((delay - before).value() / config_.clock_period.value())};
 }

@@ -10,6 +10,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <vector>
 
+#include "core/core_debugger.h"
 #include "core/iss.h"
 
 namespace vitsim {
@@ -46,6 +47,9 @@ public:
     // Console output of the ISA's host-call convention.
     void set_console(std::function<void(std::string_view)> sink) { iss_->set_console(std::move(sink)); }
 
+    // A debugger to obey from the first instruction on (nullptr: none). Not owned.
+    void set_debugger(CoreDebugger* debugger) { debugger_ = debugger; }
+
     const Iss& iss() const { return *iss_; }
     Iss& iss() { return *iss_; }
     const CoreConfig& config() const { return config_; }
@@ -76,6 +80,7 @@ private:
     std::function<void(const Core&)> quantum_observer_;
     bool finished_ = false;
     StopReason stop_reason_ = StopReason::kLimit;
+    CoreDebugger* debugger_ = nullptr;
 };
 
 }  // namespace vitsim

@@ -104,6 +104,16 @@ public:
     virtual int exit_status() const = 0;
     virtual const TrapInfo& trap() const = 0;
     virtual std::string describe_trap() const = 0;  // "illegal instruction 0x... at pc 0x..."
+
+    // Debugger access (the gdb server, sim/gdb_server.h), between runs only. Registers
+    // are numbered as in the ISA's gdb target description: RISC-V x0..x31, pc (32);
+    // Arm r0..r12, sp, lr, pc (15), xpsr (16).
+    virtual unsigned debug_register_count() const = 0;
+    virtual uint32_t debug_read_register(unsigned i) const = 0;
+    virtual void debug_write_register(unsigned i, uint32_t value) = 0;
+    // Executes one instruction (or enters an exception handler): what single-step and
+    // breakpoints use, so that the executors themselves have no debug checks.
+    virtual StopReason debug_step() { return run(cycles() + 1); }
 };
 
 }  // namespace vitsim

@@ -57,6 +57,13 @@ public:
     int exit_status() const override { return exit_status_; }
     const TrapInfo& trap() const override { return trap_; }
     std::string describe_trap() const override { return describe(trap_); }
+    // Debugger access (core/iss.h): x0..x31, then pc as register 32.
+    unsigned debug_register_count() const override { return 33; }
+    uint32_t debug_read_register(unsigned i) const override { return i < 32 ? x_[i] : pc_; }
+    void debug_write_register(unsigned i, uint32_t value) override {
+        if (i < 32) set_reg(i, value);
+        else pc_ = value & ~1u;
+    }
 
     // RISC-V specifics, for tests and the loader.
     void reset(uint32_t pc);  // registers, CSRs and counters zero, pc set, decode cache flushed

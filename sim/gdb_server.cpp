@@ -1,0 +1,512 @@
+#include "sim/gdb_server.h"
+
+#include <boost/asio.hpp>
+#include <cstdio>
+#include <cstring>
+#include <sstream>
+
+#include "sim/options.h"
+#include "soc/soc.h"
+#include "vitsim/platform.h"
+
+namespace vitsim {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+struct GdbServer::Link {
+    asio::io_context io;
+    tcp::acceptor acceptor{io};
+    tcp::socket socket{io};
+    std::string received;  // bytes read but not yet parsed
+};
+
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+constexpr const char* kStopped = "T05thread:1;";   // SIGTRAP: breakpoint, step, watchpoint
+constexpr const char* kInterrupted = "T02thread:1;";  // SIGINT: Ctrl-C
+constexpr int kSigSegv = 11, kSigXcpu = 24;        // a trap; the --max-cycles limit
+
+std::string hex_byte(unsigned b) { return {kHex[(b >> 4) & 15], kHex[b & 15]}; }
+
+std::string hex_bytes(const void* data, size_t len) {
+    std::string out;
+    for (size_t i = 0; i < len; i++) out += hex_byte(static_cast<const uint8_t*>(data)[i]);
+    return out;
+}
+
+// Registers go on the wire in target byte order: little endian on both ISAs.
+std::string hex_le32(uint32_t v) { return hex_bytes(&v, 4); }
+
+int hex_digit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+bool parse_hex(const std::string& text, uint64_t& out) {
+    if (text.empty() || text.size() > 16) return false;
+    out = 0;
+    for (char c : text) {
+        const int d = hex_digit(c);
+        if (d < 0) return false;
+        out = out << 4 | unsigned(d);
+    }
+    return true;
+}
+
+bool decode_hex(const std::string& hex, std::vector<uint8_t>& out) {
+    if (hex.size() % 2) return false;
+    out.clear();
+    for (size_t i = 0; i < hex.size(); i += 2) {
+        const int hi = hex_digit(hex[i]), lo = hex_digit(hex[i + 1]);
+        if (hi < 0 || lo < 0) return false;
+        out.push_back(uint8_t(hi << 4 | lo));
+    }
+    return true;
+}
+
+uint32_t le32(const uint8_t* p) { return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24; }
+
+// "ADDR,LEN" (the m, M, Z packets' arguments), hex.
+bool parse_range(const std::string& text, uint64_t& addr, uint64_t& len) {
+    const size_t comma = text.find(',');
+    return comma != std::string::npos && parse_hex(text.substr(0, comma), addr) &&
+           parse_hex(text.substr(comma + 1), len);
+}
+
+// The target descriptions gdb asks for (qXfer:features:read:target.xml): the registers
+// in the numbering of Iss::debug_read_register.
+std::string target_description(bool arm) {
+    std::string xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n<target version=\"1.0\">\n";
+    if (arm) {
+        xml += "<architecture>arm</architecture>\n<feature name=\"org.gnu.gdb.arm.m-profile\">\n";
+        for (int i = 0; i <= 12; i++) xml += "<reg name=\"r" + std::to_string(i) + "\" bitsize=\"32\"/>\n";
+        xml += "<reg name=\"sp\" bitsize=\"32\" type=\"data_ptr\"/>\n<reg name=\"lr\" bitsize=\"32\"/>\n"
+               "<reg name=\"pc\" bitsize=\"32\" type=\"code_ptr\"/>\n<reg name=\"xpsr\" bitsize=\"32\"/>\n";
+    } else {
+        static const char* const kNames[32] = {"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "fp", "s1", "a0",
+                                               "a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
+                                               "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6"};
+        xml += "<architecture>riscv:rv32</architecture>\n<feature name=\"org.gnu.gdb.riscv.cpu\">\n";
+        for (const char* name : kNames) {
+            const std::string n = name;
+            const char* type = n == "ra" ? "code_ptr" : n == "sp" || n == "gp" || n == "tp" || n == "fp" ? "data_ptr" : "int";
+            xml += "<reg name=\"" + n + "\" bitsize=\"32\" type=\"" + type + "\"/>\n";
+        }
+        xml += "<reg name=\"pc\" bitsize=\"32\" type=\"code_ptr\"/>\n";
+    }
+    return xml + "</feature>\n</target>\n";
+}
+
+// Binary data in a reply: '$', '#', '}' and '*' are escaped as '}' then byte ^ 0x20.
+std::string escape_binary(const std::string& data) {
+    std::string out;
+    for (char c : data) {
+        if (c == '$' || c == '#' || c == '}' || c == '*') {
+            out += '}';
+            out += char(c ^ 0x20);
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+GdbServer::GdbServer(uint16_t port, Soc& soc, bool arm) : soc_(soc), arm_(arm), link_(std::make_unique<Link>()) {
+    boost::system::error_code ec;
+    const tcp::endpoint loopback(asio::ip::address_v4::loopback(), port);
+    link_->acceptor.open(loopback.protocol(), ec);
+    if (!ec) link_->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec) link_->acceptor.bind(loopback, ec);
+    if (!ec) link_->acceptor.listen(1, ec);
+    if (ec)
+        throw UsageError("--gdb: cannot listen on localhost:" + std::to_string(port) + ": " + ec.message());
+    port_ = link_->acceptor.local_endpoint().port();
+    std::fprintf(stderr, "vitsim: waiting for gdb on localhost:%u\n", unsigned(port_));
+    std::fflush(stderr);
+}
+
+GdbServer::~GdbServer() = default;
+
+std::unique_ptr<GdbServer> attach_gdb(const SimulatorOptions& options, Soc& soc) {
+    if (options.gdb_port < 0) return nullptr;
+    auto server = std::make_unique<GdbServer>(uint16_t(options.gdb_port), soc, is_arm(soc.profile().core));
+    soc.core(0).set_debugger(server.get());
+    return server;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The core's side
+
+void GdbServer::start(Iss& iss) {
+    boost::system::error_code ec;
+    link_->acceptor.accept(link_->socket, ec);
+    link_->acceptor.close();  // one client per run
+    if (ec) return;           // nobody to obey: the run goes on as without --gdb
+    link_->socket.set_option(tcp::no_delay(true), ec);
+    connected_ = true;
+    serve(iss);  // stopped at the first instruction: the client asks why with '?'
+}
+
+StopReason GdbServer::run(Iss& iss, uint64_t cycle_limit) {
+    while (iss.cycles() < cycle_limit) {
+        const StopReason reason = steps_instructions() ? iss.debug_step() : iss.run(cycle_limit);
+        if (reason != StopReason::kLimit) return reason;
+        if (!connected_) continue;
+        const std::string why = why_stopped(iss);
+        if (!why.empty()) stop(iss, why);
+    }
+    return StopReason::kLimit;
+}
+
+// Watchpoints: the server revoked DMI for their memories, so every access to them
+// comes here; the hit is reported once the instruction has completed.
+void GdbServer::bus_access(uint32_t addr, const void* data, unsigned len, bool write) {
+    if (!connected_) return;
+    if (write && break_layer_ >= 0 && addr == VITSIM_SIMCTRL_BASE + VITSIM_SIMCTRL_LAYER_BEGIN && len == 4 &&
+        le32(static_cast<const uint8_t*>(data)) == uint32_t(break_layer_))
+        layer_hit_ = true;
+    for (const Watchpoint& w : watchpoints_) {
+        if (addr >= w.addr + w.len || w.addr >= addr + len) continue;
+        if ((w.kind == WatchKind::kWrite && !write) || (w.kind == WatchKind::kRead && write)) continue;
+        const char* name = w.kind == WatchKind::kWrite ? "watch" : w.kind == WatchKind::kRead ? "rwatch" : "awatch";
+        std::ostringstream reason;
+        reason << name << ':' << std::hex << std::max(addr, w.addr) << ';';
+        watch_hit_ = reason.str();
+        return;
+    }
+}
+
+void GdbServer::finish(Iss& iss, StopReason reason) {
+    if (!connected_) return;
+    if (reason == StopReason::kTrap) {
+        // Stop at the fault so the client can look around; the run cannot go on.
+        const std::string text = "vitsim: " + iss.describe_trap() + "\n";
+        send_packet("O" + hex_bytes(text.data(), text.size()));
+        stop(iss, "T" + hex_byte(kSigSegv) + "thread:1;");
+        if (connected_) send_packet("X" + hex_byte(kSigSegv));
+    } else if (reason == StopReason::kExit) {
+        send_packet("W" + hex_byte(unsigned(iss.exit_status()) & 0xff));
+    } else {
+        send_packet("X" + hex_byte(kSigXcpu));  // --max-cycles
+    }
+    disconnect();
+}
+
+bool GdbServer::steps_instructions() const {
+    return step_pending_ || !breakpoints_.empty() || !watchpoints_.empty() || break_layer_ >= 0;
+}
+
+// The stop reply for the instruction just executed, or "" to run on.
+std::string GdbServer::why_stopped(Iss& iss) {
+    if (!watch_hit_.empty()) {
+        const std::string reply = "T05" + watch_hit_ + "thread:1;";
+        watch_hit_.clear();
+        return reply;
+    }
+    if (layer_hit_) {
+        layer_hit_ = false;
+        return kStopped;
+    }
+    if (step_pending_ || breakpoints_.count(iss.pc())) return kStopped;
+    // The socket is polled every 1024 quanta or steps: a few per millisecond of host time.
+    if ((++polls_ & 1023) == 0 && interrupt_requested()) return kInterrupted;
+    return "";
+}
+
+void GdbServer::stop(Iss& iss, const std::string& reply) {
+    step_pending_ = false;
+    send_packet(reply);
+    serve(iss);
+}
+
+void GdbServer::serve(Iss& iss) {
+    std::string packet;
+    while (connected_) {
+        if (!read_packet(packet)) {
+            disconnect();  // the client went away: as if it had detached
+            return;
+        }
+        switch (handle(packet, iss)) {
+        case Next::kStay: break;
+        case Next::kResume: return;
+        case Next::kLeave: disconnect(); return;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Packets
+
+bool GdbServer::read_packet(std::string& payload) {
+    auto next_byte = [this](char& c) {
+        if (link_->received.empty()) {
+            char buffer[4096];
+            boost::system::error_code ec;
+            const size_t n = link_->socket.read_some(asio::buffer(buffer), ec);
+            if (ec || n == 0) return false;
+            link_->received.assign(buffer, n);
+        }
+        c = link_->received.front();
+        link_->received.erase(0, 1);
+        return true;
+    };
+    char c = 0;
+    for (;;) {
+        if (!next_byte(c)) return false;
+        if (c != '$') continue;  // acks, and a Ctrl-C while already stopped
+        payload.clear();
+        unsigned sum = 0;
+        while (next_byte(c) && c != '#') {
+            payload += c;
+            sum += uint8_t(c);
+        }
+        char check[2];
+        if (c != '#' || !next_byte(check[0]) || !next_byte(check[1])) return false;
+        const bool intact = hex_digit(check[0]) * 16 + hex_digit(check[1]) == int(sum & 0xff);
+        if (!no_ack_) {
+            boost::system::error_code ec;
+            asio::write(link_->socket, asio::buffer(intact ? "+" : "-", 1), ec);
+        }
+        if (intact || no_ack_) return true;
+    }
+}
+
+void GdbServer::send_packet(const std::string& payload) {
+    if (!connected_) return;
+    unsigned sum = 0;
+    for (char c : payload) sum += uint8_t(c);
+    const std::string framed = "$" + payload + "#" + hex_byte(sum & 0xff);
+    boost::system::error_code ec;
+    asio::write(link_->socket, asio::buffer(framed), ec);
+    if (ec) disconnect();
+    // In ack mode the client's '+' is skipped by the next read_packet.
+}
+
+// Ctrl-C arrives as a lone 0x03 byte while the target runs.
+bool GdbServer::interrupt_requested() {
+    boost::system::error_code ec;
+    const size_t available = link_->socket.available(ec);
+    if (ec) {
+        disconnect();
+        return false;
+    }
+    if (available == 0) return false;
+    std::string buffer(available, '\0');
+    const size_t n = link_->socket.read_some(asio::buffer(buffer), ec);
+    if (ec || n == 0) {
+        disconnect();
+        return false;
+    }
+    buffer.resize(n);
+    const size_t at = buffer.find('\x03');
+    if (at == std::string::npos) {
+        link_->received += buffer;
+        return false;
+    }
+    link_->received += buffer.substr(at + 1);
+    return true;
+}
+
+// The client left (D, lost connection): its breakpoints go with it and the run
+// continues to its end as without --gdb.
+void GdbServer::disconnect() {
+    connected_ = false;
+    breakpoints_.clear();
+    watchpoints_.clear();
+    break_layer_ = -1;
+    step_pending_ = false;
+    boost::system::error_code ec;
+    link_->socket.shutdown(tcp::socket::shutdown_both, ec);
+    link_->socket.close(ec);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+
+GdbServer::Next GdbServer::handle(const std::string& packet, Iss& iss) {
+    if (packet.empty()) {
+        send_packet("");
+        return Next::kStay;
+    }
+    const std::string args = packet.substr(1);
+    switch (packet[0]) {
+    case '?': send_packet(kStopped); return Next::kStay;
+    case 'g': send_packet(read_registers(iss)); return Next::kStay;
+    case 'G': send_packet(write_registers(iss, args)); return Next::kStay;
+    case 'p': {
+        uint64_t n = 0;
+        send_packet(parse_hex(args, n) && n < iss.debug_register_count() ? hex_le32(iss.debug_read_register(unsigned(n))) : "E01");
+        return Next::kStay;
+    }
+    case 'P': {
+        const size_t eq = args.find('=');
+        uint64_t n = 0;
+        std::vector<uint8_t> value;
+        const bool ok = eq != std::string::npos && parse_hex(args.substr(0, eq), n) &&
+                        n < iss.debug_register_count() && decode_hex(args.substr(eq + 1), value) && value.size() == 4;
+        if (ok) iss.debug_write_register(unsigned(n), le32(value.data()));
+        send_packet(ok ? "OK" : "E01");
+        return Next::kStay;
+    }
+    case 'm': send_packet(read_memory(args)); return Next::kStay;
+    case 'M': send_packet(write_memory(iss, args)); return Next::kStay;
+    case 'c':
+    case 's': {
+        uint64_t addr = 0;  // optional: resume at this address
+        if (!args.empty() && parse_hex(args, addr)) iss.debug_write_register(arm_ ? 15 : 32, uint32_t(addr));
+        step_pending_ = packet[0] == 's';
+        return Next::kResume;
+    }
+    case 'C':  // continue or step with a signal: there are no signals to deliver
+    case 'S':
+        step_pending_ = packet[0] == 'S';
+        return Next::kResume;
+    case 'Z':
+    case 'z': send_packet(change_point(iss, packet)); return Next::kStay;
+    case 'D': send_packet("OK"); return Next::kLeave;
+    case 'k':
+        std::fprintf(stderr, "vitsim: killed by the debugger\n");
+        iss.request_exit(kKilledStatus);
+        return Next::kLeave;
+    case 'H':  // one thread: every thread selection is fine
+    case 'T': send_packet("OK"); return Next::kStay;
+    case 'Q':
+        if (packet == "QStartNoAckMode") {
+            send_packet("OK");
+            no_ack_ = true;
+        } else {
+            send_packet("");
+        }
+        return Next::kStay;
+    case 'q':
+        if (packet.rfind("qSupported", 0) == 0)
+            send_packet("PacketSize=4000;qXfer:features:read+;QStartNoAckMode+");
+        else if (packet.rfind("qXfer:features:read:", 0) == 0)
+            send_packet(transfer_features(packet.substr(20)));
+        else if (packet.rfind("qRcmd,", 0) == 0)
+            send_packet(monitor(packet.substr(6)));
+        else if (packet == "qAttached")
+            send_packet("1");  // detaching leaves the program running
+        else if (packet == "qC")
+            send_packet("QC1");
+        else if (packet == "qfThreadInfo")
+            send_packet("m1");
+        else if (packet == "qsThreadInfo")
+            send_packet("l");
+        else
+            send_packet("");
+        return Next::kStay;
+    default: send_packet(""); return Next::kStay;  // not supported: gdb falls back
+    }
+}
+
+std::string GdbServer::read_registers(Iss& iss) const {
+    std::string out;
+    for (unsigned i = 0; i < iss.debug_register_count(); i++) out += hex_le32(iss.debug_read_register(i));
+    return out;
+}
+
+std::string GdbServer::write_registers(Iss& iss, const std::string& hex) {
+    std::vector<uint8_t> bytes;
+    if (!decode_hex(hex, bytes) || bytes.size() < 4 * size_t(iss.debug_register_count())) return "E01";
+    for (unsigned i = 0; i < iss.debug_register_count(); i++) iss.debug_write_register(i, le32(&bytes[4 * i]));
+    return "OK";
+}
+
+// Memories only, through the SoC's untimed path (no cycles, no counters); a range that
+// runs off the end of a memory is answered up to there.
+std::string GdbServer::read_memory(const std::string& args) {
+    uint64_t addr = 0, len = 0;
+    if (!parse_range(args, addr, len) || len > 0x4000) return "E01";  // PacketSize: gdb asks for less
+    std::vector<uint8_t> bytes(len);
+    if (soc_.read_memory(addr, bytes.data(), len)) return hex_bytes(bytes.data(), len);
+    size_t n = 0;
+    while (n < len && soc_.read_memory(addr + n, &bytes[n], 1)) n++;
+    return n ? hex_bytes(bytes.data(), n) : "E01";
+}
+
+std::string GdbServer::write_memory(Iss& iss, const std::string& args) {
+    const size_t colon = args.find(':');
+    uint64_t addr = 0, len = 0;
+    std::vector<uint8_t> bytes;
+    if (colon == std::string::npos || !parse_range(args.substr(0, colon), addr, len) ||
+        !decode_hex(args.substr(colon + 1), bytes) || bytes.size() != len)
+        return "E01";
+    if (!soc_.write_memory(addr, bytes.data(), len)) return "E01";
+    iss.invalidate_code_range(uint32_t(addr), uint32_t(len));  // the debugger may patch code
+    return "OK";
+}
+
+// Z/z TYPE,ADDR,KIND: 0 software and 1 hardware breakpoints (both a pc check), 2 write,
+// 3 read and 4 access watchpoints.
+std::string GdbServer::change_point(Iss& iss, const std::string& packet) {
+    const bool insert = packet[0] == 'Z';
+    const size_t comma = packet.find(',');
+    uint64_t addr = 0, len = 0;
+    if (packet.size() < 2 || comma != 2 || !parse_range(packet.substr(3), addr, len)) return "E01";
+    const char type = packet[1];
+    if (type == '0' || type == '1') {
+        if (insert) breakpoints_.insert(uint32_t(addr));
+        else breakpoints_.erase(uint32_t(addr));
+        return "OK";
+    }
+    if (type < '2' || type > '4' || len == 0) return "";
+    const WatchKind kind = type == '2' ? WatchKind::kWrite : type == '3' ? WatchKind::kRead : WatchKind::kAccess;
+    if (insert) {
+        watchpoints_.push_back({uint32_t(addr), uint32_t(len), kind});
+        // Loads and stores through host pointers bypass the bus, where watchpoints are
+        // checked: the memory is reached through the bus from now on (same cycles, slower).
+        iss.revoke_direct_access(addr, addr + len - 1);
+    } else {
+        for (auto it = watchpoints_.begin(); it != watchpoints_.end(); ++it)
+            if (it->addr == addr && it->len == len && it->kind == kind) {
+                watchpoints_.erase(it);
+                break;
+            }
+    }
+    return "OK";
+}
+
+// ANNEX:OFFSET,LENGTH of qXfer:features:read.
+std::string GdbServer::transfer_features(const std::string& args) const {
+    const size_t colon = args.find(':');
+    uint64_t offset = 0, len = 0;
+    if (colon == std::string::npos || args.substr(0, colon) != "target.xml" || !parse_range(args.substr(colon + 1), offset, len))
+        return "E00";
+    const std::string xml = target_description(arm_);
+    if (offset >= xml.size()) return "l";
+    const std::string part = xml.substr(offset, len);
+    return (offset + part.size() < xml.size() ? "m" : "l") + escape_binary(part);
+}
+
+// monitor COMMAND (qRcmd): the answer is console text for gdb to print, then OK.
+std::string GdbServer::monitor(const std::string& hex_command) {
+    std::vector<uint8_t> bytes;
+    if (!decode_hex(hex_command, bytes)) return "E01";
+    std::istringstream words(std::string(bytes.begin(), bytes.end()));
+    std::string verb, value;
+    words >> verb >> value;
+    std::string text;
+    if (verb == "break-layer" && value == "off") {
+        break_layer_ = -1;
+        text = "no layer breakpoint\n";
+    } else if (verb == "break-layer" && !value.empty() && value.find_first_not_of("0123456789") == std::string::npos &&
+               value.size() < 6) {
+        break_layer_ = std::stoi(value);
+        text = "stopping when layer " + value + " begins (its SIMCTRL LAYER_BEGIN store)\n";
+    } else {
+        text = "vitsim monitor commands:\n"
+               "  break-layer N    stop right after the firmware's SIMCTRL LAYER_BEGIN store of layer N\n"
+               "  break-layer off  no longer\n";
+    }
+    send_packet("O" + hex_bytes(text.data(), text.size()));
+    return "OK";
+}
+
+}  // namespace vitsim
