@@ -183,6 +183,7 @@ void Hart::reset(uint32_t pc) {
     mtvec_ = mepc_ = mcause_ = mtval_ = mscratch_ = 0;
     mstatus_ = kMstatusMppMachine;
     std::fill(std::begin(counter_offset_), std::end(counter_offset_), 0);
+    for (unsigned l = 0; l < 2; l++) loop_start_[l] = loop_end_[l] = loop_count_[l] = 0, loop_end_set_[l] = false;
     flush_decode_cache();
     retired_ = {};
 }
@@ -301,6 +302,7 @@ void Hart::decode_into(DecodedInsn& d, Region& r, uint32_t pc) {
     }
     d.cycles = uint8_t(std::min(cycles, 255u));
     if (d.rd == 0) d.rd = 32;  // writes to x0 land in a sink register
+    mark_if_loop_end(d, pc);
 
     const uint32_t page = (pc - r.t.base) >> kPageShift;
     if (!r.code_page[page]) {
@@ -533,6 +535,63 @@ uint32_t Hart::ecall(uint32_t pc, const DecodedInsn& d) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Hardware loops
+
+// The entry at `addr` (if decoded) becomes or stops being the end of `loop`. An
+// entry not decoded yet is marked when it is decoded (mark_if_loop_end).
+void Hart::mark_loop_end(uint32_t addr, unsigned loop, bool on) {
+    Region* r = region_of(addr);
+    if (!r || !r->cache || (addr & 1)) return;
+    DecodedInsn& d = r->cache[(addr - r->t.base) >> 1];
+    if (d.op == Op::kUndecoded || d.op == Op::kIllegal) return;
+    const uint8_t bit = uint8_t(1u << loop);
+    if (on && !d.loop_ends) {
+        d.loop_op = d.op;
+        d.op = Op::kLoopEnd;
+    }
+    d.loop_ends = on ? uint8_t(d.loop_ends | bit) : uint8_t(d.loop_ends & ~bit);
+    if (!d.loop_ends && d.op == Op::kLoopEnd) d.op = d.loop_op;
+}
+
+void Hart::mark_if_loop_end(DecodedInsn& d, uint32_t pc) {
+    if (d.op == Op::kIllegal) return;
+    for (unsigned l = 0; l < 2; l++)
+        if (loop_end_set_[l] && loop_end_[l] == pc) {
+            if (!d.loop_ends) d.loop_op = d.op;
+            d.loop_ends = uint8_t(d.loop_ends | 1u << l);
+            d.op = Op::kLoopEnd;
+        }
+}
+
+void Hart::loop_end(unsigned loop, uint32_t addr) {
+    if (loop_end_set_[loop]) mark_loop_end(loop_end_[loop], loop, false);
+    loop_end_[loop] = addr;
+    loop_end_set_[loop] = true;
+    mark_loop_end(addr, loop, true);
+}
+
+void Hart::loop_setup(unsigned loop, uint32_t start, uint32_t end, uint32_t count) {
+    loop_start(loop, start);
+    loop_end(loop, end);
+    loop_count(loop, count);
+}
+
+// At the last instruction of loop 0 and/or 1: where execution continues. The inner
+// loop (0) goes first; the outer one is checked only when the inner one falls
+// through. A count of 0 or 1 falls through (the body has run once).
+uint32_t Hart::loop_next_pc(const DecodedInsn& d, uint32_t npc) {
+    for (unsigned l = 0; l < 2; l++) {
+        if (!(d.loop_ends >> l & 1)) continue;
+        if (loop_count_[l] > 1) {
+            loop_count_[l]--;
+            return loop_start_[l];
+        }
+        loop_count_[l] = 0;
+    }
+    return npc;
+}
+
+// ---------------------------------------------------------------------------------------------
 // The executor
 
 StopReason Hart::run(uint64_t cycle_limit) {
@@ -593,7 +652,7 @@ template <bool kTrackTouched> void Hart::execute(uint32_t& pc_ref, DecodedInsn*&
     // Threaded dispatch: every handler ends with its own copy of DISPATCH, so the host
     // predicts each guest instruction's successor separately (GCC labels as values).
     static const void* const kHandlers[] = {
-        &&op_kUndecoded, &&op_kIllegal,
+        &&op_kUndecoded, &&op_kIllegal, &&op_kLoopEnd,
 #define INSN(name, ...) &&op_##name,
 #include "iss/isa.def"
 #undef INSN
@@ -630,6 +689,11 @@ op_kUndecoded:
     goto* kHandlers[size_t(d->op)];
 op_kIllegal:
     throw TrapException{kIllegalInsn, d->raw};
+op_kLoopEnd:
+    // The loop jumps back without a penalty (zero overhead); the instruction itself
+    // then runs as usual (a taken branch there would win: docs/isa.md).
+    npc = loop_next_pc(*d, npc);
+    goto* kHandlers[size_t(d->loop_op)];
 #define INSN(name, ext, mask, match, fmt, timing, ...) \
 op_##name: { __VA_ARGS__; } DISPATCH();
 #include "iss/isa.def"

@@ -64,6 +64,10 @@ public:
     uint32_t reg(unsigned i) const { return x_[i]; }
     void set_reg(unsigned i, uint32_t v) { if (i) x_[i] = v; }
     void add_cycles(uint64_t n) { cycles_ += n; }
+    void set_pc(uint32_t pc) { pc_ = pc; }
+    // Ends run() after the current instruction, without an exit: a cluster core that
+    // went to sleep inside a bus access (models/cluster) stops there.
+    void yield() { limit_ = 0; }
 
     // Per-PC execution counts of every decoded instruction (hot-spot profile).
     std::vector<std::pair<uint32_t, uint64_t>> pc_histogram() const;
@@ -95,6 +99,15 @@ private:
     uint64_t measured_counter(unsigned counter) const;
     uint64_t architectural_counter(unsigned counter) const;
     void write_counter_half(unsigned counter, bool high, uint32_t value);
+    // Hardware loops (docs/isa.md, custom-3). The last instruction of an active loop
+    // is marked in its decoded entry (Op::kLoopEnd), so only it pays for the check.
+    void loop_start(unsigned loop, uint32_t addr) { loop_start_[loop] = addr; }
+    void loop_end(unsigned loop, uint32_t addr);
+    void loop_count(unsigned loop, uint32_t count) { loop_count_[loop] = count; }
+    void loop_setup(unsigned loop, uint32_t start, uint32_t end, uint32_t count);
+    void mark_loop_end(uint32_t addr, unsigned loop, bool on);
+    void mark_if_loop_end(DecodedInsn& d, uint32_t pc);
+    uint32_t loop_next_pc(const DecodedInsn& d, uint32_t npc);
     uint32_t take_trap(uint32_t cause, uint32_t pc, uint32_t insn, uint32_t tval);
     uint32_t ecall(uint32_t pc, const DecodedInsn& d);
     uint32_t mret();
@@ -110,6 +123,9 @@ private:
     bool track_touched_ = false;
     int exit_status_ = 0;
     TrapInfo trap_;
+    // Hardware loops 0 (inner) and 1: start, last instruction, remaining iterations.
+    uint32_t loop_start_[2] = {}, loop_end_[2] = {}, loop_count_[2] = {};
+    bool loop_end_set_[2] = {};
 
     // Machine-mode CSRs.
     uint32_t hartid_;
