@@ -100,6 +100,7 @@ const char* const SimulatorOptions::kHelp =
     "  --json OUT            write the run report to OUT\n"
     "  --quantum-us N        temporal-decoupling quantum in microseconds (default 10)\n"
     "  --dmi on|off          direct memory access for the core (default on)\n"
+    "  --cores N             cluster worker cores, 1..8 (profiles with a cluster; default: the profile's)\n"
     "  --stats, -v           one-line summary (instructions, cycles, time, MIPS) on stderr\n";
 
 void SimulatorOptions::add_to(OptionParser& parser) {
@@ -108,6 +109,7 @@ void SimulatorOptions::add_to(OptionParser& parser) {
     parser.add_value("--max-cycles", &max_cycles_text_);
     parser.add_value("--quantum-us", &quantum_text_);
     parser.add_value("--dmi", &dmi_text_);
+    parser.add_value("--cores", &cores_text_);
     parser.add_flag("--stats", &stats);
     parser.add_flag("-v", &verbose_);
 }
@@ -121,6 +123,11 @@ void SimulatorOptions::finish() {
         throw UsageError("--quantum-us: expected 0.001 to 1000000 microseconds, got '" + quantum_text_ + "'");
     if (!dmi_text_.empty()) dmi = parse_on_off("--dmi", dmi_text_);
     if (soc.empty()) throw UsageError("--soc: empty profile name");
+    if (!cores_text_.empty()) {
+        const uint64_t n = parse_count("--cores", cores_text_);
+        if (n < 1 || n > 8) throw UsageError("--cores: expected 1 to 8, got '" + cores_text_ + "'");
+        cores = unsigned(n);
+    }
     stats = stats || verbose_;
 }
 

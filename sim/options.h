@@ -51,15 +51,16 @@ struct SimulatorOptions {
     double quantum_us = 10;
     bool dmi = true;
     bool stats = false;
+    unsigned cores = 0;  // --cores: cluster worker cores (0 = the profile's)
 
     // Registers --soc --json --max-cycles --quantum-us --dmi --stats -v.
     void add_to(OptionParser& parser);
     // Converts the texts given; throws UsageError.
     void finish();
-    RunOptions run_options() const { return {quantum_us, dmi, max_cycles}; }
+    RunOptions run_options() const { return {quantum_us, dmi, max_cycles, cores}; }
 
 private:
-    std::string max_cycles_text_, quantum_text_, dmi_text_;
+    std::string max_cycles_text_, quantum_text_, dmi_text_, cores_text_;
     bool verbose_ = false;
 };
 
