@@ -17,6 +17,12 @@
 #include "vs_cluster.h"
 
 enum { M = 48, K = 128, N = 32, KW = K / 4 };
+/* The simulator-speed benchmark (matmul_cluster_speed) repeats the kernel and
+ * prints every worker's retired instructions. */
+#ifndef VS_MATMUL_REPEAT
+#define VS_MATMUL_REPEAT 1
+#endif
+static uint32_t worker_instructions[8];
 
 static uint32_t a_l2[M][KW];   /* A, 4 int8 lanes per word */
 static uint32_t bt_l2[N][KW];  /* B transposed: both operands walk K contiguously */
@@ -82,7 +88,9 @@ static void block_2x2(const uint32_t* a0, const uint32_t* a1, const uint32_t* b0
 static void gemm_kernel(void* p) {
     const struct gemm_args* g = (const struct gemm_args*)p;
     unsigned begin, end;
+    const uint32_t instret = vs_minstret();
     vs_split(M / 2, vs_core_id(), vs_core_count(), &begin, &end);
+    for (unsigned r = 0; r < VS_MATMUL_REPEAT; r++)
     for (unsigned ip = begin; ip < end; ip++) {
         const unsigned i = 2 * ip;
         for (unsigned j = 0; j < N; j += 2) {
@@ -94,6 +102,7 @@ static void gemm_kernel(void* p) {
             g->c[(i + 1) * N + j + 1] = (int8_t)vs_clip(requantize(acc[3]), 8);
         }
     }
+    worker_instructions[vs_core_id()] = vs_minstret() - instret;
     vs_barrier(); /* every row written before anyone returns (and the FC reads C) */
 }
 
@@ -120,6 +129,7 @@ int main(void) {
     for (unsigned t = 0; t < sizeof counts / sizeof *counts; t++) {
         const unsigned n = counts[t];
         if (n > cores || (t >= 4 && n != cores)) continue; /* 1, 2, 4, 8 and the run's own count */
+        if (VS_MATMUL_REPEAT > 1 && n != cores) continue;  /* speed: the run's own count only */
         memset(g.c, 0, M * N);
         const uint32_t start = vs_mcycle();
         vs_cluster_fork_n(n, gemm_kernel, &g);
@@ -128,11 +138,16 @@ int main(void) {
         for (int i = 0; i < M * N; i++) checksum = checksum * 31u + (uint8_t)g.c[i];
         const int ok = memcmp(g.c, c_ref, sizeof c_ref) == 0;
         failed |= !ok;
-        const uint32_t macs = (uint32_t)M * N * K;
+        const uint32_t macs = (uint32_t)M * N * K * VS_MATMUL_REPEAT;
         const uint32_t milli = (uint32_t)((uint64_t)macs * 1000u / cycles);
         printf("cores %u: %lu cycles, %lu.%03lu MAC/cycle, checksum 0x%08lx %s\n", n, (unsigned long)cycles,
                (unsigned long)(milli / 1000), (unsigned long)(milli % 1000), (unsigned long)checksum,
                ok ? "ok" : "MISMATCH");
+        if (VS_MATMUL_REPEAT > 1) {
+            uint32_t sum = 0;
+            for (unsigned i = 0; i < n; i++) sum += worker_instructions[i];
+            printf("cores %u: %lu worker instructions\n", n, (unsigned long)sum);
+        }
     }
     printf("matmul_cluster %dx%dx%d checksum 0x%08lx\n", M, K, N, (unsigned long)checksum);
     printf(failed ? "FAIL\n" : "PASS\n");

@@ -59,10 +59,13 @@ struct Cluster::DmaJob {
 Cluster::Cluster(sc_core::sc_module_name name, const Config& config, const std::vector<ClusterMemory>& memories,
                  std::function<void(std::string_view)> console)
     : sc_module(name), regs("regs"), socket("socket"), config_(config), period_ps_(config.period.value()),
-      memories_(memories), bank_claims_(size_t(config.params.l1_banks) * kRing, 0), dma_done_cycle_(1, 0) {
+      memories_(memories), bank_claims_(size_t(config.params.l1_banks) * BankedMemory::kRing, 0), dma_done_cycle_(1, 0) {
     for (const ClusterMemory& m : memories_)
         if (m.timing.name == config_.params.l1_memory) l1_ = m;
     if (!l1_.host) throw std::invalid_argument("cluster: no L1 memory '" + config_.params.l1_memory + "'");
+    banks_.base = l1_.timing.base;
+    banks_.bank_mask = config_.params.l1_banks - 1;
+    banks_.claims = bank_claims_.data();
     for (unsigned i = 0; i < config_.cores; i++) {
         auto w = std::make_unique<Worker>();
         w->bus = std::make_unique<WorkerBus>(*this, i);
@@ -70,8 +73,8 @@ Cluster::Cluster(sc_core::sc_module_name name, const Config& config, const std::
         for (const ClusterMemory& m : memories_) {
             MemoryTiming t = m.timing;
             if (m.timing.name == l1_.timing.name) {
-                t.read_wait = t.write_wait = 0;  // the bank arbiter adds the stalls
-                w->hart->add_memory(t, nullptr, m.counters);
+                t.read_wait = t.write_wait = 0;  // the bank arbitration adds the stalls
+                w->hart->add_banked_memory(t, m.host, m.counters, &banks_);
                 continue;
             }
             // Any other memory is across the cluster's bus: its latency, at least.
@@ -91,7 +94,11 @@ Cluster::Cluster(sc_core::sc_module_name name, const Config& config, const std::
 Cluster::~Cluster() = default;
 
 const Hart& Cluster::hart(unsigned i) const { return *workers_.at(i)->hart; }
-const ClusterStalls& Cluster::stalls(unsigned i) const { return workers_.at(i)->stalls; }
+ClusterStalls Cluster::stalls(unsigned i) const {
+    ClusterStalls s = workers_.at(i)->stalls;
+    s.bank_conflict = workers_[i]->hart->bank_conflict_cycles();
+    return s;
+}
 
 uint64_t Cluster::stamp_cycles() const { return sc_core::sc_time_stamp().value() / period_ps_; }
 
@@ -185,42 +192,11 @@ void Cluster::run_worker(unsigned i, uint64_t end) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// TCDM
-
-bool Cluster::try_claim_bank(uint32_t addr, uint64_t cycle) {
-    const uint32_t bank = ((addr - l1_.timing.base) >> 2) & (config_.params.l1_banks - 1);
-    uint64_t& slot = bank_claims_[size_t(bank) * kRing + (cycle & (kRing - 1))];
-    if (slot == cycle + 1) return false;
-    slot = cycle + 1;
-    return true;
-}
-
-uint64_t Cluster::claim_bank(uint32_t addr, uint64_t cycle) {
-    while (!try_claim_bank(addr, cycle)) cycle++;
-    return cycle;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Worker accesses
 
 BusResult Cluster::worker_access(unsigned i, bool write, uint32_t addr, void* data, unsigned len) {
     Worker& w = *workers_[i];
-    if (in_l1(addr, len)) {
-        // The access happens in the cycle the instruction completes; a lost
-        // arbitration moves it (and the core) to the bank's next free cycle.
-        const uint64_t cycle = w.hart->cycles();
-        const uint64_t granted = claim_bank(addr, cycle);
-        w.stalls.bank_conflict += granted - cycle;
-        uint8_t* p = l1_.host + (addr - l1_.timing.base);
-        if (write) {
-            std::memcpy(p, data, len);
-            l1_.counters->writes[width_index(len)]++;
-        } else {
-            std::memcpy(data, p, len);
-            l1_.counters->reads[width_index(len)]++;
-        }
-        return {true, uint32_t(granted - cycle)};
-    }
+    // (The L1 never comes here: the hart arbitrates its banks itself, Hart::banked_access.)
     const uint32_t offset = addr - VITSIM_CLUSTER_BASE;
     if (offset < VITSIM_CLUSTER_SIZE) {
         if (!register_access_ok(offset, len)) return {false, 0};
@@ -488,7 +464,7 @@ bool Cluster::dma_move(DmaJob& job, uint64_t cycle) {
         const uint32_t l1 = job.s.l1 + job.row * job.s.l1_stride + job.pos;
         const uint32_t far = job.s.l2 + job.row * job.s.l2_stride + job.pos;
         const unsigned chunk = std::min({4u - (l1 & 3), job.s.len - job.pos, budget});
-        if (!try_claim_bank(l1, cycle)) {
+        if (!banks_.try_claim(l1, cycle)) {
             dma_stats_.bank_conflicts++;
             break;  // this word waits for the next cycle
         }

@@ -70,7 +70,7 @@ public:
 
     unsigned cores() const { return unsigned(workers_.size()); }
     const Hart& hart(unsigned i) const;
-    const ClusterStalls& stalls(unsigned i) const;
+    ClusterStalls stalls(unsigned i) const;
     const ClusterDmaStats& dma_stats() const { return dma_stats_; }
     // A worker trapped or exited: the simulation was stopped; this says why.
     const std::string& failure() const { return failure_; }
@@ -113,9 +113,6 @@ private:
     void arrive_at_barrier(unsigned i);
     void worker_done(unsigned i);
 
-    // TCDM banks: the first cycle >= `cycle` the bank of `addr` is free; claims it.
-    uint64_t claim_bank(uint32_t addr, uint64_t cycle);
-    bool try_claim_bank(uint32_t addr, uint64_t cycle);
 
     // Cluster DMA.
     void dma_start(unsigned who, bool to_l2, uint64_t cycle);
@@ -133,8 +130,8 @@ private:
     // Lock-step position: the next window starts here (absolute cycles).
     uint64_t window_ = 0;
     uint64_t synced_cycle_ = 0;  // cycles of sc_time_stamp() at the current quantum's start
-    std::vector<uint64_t> bank_claims_;  // [bank][cycle % kRing] = cycle + 1 when claimed
-    static constexpr unsigned kRing = 256;
+    std::vector<uint64_t> bank_claims_;  // storage of banks_
+    BankedMemory banks_;                 // the L1's banks, shared by the workers and the DMA
 
     // Event unit.
     uint32_t entry_ = 0, fn_ = 0, arg_ = 0, stack_top_ = 0, stack_size_ = 0;

@@ -14,7 +14,7 @@ struct ClusterParams {
     unsigned l2_latency = 10;       // total cycles of a worker's load/store to any other memory
     unsigned barrier_cycles = 11;   // from the last core's arrival to every core running again
     unsigned fork_cycles = 10;      // from the FC's FORK write to the workers' first instruction
-    unsigned lockstep_cycles = 8;   // cycles each core runs before the next one (arbitration window)
+    unsigned lockstep_cycles = 16;  // cycles each core runs before the next one (arbitration window)
     struct {
         unsigned setup_cycles = 20;        // from the start command to the first byte moved
         unsigned l2_bytes_per_cycle = 8;   // external (L2) side bandwidth

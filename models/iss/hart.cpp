@@ -92,6 +92,7 @@ struct Hart::Region {
     uint8_t* host = nullptr;             // DMI pointer, or nullptr: through the bus
     AccessCounters* counters = nullptr;
     uint64_t read_limit = 0, write_limit = 0;  // fast path if offset + size <= limit
+    BankedMemory* banks = nullptr;       // shared banks: slow path, arbitrated
     DecodedInsn* cache = nullptr;        // one entry per halfword (executable memories)
     size_t cache_bytes = 0;
     std::vector<uint8_t> code_page;      // page holds decoded instructions
@@ -163,6 +164,24 @@ void Hart::add_memory(const MemoryTiming& mem, uint8_t* host, AccessCounters* co
     regions_.push_back(std::move(r));
 }
 
+void Hart::add_banked_memory(const MemoryTiming& mem, uint8_t* host, AccessCounters* counters, BankedMemory* banks) {
+    MemoryTiming t = mem;
+    t.executable = false;
+    add_memory(t, host, counters);
+    Region& r = *regions_.back();
+    r.read_limit = r.write_limit = 0;  // never the fast path: every access is arbitrated
+    r.banks = banks;
+}
+
+// An access to shared banks happens in the cycle its instruction completes; a
+// lost arbitration moves it (and the hart) to the bank's next free cycle.
+inline void Hart::bank_stall(Region& r, uint32_t addr, unsigned wait) {
+    const uint64_t conflict = r.banks->claim(addr, cycles_) - cycles_;
+    cycles_ += conflict + wait;
+    stalls_.memory += conflict + wait;
+    bank_stalls_ += conflict;
+}
+
 void Hart::revoke_direct_access(uint64_t start, uint64_t end) {
     for (auto& r : regions_) {
         if (end < r->t.base || start > uint64_t(r->t.base) + r->t.size - 1) continue;
@@ -176,6 +195,7 @@ void Hart::reset(uint32_t pc) {
     pc_ = pc;
     cycles_ = 0;
     stalls_ = {};
+    bank_stalls_ = 0;
     retired_ = {};
     exit_requested_ = false;
     exit_status_ = 0;
@@ -332,6 +352,13 @@ template <typename T, bool kTrackTouched> inline T Hart::load(uint32_t addr) {
         std::memcpy(&v, r->host + off, sizeof(T));
         return v;
     }
+    if (r->banks && uint64_t(off) + sizeof(T) <= r->t.size) {  // shared banks (cluster L1)
+        bank_stall(*r, addr, r->t.read_wait);
+        r->counters->reads[width_index<T>()]++;
+        T v;
+        std::memcpy(&v, r->host + off, sizeof(T));
+        return v;
+    }
     return T(load_slow(addr, sizeof(T)));
 }
 
@@ -345,6 +372,12 @@ template <typename T, bool kTrackTouched> inline void Hart::store(uint32_t addr,
         if (kTrackTouched && r->counters->touched) mark_touched(r->counters->touched, off, sizeof(T));
         std::memcpy(r->host + off, &value, sizeof(T));
         if (__builtin_expect(r->cache && r->code_page[off >> kPageShift], 0)) invalidate_code(*r, off);
+        return;
+    }
+    if (r->banks && uint64_t(off) + sizeof(T) <= r->t.size) {  // shared banks (cluster L1)
+        bank_stall(*r, addr, r->t.write_wait);
+        r->counters->writes[width_index<T>()]++;
+        std::memcpy(r->host + off, &value, sizeof(T));
         return;
     }
     store_slow(addr, value, sizeof(T));

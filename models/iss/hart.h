@@ -58,6 +58,11 @@ public:
     const TrapInfo& trap() const override { return trap_; }
     std::string describe_trap() const override { return describe(trap_); }
 
+    // A memory behind shared banks (a cluster's L1): loads and stores take the slow
+    // path, claim their bank in the cycle they complete and stall while it is taken.
+    void add_banked_memory(const MemoryTiming& mem, uint8_t* host, AccessCounters* counters, BankedMemory* banks);
+    uint64_t bank_conflict_cycles() const { return bank_stalls_; }
+
     // RISC-V specifics, for tests and the loader.
     void reset(uint32_t pc);  // registers, CSRs and counters zero, pc set, decode cache flushed
     void flush_decode_cache();  // fence.i, loader
@@ -89,6 +94,7 @@ private:
     template <typename T, bool kTrackTouched = false> T load(uint32_t addr);
     template <typename T, bool kTrackTouched = false> void store(uint32_t addr, T value);
     uint32_t load_slow(uint32_t addr, unsigned len);
+    void bank_stall(Region& r, uint32_t addr, unsigned wait);
     void store_slow(uint32_t addr, uint32_t value, unsigned len);
 
     bool csr_read(uint32_t csr, uint32_t& value) const;
@@ -118,6 +124,7 @@ private:
     uint64_t cycles_ = 0;
     uint64_t limit_ = 0;
     StallCounters stalls_;   // dynamic stalls (memory, taken branches, traps)
+    uint64_t bank_stalls_ = 0;  // part of stalls_.memory: lost bank arbitrations
     HartCounters retired_;   // instructions and static stalls of invalidated cache entries
     bool exit_requested_ = false;
     bool track_touched_ = false;
