@@ -2,7 +2,7 @@
 // RV32 harts on a word-interleaved, banked L1 (TCDM), an event unit (fork/join,
 // barrier, sleep, events) and a cluster DMA, all advanced by ONE SystemC thread.
 //
-// Lock-step: the thread advances the cluster in windows of `lockstep_cycles`
+// Lock-step: the thread advances the cluster in windows of `lockstep_cycles` (16)
 // aligned on absolute cycles. In each window every master (each core, then the
 // DMA, the order rotating by one master per window) runs until the window's end.
 // An L1 access claims its bank for its cycle in a table indexed by absolute cycle,
