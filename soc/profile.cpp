@@ -312,6 +312,9 @@ void check_memory_map(const Profile& p, Fields& f) {
         if (overlaps(m.base, m.size, VITSIM_PERIPH_BASE, VITSIM_PERIPH_SIZE))
             f.fail(where, escape_for_message(m.name) + " overlaps the peripheral window " + hex(VITSIM_PERIPH_BASE) + ".." +
                               hex(uint64_t{VITSIM_PERIPH_BASE} + VITSIM_PERIPH_SIZE));
+        if (p.cluster.cores && overlaps(m.base, m.size, VITSIM_CLUSTER_BASE, VITSIM_CLUSTER_SIZE))
+            f.fail(where, escape_for_message(m.name) + " overlaps the cluster's registers " + hex(VITSIM_CLUSTER_BASE) +
+                              ".." + hex(uint64_t{VITSIM_CLUSTER_BASE} + VITSIM_CLUSTER_SIZE));
         for (size_t j = 0; j < i; j++) {
             const MemoryTiming& o = p.memories[j];
             if (o.name == m.name) f.fail(where + ".name", "duplicate memory name " + escape_for_message(m.name));
