@@ -3,9 +3,10 @@
  * with the cluster DMA, forks the kernel onto 1, 2, 4 and 8 worker cores (those
  * this run has: vitsim --cores N), checks every result against a plain C version
  * computed on the FC and prints MAC/cycle of the whole cluster.
- * Kernel: 2x2 output block per step (4 accumulators), operands loaded 4 int8 at a
- * time with post-increment loads, the 4-lane dot product, and a zero-overhead
- * hardware loop over K; output row pairs are split evenly over the cores.
+ * Kernel: the 4x2 output block of the published PULP kernels (8 accumulators, 6
+ * post-increment loads and 8 four-lane dot products per step = 32 MACs) in a
+ * zero-overhead hardware loop over K; groups of 4 output rows are split evenly
+ * over the cores.
  * Exits 1 when a result differs from the reference.
  */
 #include <stdint.h>
@@ -16,7 +17,7 @@
 #include "vitsim/runtime.h"
 #include "vs_cluster.h"
 
-enum { M = 48, K = 128, N = 32, KW = K / 4 };
+enum { M = 64, K = 256, N = 32, KW = K / 4 };
 /* The simulator-speed benchmark (matmul_cluster_speed) repeats the kernel and
  * prints every worker's retired instructions. */
 #ifndef VS_MATMUL_REPEAT
@@ -28,8 +29,10 @@ static uint32_t a_l2[M][KW];   /* A, 4 int8 lanes per word */
 static uint32_t bt_l2[N][KW];  /* B transposed: both operands walk K contiguously */
 static int8_t c_ref[M][N];
 
-static const int32_t kMultiplier = 1518500250; /* ~0.707 in Q31 */
-static const int kShift = 9;
+/* Requantisation as in the PULP kernels: clip8((acc * mul) >> shift), 32-bit
+ * (|acc| <= 256 * 128 * 128, times 181 stays below 2^31). */
+static const int32_t kMultiplier = 181;
+static const int kShift = 17;
 
 static uint32_t rng_state = 0x2468ace1u;
 static int8_t next_int8(void) {
@@ -40,9 +43,8 @@ static int8_t next_int8(void) {
 }
 
 static int8_t requantize(int32_t acc) {
-    int64_t scaled = ((int64_t)acc * kMultiplier + (1ll << 30)) >> 31;
-    int32_t rounded = (int32_t)((scaled + (1 << (kShift - 1))) >> kShift);
-    return (int8_t)(rounded < -128 ? -128 : rounded > 127 ? 127 : rounded);
+    const int32_t scaled = (acc * kMultiplier) >> kShift;
+    return (int8_t)(scaled < -128 ? -128 : scaled > 127 ? 127 : scaled);
 }
 
 static void matmul_ref(void) {
@@ -62,44 +64,48 @@ struct gemm_args {
     int8_t* c;           /* L1 */
 };
 
-/* acc[0..3] += rows a0, a1 (x) columns b0, b1 over KW words: 4 loads + 4 dot
- * products per 16 MACs, inside hardware loop 0. */
-static void block_2x2(const uint32_t* a0, const uint32_t* a1, const uint32_t* b0, const uint32_t* b1,
-                      int32_t acc[4]) {
-    int32_t c00 = 0, c01 = 0, c10 = 0, c11 = 0;
+/* acc[r * 2 + c] = row a + r (x) column b + c over KW words (r < 4, c < 2): rows
+ * and columns are KW words apart, so one post-incremented pointer each reaches
+ * the others by offset (6 loads, 8 dot products per 32 MACs). */
+static void block_4x2(const uint32_t* a, const uint32_t* b, int32_t acc[8]) {
+    int32_t c00 = 0, c01 = 0, c10 = 0, c11 = 0, c20 = 0, c21 = 0, c30 = 0, c31 = 0;
     uint32_t x0, x1, y0, y1;
     __asm__ volatile(
         VS_LP_NORELAX VS_LP_COUNT(0, "%[kw]") VS_LP_START(0, ".Ls%=") VS_LP_END(0, ".Le%=")
-        ".Ls%=: .insn i 0x2b, 2, %[x0], %[a0], 4\n"  /* lw.pi x0, 4(a0!) */
-        ".insn i 0x2b, 2, %[y0], %[b0], 4\n"
-        ".insn i 0x2b, 2, %[x1], %[a1], 4\n"
-        ".insn i 0x2b, 2, %[y1], %[b1], 4\n"
+        ".Ls%=: .insn i 0x2b, 2, %[y0], %[b], 4\n" /* lw.pi y0, 4(b!) */
+        "lw %[y1], %[row1](%[b])\n"
+        ".insn i 0x2b, 2, %[x0], %[a], 4\n"
+        "lw %[x1], %[row1](%[a])\n"
         ".insn r CUSTOM_0, 0, 0, %[c00], %[x0], %[y0]\n" /* sdotp4 */
         ".insn r CUSTOM_0, 0, 0, %[c01], %[x0], %[y1]\n"
+        "lw %[x0], %[row2](%[a])\n"
         ".insn r CUSTOM_0, 0, 0, %[c10], %[x1], %[y0]\n"
-        ".Le%=: .insn r CUSTOM_0, 0, 0, %[c11], %[x1], %[y1]\n" VS_LP_RELAX
-        : [c00] "+r"(c00), [c01] "+r"(c01), [c10] "+r"(c10), [c11] "+r"(c11), [x0] "=&r"(x0), [x1] "=&r"(x1),
-          [y0] "=&r"(y0), [y1] "=&r"(y1), [a0] "+r"(a0), [a1] "+r"(a1), [b0] "+r"(b0), [b1] "+r"(b1)
-        : [kw] "r"(KW)
+        ".insn r CUSTOM_0, 0, 0, %[c11], %[x1], %[y1]\n"
+        "lw %[x1], %[row3](%[a])\n"
+        ".insn r CUSTOM_0, 0, 0, %[c20], %[x0], %[y0]\n"
+        ".insn r CUSTOM_0, 0, 0, %[c21], %[x0], %[y1]\n"
+        ".insn r CUSTOM_0, 0, 0, %[c30], %[x1], %[y0]\n"
+        ".Le%=: .insn r CUSTOM_0, 0, 0, %[c31], %[x1], %[y1]\n" VS_LP_RELAX
+        : [c00] "+r"(c00), [c01] "+r"(c01), [c10] "+r"(c10), [c11] "+r"(c11), [c20] "+r"(c20), [c21] "+r"(c21),
+          [c30] "+r"(c30), [c31] "+r"(c31), [x0] "=&r"(x0), [x1] "=&r"(x1), [y0] "=&r"(y0), [y1] "=&r"(y1),
+          [a] "+r"(a), [b] "+r"(b)
+        : [kw] "r"(KW), [row1] "i"(KW * 4 - 4), [row2] "i"(2 * KW * 4 - 4), [row3] "i"(3 * KW * 4 - 4)
         : "memory");
-    acc[0] = c00, acc[1] = c01, acc[2] = c10, acc[3] = c11;
+    acc[0] = c00, acc[1] = c01, acc[2] = c10, acc[3] = c11, acc[4] = c20, acc[5] = c21, acc[6] = c30, acc[7] = c31;
 }
 
 static void gemm_kernel(void* p) {
     const struct gemm_args* g = (const struct gemm_args*)p;
     unsigned begin, end;
     const uint32_t instret = vs_minstret();
-    vs_split(M / 2, vs_core_id(), vs_core_count(), &begin, &end);
+    vs_split(M / 4, vs_core_id(), vs_core_count(), &begin, &end);
     for (unsigned r = 0; r < VS_MATMUL_REPEAT; r++)
-    for (unsigned ip = begin; ip < end; ip++) {
-        const unsigned i = 2 * ip;
+    for (unsigned iq = begin; iq < end; iq++) {
+        const unsigned i = 4 * iq;
         for (unsigned j = 0; j < N; j += 2) {
-            int32_t acc[4];
-            block_2x2(g->a + i * KW, g->a + (i + 1) * KW, g->bt + j * KW, g->bt + (j + 1) * KW, acc);
-            g->c[i * N + j] = (int8_t)vs_clip(requantize(acc[0]), 8);
-            g->c[i * N + j + 1] = (int8_t)vs_clip(requantize(acc[1]), 8);
-            g->c[(i + 1) * N + j] = (int8_t)vs_clip(requantize(acc[2]), 8);
-            g->c[(i + 1) * N + j + 1] = (int8_t)vs_clip(requantize(acc[3]), 8);
+            int32_t acc[8];
+            block_4x2(g->a + i * KW, g->bt + j * KW, acc);
+            for (unsigned k = 0; k < 8; k++) g->c[(i + k / 2) * N + j + k % 2] = (int8_t)vs_clip((acc[k] * kMultiplier) >> kShift, 8);
         }
     }
     worker_instructions[vs_core_id()] = vs_minstret() - instret;
