@@ -7,6 +7,7 @@
 #include "sim/exit_codes.h"
 #include "sim/options.h"
 #include "soc/profile.h"
+#include "soc/soc.h"
 
 namespace vitsim {
 
@@ -41,6 +42,8 @@ Failure failure_of(std::exception_ptr error) {
         f = {kExitBadInput, e.what()};
     } catch (const ElfError& e) {
         f = {e.exit_code(), e.what()};
+    } catch (const ClusterFailure& e) {
+        f = {kExitTrap, e.what()};
     } catch (const sc_core::sc_report& e) {
         f = {kExitInternal, std::string("internal error: SystemC: ") + e.what()};
     } catch (const std::bad_alloc&) {

@@ -100,6 +100,7 @@ const char* const SimulatorOptions::kHelp =
     "  --json OUT            write the run report to OUT\n"
     "  --quantum-us N        temporal-decoupling quantum in microseconds (default 10)\n"
     "  --dmi on|off          direct memory access for the core (default on)\n"
+    "  --cores N             cluster worker cores, 1..8 (profiles with a cluster; default: the profile's)\n"
     "  --stats, -v           one-line summary (instructions, cycles, time, MIPS) on stderr\n"
     "  --vcd OUT             waveforms: cores, layers, phases, DMA, SRAM, memories (gtkwave OUT traces/<family>.gtkw)\n"
     "  --fst OUT             the same waveforms as FST (converted by GTKWave's vcd2fst)\n"
@@ -115,6 +116,7 @@ void SimulatorOptions::add_to(OptionParser& parser) {
     parser.add_value("--quantum-us", &quantum_text_);
     parser.add_value("--dmi", &dmi_text_);
     parser.add_value("--gdb", &gdb_text_);
+    parser.add_value("--cores", &cores_text_);
     parser.add_flag("--stats", &stats);
     parser.add_flag("-v", &verbose_);
     parser.add_value("--vcd", &trace.vcd);
@@ -174,6 +176,11 @@ void SimulatorOptions::finish() {
             std::stoul(gdb_text_) > 65535)
             throw UsageError("--gdb: expected a TCP port 0 to 65535, got '" + gdb_text_ + "'");
         gdb_port = int(std::stoul(gdb_text_));
+    }
+    if (!cores_text_.empty()) {
+        const uint64_t n = parse_count("--cores", cores_text_);
+        if (n < 1 || n > 8) throw UsageError("--cores: expected 1 to 8, got '" + cores_text_ + "'");
+        cores = unsigned(n);
     }
     stats = stats || verbose_;
     finish_trace_options(trace, trace_from_text_, trace_to_text_);

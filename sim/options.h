@@ -54,16 +54,17 @@ struct SimulatorOptions {
     bool stats = false;
     TraceOptions trace;  // --vcd --fst --timeline --trace-from --trace-to
     int gdb_port = -1;  // --gdb PORT: serve gdb on localhost:PORT (0: any free port); -1: no
+    unsigned cores = 0;  // --cores: cluster worker cores (0 = the profile's)
 
 
     // Registers --soc --json --max-cycles --quantum-us --dmi --stats -v and the trace options.
     void add_to(OptionParser& parser);
     // Converts the texts given; throws UsageError.
     void finish();
-    RunOptions run_options() const { return {quantum_us, dmi, max_cycles}; }
+    RunOptions run_options() const { return {quantum_us, dmi, max_cycles, cores}; }
 
 private:
-    std::string max_cycles_text_, quantum_text_, dmi_text_, trace_from_text_, trace_to_text_, gdb_text_;
+    std::string max_cycles_text_, quantum_text_, dmi_text_, trace_from_text_, trace_to_text_, gdb_text_, cores_text_;
     bool verbose_ = false;
 };
 

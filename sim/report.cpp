@@ -104,7 +104,17 @@ RunReport collect_report(Soc& soc, const std::string& program, const RunResult& 
     const Dma::Stats& dma = soc.dma().stats();
     r.dma = {dma.transfers, dma.bytes, dma.errors, dma.busy.to_seconds()};
     r.layers = profile_layers(soc.simctrl().events());
+    if (Cluster* cluster = soc.cluster()) {
+        for (unsigned i = 0; i < cluster->cores(); i++) r.cluster.push_back({cluster->hart(i).counters(), cluster->stalls(i)});
+        r.cluster_dma = cluster->dma_stats();
+    }
     return r;
+}
+
+uint64_t RunReport::all_instructions() const {
+    uint64_t n = totals.instructions;
+    for (const ClusterCoreStats& c : cluster) n += c.counters.instructions;
+    return n;
 }
 
 void check_stop(Soc& soc, const RunResult& result, uint64_t max_cycles) {
@@ -121,6 +131,11 @@ void print_stats(const RunReport& r) {
                  "vitsim: %" PRIu64 " instructions, %" PRIu64 " cycles, %.6g s simulated at %g MHz, "
                  "%.3f s host, %.1f MIPS\n",
                  r.totals.instructions, r.totals.cycles, r.sim_time_s, r.clock_hz / 1e6, r.host_seconds, mips);
+    if (r.cluster.empty()) return;
+    const uint64_t all = r.all_instructions();
+    std::fprintf(stderr, "vitsim: cluster: %zu cores, %" PRIu64 " instructions; all cores %" PRIu64
+                 " instructions, %.1f MIPS\n", r.cluster.size(), all - r.totals.instructions, all,
+                 r.host_seconds > 0 ? all / r.host_seconds / 1e6 : 0.0);
 }
 
 void print_marker_problems(const LayerProfile& layers) {
@@ -165,6 +180,23 @@ json to_json(const RunReport& r) {
                              {"instructions", s.counters.instructions}, {"time_s", s.time_s}});
     doc["snapshots"] = snapshots;
     doc["marker_problems"] = r.layers.problems;
+    if (!r.cluster.empty()) {
+        json cores = json::array();
+        for (const ClusterCoreStats& c : r.cluster)
+            cores.push_back({{"instructions", c.counters.instructions},
+                             {"cycles", c.counters.cycles},
+                             {"stalls", stalls_json(c.counters.stalls)},
+                             {"bank_conflict", c.stalls.bank_conflict},
+                             {"barrier", c.stalls.barrier},
+                             {"dma_wait", c.stalls.dma_wait},
+                             {"idle", c.stalls.idle}});
+        const uint64_t all = r.all_instructions();
+        doc["cluster"] = {{"cores", cores},
+                          {"dma", {{"transfers", r.cluster_dma.transfers}, {"bytes", r.cluster_dma.bytes},
+                                   {"bank_conflicts", r.cluster_dma.bank_conflicts}}},
+                          {"all_instructions", all},
+                          {"all_mips", r.host_seconds > 0 ? all / r.host_seconds / 1e6 : 0.0}};
+    }
     return doc;
 }
 

@@ -27,6 +27,12 @@ struct DmaStats {
     double busy_s = 0;
 };
 
+// One cluster worker (profiles with a "cluster", docs/cluster.md).
+struct ClusterCoreStats {
+    HartCounters counters;
+    ClusterStalls stalls;
+};
+
 struct RunReport {
     std::string soc;
     uint64_t clock_hz = 0;
@@ -41,6 +47,10 @@ struct RunReport {
     std::vector<MemoryStats> memories;
     DmaStats dma;
     LayerProfile layers;
+    std::vector<ClusterCoreStats> cluster;  // empty: no cluster
+    ClusterDmaStats cluster_dma;
+    // Instructions of every core (core0 and the cluster's workers).
+    uint64_t all_instructions() const;
 };
 
 nlohmann::ordered_json to_json(const RunReport& report);

@@ -312,6 +312,9 @@ void check_memory_map(const Profile& p, Fields& f) {
         if (overlaps(m.base, m.size, VITSIM_PERIPH_BASE, VITSIM_PERIPH_SIZE))
             f.fail(where, escape_for_message(m.name) + " overlaps the peripheral window " + hex(VITSIM_PERIPH_BASE) + ".." +
                               hex(uint64_t{VITSIM_PERIPH_BASE} + VITSIM_PERIPH_SIZE));
+        if (p.cluster.cores && overlaps(m.base, m.size, VITSIM_CLUSTER_BASE, VITSIM_CLUSTER_SIZE))
+            f.fail(where, escape_for_message(m.name) + " overlaps the cluster's registers " + hex(VITSIM_CLUSTER_BASE) +
+                              ".." + hex(uint64_t{VITSIM_CLUSTER_BASE} + VITSIM_CLUSTER_SIZE));
         for (size_t j = 0; j < i; j++) {
             const MemoryTiming& o = p.memories[j];
             if (o.name == m.name) f.fail(where + ".name", "duplicate memory name " + escape_for_message(m.name));
@@ -329,6 +332,38 @@ void check_memory_map(const Profile& p, Fields& f) {
     const MemoryTiming* data = find(p.data_memory);
     if (!data) f.fail("data_memory", "no memory is called " + escape_for_message(p.data_memory));
     if (!data->writable) f.fail("data_memory", escape_for_message(p.data_memory) + " is not writable");
+}
+
+// "cluster": worker cores on a banked L1, cluster DMA (docs/cluster.md).
+ClusterParams parse_cluster(Fields f, const Profile& p) {
+    ClusterParams c;
+    if (is_arm(p.core)) f.fail("cluster", "only RV32 profiles have a cluster");
+    c.cores = unsigned(f.number("cores", 8));
+    if (c.cores == 0) f.fail(f.field("cores"), "must be 1 to 8");
+    c.l1_memory = f.text("l1_memory");
+    const MemoryTiming* l1 = nullptr;
+    for (const MemoryTiming& m : p.memories)
+        if (m.name == c.l1_memory) l1 = &m;
+    if (!l1) f.fail(f.field("l1_memory"), "no memory is called " + escape_for_message(c.l1_memory));
+    if (l1->executable || !l1->writable) f.fail(f.field("l1_memory"), "the L1 must be writable and not executable");
+    c.l1_banks = unsigned(f.number("l1_banks", 64));
+    if (c.l1_banks == 0 || (c.l1_banks & (c.l1_banks - 1))) f.fail(f.field("l1_banks"), "must be a power of two");
+    c.l2_latency = unsigned(f.number("l2_latency", kTimingMax));
+    if (c.l2_latency == 0) f.fail(f.field("l2_latency"), "must be at least 1");
+    c.barrier_cycles = unsigned(f.number("barrier_cycles", kTimingMax));
+    c.fork_cycles = unsigned(f.number("fork_cycles", kTimingMax));
+    c.lockstep_cycles = unsigned(f.number("lockstep_cycles", 64));
+    if (c.lockstep_cycles == 0) f.fail(f.field("lockstep_cycles"), "must be 1 to 64");
+    Fields dma = f.object("dma");
+    c.dma.setup_cycles = unsigned(dma.number("setup_cycles", kTimingMax));
+    c.dma.l2_bytes_per_cycle = unsigned(dma.number("l2_bytes_per_cycle", 64));
+    c.dma.l1_ports = unsigned(dma.number("l1_ports", 16));
+    c.dma.queue_depth = unsigned(dma.number("queue_depth", 64));
+    if (!c.dma.l2_bytes_per_cycle || !c.dma.l1_ports || !c.dma.queue_depth)
+        dma.fail("cluster.dma", "l2_bytes_per_cycle, l1_ports and queue_depth must be at least 1");
+    dma.finish();
+    f.finish();
+    return c;
 }
 
 std::string read_file(const std::string& path) {
@@ -394,6 +429,7 @@ Profile parse_profile(const std::string& json_text, const std::string& source) {
     if (p.dma.bytes_per_cycle == 0) dma.fail("dma.bytes_per_cycle", "must be at least 1");
     dma.finish();
     if (f.has("caches")) p.memory_system = parse_memory_system(f.object("caches"));
+    if (f.has("cluster")) p.cluster = parse_cluster(f.object("cluster"), p);
     f.finish();
     check_memory_map(p, f);
     check_memory_system(p, f);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "arm/arm_timing.h"
+#include "cluster/cluster_params.h"
 #include "core/cache.h"
 #include "iss/timing.h"
 
@@ -46,6 +47,7 @@ struct Profile {
     unsigned peripheral_latency = 0;  // cycles per peripheral register access
     DmaParams dma;
     MemorySystem memory_system;  // "caches": L1 caches and flash accelerators (optional)
+    ClusterParams cluster;       // "cluster" (optional): worker cores, L1 TCDM, cluster DMA
 
     // The memory called `name`; throws std::out_of_range if there is none.
     const MemoryTiming& memory(const std::string& name) const;

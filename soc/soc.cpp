@@ -43,7 +43,7 @@ Soc::Soc(sc_core::sc_module_name name, const Profile& profile, const RunOptions&
     }
 
     const sc_core::sc_time device_latency = profile_.peripheral_latency * period_;
-    const unsigned harts = 1;  // the cluster (a later profile field) adds workers here
+    const unsigned harts = 1;  // the main core; cluster workers are harts 1..n (below)
     uart_ = std::make_unique<Uart>("uart", device_latency, console);
     simctrl_ = std::make_unique<SimCtrl>("simctrl", device_latency, harts);
     timer_ = std::make_unique<Timer>("timer", device_latency, period_, profile_.clock_hz);
@@ -54,6 +54,7 @@ Soc::Soc(sc_core::sc_module_name name, const Profile& profile, const RunOptions&
     attach("timer", VITSIM_TIMER_BASE, kDeviceWindow, timer_->socket);
     attach("dma", VITSIM_DMA_BASE, kDeviceWindow, dma_->socket);
     dma_->initiator.bind(bus_->targets_side);
+    if (profile_.cluster.cores) make_cluster(console);
 
     std::vector<std::pair<MemoryTiming, AccessCounters*>> core_memories;
     for (auto& m : memories_) core_memories.emplace_back(m->timing(), &m->counters());
@@ -84,13 +85,33 @@ Soc::Soc(sc_core::sc_module_name name, const Profile& profile, const RunOptions&
         for (auto& core : cores_) core->request_exit(status);
     });
     simctrl_->set_counter_source([this](uint32_t hartid) {
-        return hartid < cores_.size() ? cores_[hartid]->iss().counters() : HartCounters{};
+        if (hartid < cores_.size()) return cores_[hartid]->iss().counters();
+        const uint32_t worker = hartid - uint32_t(cores_.size());
+        if (cluster_ && worker < cluster_->cores()) return cluster_->hart(worker).counters();
+        return HartCounters{};
     });
     simctrl_->set_memory_snapshot([this] {
         std::vector<AccessCounters> snapshot;
         for (auto& m : memories_) snapshot.push_back(m->counters());
         return snapshot;
     });
+}
+
+void Soc::make_cluster(ConsoleSink console) {
+    Cluster::Config config;
+    config.params = profile_.cluster;
+    config.cores = options_.cluster_cores ? options_.cluster_cores : profile_.cluster.cores;
+    if (config.cores > 8) throw std::invalid_argument("--cores: at most 8 cluster cores");
+    config.timing = profile_.timing;
+    config.isa = profile_.isa;
+    config.period = period_;
+    config.quantum = sc_core::sc_time(options_.quantum_us, sc_core::SC_US);
+    config.register_latency = profile_.peripheral_latency;
+    std::vector<ClusterMemory> memories;
+    for (auto& m : memories_) memories.push_back({m->timing(), m->data(), &m->counters()});
+    cluster_ = std::make_unique<Cluster>("cluster", config, memories, console);
+    attach("cluster", VITSIM_CLUSTER_BASE, VITSIM_CLUSTER_SIZE, cluster_->regs);
+    cluster_->socket.bind(bus_->targets_side);
 }
 
 Memory* Soc::memory_at(uint64_t addr, uint64_t len) {
@@ -129,6 +150,7 @@ RunResult Soc::run() {
     sc_core::sc_start();
     result.host_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     Core& main_core = *cores_.front();
+    if (cluster_ && !cluster_->failure().empty()) throw ClusterFailure(cluster_->failure());
     if (!main_core.finished())
         throw std::runtime_error("simulation ended before core0 stopped (at " +
                                  sc_core::sc_time_stamp().to_string() + ")");

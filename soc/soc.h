@@ -7,14 +7,17 @@
 //           │                 └── dma      0x40003000 (registers)
 //
 // Cores live in a vector so that a cluster profile adds workers without changing
-// how the rest is wired. Construct, load (write_memory / reset), run() once.
+// how the rest is wired. A profile with a "cluster" adds its worker cores, event unit
+// and cluster DMA (models/cluster) at VITSIM_CLUSTER_BASE. Construct, load (write_memory / reset), run() once.
 #pragma once
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <systemc>
 #include <vector>
 
 #include "bus/bus.h"
+#include "cluster/cluster.h"
 #include "core/core.h"
 #include "mem/memory.h"
 #include "periph/dma.h"
@@ -30,11 +33,18 @@ struct RunOptions {
     double quantum_us = 10;   // temporal-decoupling quantum
     bool dmi = true;          // cores access memories through host pointers
     uint64_t max_cycles = 0;  // 0 = no limit
+    unsigned cluster_cores = 0;  // 0 = the profile's cluster.cores (--cores)
 };
 
 struct RunResult {
     StopReason stop = StopReason::kLimit;  // of hart 0: exit, trap, or cycle limit
     double host_seconds = 0;               // wall time spent inside sc_start() only
+};
+
+// A cluster core trapped or exited (the message says which and why).
+class ClusterFailure : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
 };
 
 // The period SystemC uses for `clock_hz` (rounded to the time resolution, 1 ps).
@@ -70,9 +80,11 @@ public:
     SimCtrl& simctrl() { return *simctrl_; }
     Timer& timer() { return *timer_; }
     Dma& dma() { return *dma_; }
+    Cluster* cluster() { return cluster_.get(); }  // nullptr: the profile has none
 
 private:
     // Maps [base, base + size) on the bus to `target` (map order = binding order).
+    void make_cluster(ConsoleSink console);
     template <typename TargetSocket>
     void attach(const std::string& name, uint64_t base, uint64_t size, TargetSocket& target) {
         bus_->map(name, base, size);
@@ -89,6 +101,7 @@ private:
     std::unique_ptr<Timer> timer_;
     std::unique_ptr<Dma> dma_;
     std::vector<std::unique_ptr<Core>> cores_;
+    std::unique_ptr<Cluster> cluster_;
 };
 
 }  // namespace vitsim

@@ -92,11 +92,16 @@ BusResult Core::transport(tlm::tlm_command cmd, uint32_t addr, void* data, unsig
     } clear{tx, &who};
     tx.set_extension(&who);
     const sc_core::sc_time before = local_offset();
+    const sc_core::sc_time stamp = sc_core::sc_time_stamp();
     sc_core::sc_time delay = before;
     socket->b_transport(tx, delay);
+    // A target may block (the cluster's JOIN: the core sleeps): the time it waited
+    // is part of the access, and the core's clock is synchronised up to where it resumed.
+    const sc_core::sc_time waited = sc_core::sc_time_stamp() - stamp;
+    synced_cycles_ += waited.value() / config_.clock_period.value();
     if (debugger_) debugger_->bus_access(addr, data, len, cmd == tlm::TLM_WRITE_COMMAND);
     if (!tx.is_response_ok()) return {false, 0};
-    return {true, uint32_t((delay - before).value() / config_.clock_period.value())};
+    return {true, uint32_t((delay + waited - before).value() / config_.clock_period.value())};
 }
 
 BusResult Core::bus_read(uint32_t addr, void* data, unsigned len) {

@@ -7,7 +7,7 @@ namespace vitsim {
 namespace {
 
 enum class Ext : uint8_t { I, M, ZICSR, XVITSIM };
-enum class Format : uint8_t { R, RACC, I, IPI, S, SPI, B, U, J, SH, CSR, N };
+enum class Format : uint8_t { R, RACC, I, IPI, S, SPI, B, U, J, SH, CSR, N, LP };
 
 struct InsnInfo {
     Op op;
@@ -73,6 +73,15 @@ bool extract(uint32_t w, Format f, DecodedInsn& d) {
     case Format::SH: d.imm = int32_t(bits(w, 24, 20)); break;
     case Format::CSR: d.imm = int32_t(w >> 20); break;
     case Format::N: d.imm = 0; break;
+    case Format::LP: {
+        // Hardware loops: the loop index is bit 7; bits 11..8 must be 0.
+        const uint32_t rd_field = bits(w, 11, 7);
+        if (rd_field > 1) return false;
+        d.imm = int32_t(w >> 20);  // unsigned
+        d.rs2 = uint8_t(rd_field);
+        d.rd = 0;
+        return true;
+    }
     }
     if (f == Format::S || f == Format::B || f == Format::SPI) d.rd = 0;
     if (f == Format::U || f == Format::J) d.rs1 = d.rs2 = 0;
@@ -146,7 +155,7 @@ bool extract_compressed(uint32_t w, CFormat f, DecodedInsn& d) {
 }
 
 // The table is in Op order after kUndecoded and kIllegal (decode.h builds Op from it).
-constexpr size_t kFirstTableOp = size_t(Op::kIllegal) + 1;
+constexpr size_t kFirstTableOp = size_t(Op::kLoopEnd) + 1;
 static_assert(sizeof kInsns / sizeof *kInsns == size_t(Op::kCount) - kFirstTableOp, "one InsnInfo per Op");
 
 const InsnInfo* info_of(Op op) {
@@ -157,6 +166,7 @@ const InsnInfo* info_of(Op op) {
 
 const char* op_name(Op op) {
     if (op == Op::kUndecoded) return "undecoded";
+    if (op == Op::kLoopEnd) return "loop end";
     const InsnInfo* i = info_of(op);
     return i ? i->name : "illegal";
 }
@@ -207,6 +217,7 @@ uint32_t source_registers(const DecodedInsn& d) {
     case Format::R: case Format::S: case Format::SPI: case Format::B: mask |= (1u << d.rs1) | (1u << d.rs2); break;
     case Format::I: case Format::IPI: case Format::SH: mask |= 1u << d.rs1; break;
     case Format::CSR: if (d.op == Op::CSRRW || d.op == Op::CSRRS || d.op == Op::CSRRC) mask |= 1u << d.rs1; break;
+    case Format::LP: if (d.op == Op::LP_COUNT || d.op == Op::LP_SETUP) mask |= 1u << d.rs1; break;
     case Format::U: case Format::J: case Format::N: break;
     }
     return mask & ~1u;  // x0 is never a hazard

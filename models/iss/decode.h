@@ -9,6 +9,7 @@ namespace vitsim {
 enum class Op : uint16_t {
     kUndecoded = 0,  // cache entry not filled yet: the executor decodes it
     kIllegal,        // decoded, but not an instruction this core has
+    kLoopEnd,        // the last instruction of a hardware loop: loop check, then loop_op
 #define INSN(name, ...) name,
 #include "iss/isa.def"
 #undef INSN
@@ -27,7 +28,9 @@ struct DecodedInsn {
     int32_t imm;
     uint32_t raw;           // the instruction word as fetched (16 or 32 bits)
     uint8_t stall_load_use, stall_fetch, stall_branch, stall_muldiv;  // parts of `cycles`
-    uint32_t reserved;
+    Op loop_op;             // when op == kLoopEnd: the instruction's own operation
+    uint8_t loop_ends;      // bit L set: this is the last instruction of hardware loop L
+    uint8_t reserved;
     uint64_t count;         // times executed (hot-spot profile, static stall totals)
 };
 static_assert(sizeof(DecodedInsn) == 32, "keep the decode cache entry at 32 bytes");

@@ -92,6 +92,7 @@ struct Hart::Region {
     uint8_t* host = nullptr;             // DMI pointer, or nullptr: through the bus
     AccessCounters* counters = nullptr;
     uint64_t read_limit = 0, write_limit = 0;  // fast path if offset + size <= limit
+    BankedMemory* banks = nullptr;       // shared banks: slow path, arbitrated
     DecodedInsn* cache = nullptr;        // one entry per halfword (executable memories)
     size_t cache_bytes = 0;
     std::vector<uint8_t> code_page;      // page holds decoded instructions
@@ -163,6 +164,24 @@ void Hart::add_memory(const MemoryTiming& mem, uint8_t* host, AccessCounters* co
     regions_.push_back(std::move(r));
 }
 
+void Hart::add_banked_memory(const MemoryTiming& mem, uint8_t* host, AccessCounters* counters, BankedMemory* banks) {
+    MemoryTiming t = mem;
+    t.executable = false;
+    add_memory(t, host, counters);
+    Region& r = *regions_.back();
+    r.read_limit = r.write_limit = 0;  // never the fast path: every access is arbitrated
+    r.banks = banks;
+}
+
+// An access to shared banks happens in the cycle its instruction completes; a
+// lost arbitration moves it (and the hart) to the bank's next free cycle.
+inline void Hart::bank_stall(Region& r, uint32_t addr, unsigned wait) {
+    const uint64_t conflict = r.banks->claim(addr, cycles_) - cycles_;
+    cycles_ += conflict + wait;
+    stalls_.memory += conflict + wait;
+    bank_stalls_ += conflict;
+}
+
 void Hart::revoke_direct_access(uint64_t start, uint64_t end) {
     for (auto& r : regions_) {
         if (end < r->t.base || start > uint64_t(r->t.base) + r->t.size - 1) continue;
@@ -176,6 +195,7 @@ void Hart::reset(uint32_t pc) {
     pc_ = pc;
     cycles_ = 0;
     stalls_ = {};
+    bank_stalls_ = 0;
     retired_ = {};
     exit_requested_ = false;
     exit_status_ = 0;
@@ -183,6 +203,7 @@ void Hart::reset(uint32_t pc) {
     mtvec_ = mepc_ = mcause_ = mtval_ = mscratch_ = 0;
     mstatus_ = kMstatusMppMachine;
     std::fill(std::begin(counter_offset_), std::end(counter_offset_), 0);
+    for (unsigned l = 0; l < 2; l++) loop_start_[l] = loop_end_[l] = loop_count_[l] = 0, loop_end_set_[l] = false;
     flush_decode_cache();
     retired_ = {};
 }
@@ -301,6 +322,7 @@ void Hart::decode_into(DecodedInsn& d, Region& r, uint32_t pc) {
     }
     d.cycles = uint8_t(std::min(cycles, 255u));
     if (d.rd == 0) d.rd = 32;  // writes to x0 land in a sink register
+    mark_if_loop_end(d, pc);
 
     const uint32_t page = (pc - r.t.base) >> kPageShift;
     if (!r.code_page[page]) {
@@ -330,6 +352,13 @@ template <typename T, bool kTrackTouched> inline T Hart::load(uint32_t addr) {
         std::memcpy(&v, r->host + off, sizeof(T));
         return v;
     }
+    if (r->banks && uint64_t(off) + sizeof(T) <= r->t.size) {  // shared banks (cluster L1)
+        bank_stall(*r, addr, r->t.read_wait);
+        r->counters->reads[width_index<T>()]++;
+        T v;
+        std::memcpy(&v, r->host + off, sizeof(T));
+        return v;
+    }
     return T(load_slow(addr, sizeof(T)));
 }
 
@@ -343,6 +372,12 @@ template <typename T, bool kTrackTouched> inline void Hart::store(uint32_t addr,
         if (kTrackTouched && r->counters->touched) mark_touched(r->counters->touched, off, sizeof(T));
         std::memcpy(r->host + off, &value, sizeof(T));
         if (__builtin_expect(r->cache && r->code_page[off >> kPageShift], 0)) invalidate_code(*r, off);
+        return;
+    }
+    if (r->banks && uint64_t(off) + sizeof(T) <= r->t.size) {  // shared banks (cluster L1)
+        bank_stall(*r, addr, r->t.write_wait);
+        r->counters->writes[width_index<T>()]++;
+        std::memcpy(r->host + off, &value, sizeof(T));
         return;
     }
     store_slow(addr, value, sizeof(T));
@@ -533,6 +568,63 @@ uint32_t Hart::ecall(uint32_t pc, const DecodedInsn& d) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Hardware loops
+
+// The entry at `addr` (if decoded) becomes or stops being the end of `loop`. An
+// entry not decoded yet is marked when it is decoded (mark_if_loop_end).
+void Hart::mark_loop_end(uint32_t addr, unsigned loop, bool on) {
+    Region* r = region_of(addr);
+    if (!r || !r->cache || (addr & 1)) return;
+    DecodedInsn& d = r->cache[(addr - r->t.base) >> 1];
+    if (d.op == Op::kUndecoded || d.op == Op::kIllegal) return;
+    const uint8_t bit = uint8_t(1u << loop);
+    if (on && !d.loop_ends) {
+        d.loop_op = d.op;
+        d.op = Op::kLoopEnd;
+    }
+    d.loop_ends = on ? uint8_t(d.loop_ends | bit) : uint8_t(d.loop_ends & ~bit);
+    if (!d.loop_ends && d.op == Op::kLoopEnd) d.op = d.loop_op;
+}
+
+void Hart::mark_if_loop_end(DecodedInsn& d, uint32_t pc) {
+    if (d.op == Op::kIllegal) return;
+    for (unsigned l = 0; l < 2; l++)
+        if (loop_end_set_[l] && loop_end_[l] == pc) {
+            if (!d.loop_ends) d.loop_op = d.op;
+            d.loop_ends = uint8_t(d.loop_ends | 1u << l);
+            d.op = Op::kLoopEnd;
+        }
+}
+
+void Hart::loop_end(unsigned loop, uint32_t addr) {
+    if (loop_end_set_[loop]) mark_loop_end(loop_end_[loop], loop, false);
+    loop_end_[loop] = addr;
+    loop_end_set_[loop] = true;
+    mark_loop_end(addr, loop, true);
+}
+
+void Hart::loop_setup(unsigned loop, uint32_t start, uint32_t end, uint32_t count) {
+    loop_start(loop, start);
+    loop_end(loop, end);
+    loop_count(loop, count);
+}
+
+// At the last instruction of loop 0 and/or 1: where execution continues. The inner
+// loop (0) goes first; the outer one is checked only when the inner one falls
+// through. A count of 0 or 1 falls through (the body has run once).
+uint32_t Hart::loop_next_pc(const DecodedInsn& d, uint32_t npc) {
+    for (unsigned l = 0; l < 2; l++) {
+        if (!(d.loop_ends >> l & 1)) continue;
+        if (loop_count_[l] > 1) {
+            loop_count_[l]--;
+            return loop_start_[l];
+        }
+        loop_count_[l] = 0;
+    }
+    return npc;
+}
+
+// ---------------------------------------------------------------------------------------------
 // The executor
 
 StopReason Hart::run(uint64_t cycle_limit) {
@@ -593,7 +685,7 @@ template <bool kTrackTouched> void Hart::execute(uint32_t& pc_ref, DecodedInsn*&
     // Threaded dispatch: every handler ends with its own copy of DISPATCH, so the host
     // predicts each guest instruction's successor separately (GCC labels as values).
     static const void* const kHandlers[] = {
-        &&op_kUndecoded, &&op_kIllegal,
+        &&op_kUndecoded, &&op_kIllegal, &&op_kLoopEnd,
 #define INSN(name, ...) &&op_##name,
 #include "iss/isa.def"
 #undef INSN
@@ -630,6 +722,11 @@ op_kUndecoded:
     goto* kHandlers[size_t(d->op)];
 op_kIllegal:
     throw TrapException{kIllegalInsn, d->raw};
+op_kLoopEnd:
+    // The loop jumps back without a penalty (zero overhead); the instruction itself
+    // then runs as usual (a taken branch there would win: docs/isa.md).
+    npc = loop_next_pc(*d, npc);
+    goto* kHandlers[size_t(d->loop_op)];
 #define INSN(name, ext, mask, match, fmt, timing, ...) \
 op_##name: { __VA_ARGS__; } DISPATCH();
 #include "iss/isa.def"

@@ -65,12 +65,21 @@ public:
         else pc_ = value & ~1u;
     }
 
+    // A memory behind shared banks (a cluster's L1): loads and stores take the slow
+    // path, claim their bank in the cycle they complete and stall while it is taken.
+    void add_banked_memory(const MemoryTiming& mem, uint8_t* host, AccessCounters* counters, BankedMemory* banks);
+    uint64_t bank_conflict_cycles() const { return bank_stalls_; }
+
     // RISC-V specifics, for tests and the loader.
     void reset(uint32_t pc);  // registers, CSRs and counters zero, pc set, decode cache flushed
     void flush_decode_cache();  // fence.i, loader
     uint32_t reg(unsigned i) const { return x_[i]; }
     void set_reg(unsigned i, uint32_t v) { if (i) x_[i] = v; }
     void add_cycles(uint64_t n) { cycles_ += n; }
+    void set_pc(uint32_t pc) { pc_ = pc; }
+    // Ends run() after the current instruction, without an exit: a cluster core that
+    // went to sleep inside a bus access (models/cluster) stops there.
+    void yield() { limit_ = 0; }
 
     // Per-PC execution counts of every decoded instruction (hot-spot profile).
     std::vector<std::pair<uint32_t, uint64_t>> pc_histogram() const;
@@ -92,6 +101,7 @@ private:
     template <typename T, bool kTrackTouched = false> T load(uint32_t addr);
     template <typename T, bool kTrackTouched = false> void store(uint32_t addr, T value);
     uint32_t load_slow(uint32_t addr, unsigned len);
+    void bank_stall(Region& r, uint32_t addr, unsigned wait);
     void store_slow(uint32_t addr, uint32_t value, unsigned len);
 
     bool csr_read(uint32_t csr, uint32_t& value) const;
@@ -102,6 +112,15 @@ private:
     uint64_t measured_counter(unsigned counter) const;
     uint64_t architectural_counter(unsigned counter) const;
     void write_counter_half(unsigned counter, bool high, uint32_t value);
+    // Hardware loops (docs/isa.md, custom-3). The last instruction of an active loop
+    // is marked in its decoded entry (Op::kLoopEnd), so only it pays for the check.
+    void loop_start(unsigned loop, uint32_t addr) { loop_start_[loop] = addr; }
+    void loop_end(unsigned loop, uint32_t addr);
+    void loop_count(unsigned loop, uint32_t count) { loop_count_[loop] = count; }
+    void loop_setup(unsigned loop, uint32_t start, uint32_t end, uint32_t count);
+    void mark_loop_end(uint32_t addr, unsigned loop, bool on);
+    void mark_if_loop_end(DecodedInsn& d, uint32_t pc);
+    uint32_t loop_next_pc(const DecodedInsn& d, uint32_t npc);
     uint32_t take_trap(uint32_t cause, uint32_t pc, uint32_t insn, uint32_t tval);
     uint32_t ecall(uint32_t pc, const DecodedInsn& d);
     uint32_t mret();
@@ -112,11 +131,15 @@ private:
     uint64_t cycles_ = 0;
     uint64_t limit_ = 0;
     StallCounters stalls_;   // dynamic stalls (memory, taken branches, traps)
+    uint64_t bank_stalls_ = 0;  // part of stalls_.memory: lost bank arbitrations
     HartCounters retired_;   // instructions and static stalls of invalidated cache entries
     bool exit_requested_ = false;
     bool track_touched_ = false;
     int exit_status_ = 0;
     TrapInfo trap_;
+    // Hardware loops 0 (inner) and 1: start, last instruction, remaining iterations.
+    uint32_t loop_start_[2] = {}, loop_end_[2] = {}, loop_count_[2] = {};
+    bool loop_end_set_[2] = {};
 
     // Machine-mode CSRs.
     uint32_t hartid_;

@@ -43,6 +43,29 @@ inline void mark_touched(uint8_t* bits, uint64_t offset, uint64_t len) {
     for (uint64_t a = offset; a < offset + len; a++) bits[a >> 3] |= uint8_t(1u << (a & 7));
 }
 
+// Word-interleaved banks shared by several harts and a DMA (a cluster's L1 TCDM,
+// models/cluster): one access per bank per cycle. A claim is stored in a ring of
+// cycles per bank, so masters that run one after the other in host time (the
+// cluster's lock-step windows) still collide exactly when their cycles match.
+struct BankedMemory {
+    static constexpr unsigned kRing = 256;  // > the cycles masters can be apart
+    uint32_t base = 0;
+    uint32_t bank_mask = 0;       // banks - 1 (a power of two)
+    uint64_t* claims = nullptr;   // [bank * kRing + cycle % kRing] = cycle + 1 when taken
+
+    bool try_claim(uint32_t addr, uint64_t cycle) {
+        uint64_t& slot = claims[size_t((addr - base) >> 2 & bank_mask) * kRing + (cycle & (kRing - 1))];
+        if (slot == cycle + 1) return false;
+        slot = cycle + 1;
+        return true;
+    }
+    // The first cycle >= `cycle` the bank of `addr` is free; it is claimed.
+    uint64_t claim(uint32_t addr, uint64_t cycle) {
+        while (!try_claim(addr, cycle)) cycle++;
+        return cycle;
+    }
+};
+
 // A memory as the core sees it: where it is and what an access costs.
 struct MemoryTiming {
     std::string name;

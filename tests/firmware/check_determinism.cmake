@@ -1,6 +1,7 @@
 # Runs one program several ways and requires identical simulated totals:
 # timing must not depend on the SystemC quantum, on DMI, or on the run.
-#   cmake -DVITSIM=<exe> -DELF=<file> -DSOC=<profile> -DWORK_DIR=<dir> -P check_determinism.cmake
+#   cmake -DVITSIM=<exe> -DELF=<file> -DSOC=<profile> -DWORK_DIR=<dir> [-DEXTRA=opt|value|...]
+#         -P check_determinism.cmake
 cmake_minimum_required(VERSION 3.20)
 foreach(var VITSIM ELF SOC WORK_DIR)
   if(NOT DEFINED ${var})
@@ -8,6 +9,7 @@ foreach(var VITSIM ELF SOC WORK_DIR)
   endif()
 endforeach()
 file(MAKE_DIRECTORY ${WORK_DIR})
+string(REPLACE "|" ";" common_args "${EXTRA}")  # options of every variant (e.g. --cores 8)
 
 # name:extra,options
 set(variants
@@ -25,7 +27,7 @@ foreach(variant IN LISTS variants)
   set(json_file ${WORK_DIR}/${name}.json)
   file(REMOVE ${json_file})
   execute_process(
-    COMMAND ${VITSIM} elf ${ELF} --soc ${SOC} --json ${json_file} ${extra}
+    COMMAND ${VITSIM} elf ${ELF} --soc ${SOC} --json ${json_file} ${common_args} ${extra}
     RESULT_VARIABLE exit_code OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(NOT exit_code EQUAL 0)
     message(FATAL_ERROR "${name}: vitsim exited with ${exit_code}\n${out}${err}")

@@ -94,6 +94,40 @@ TEST(Profile, Gap9RunsFromL2) {
     EXPECT_TRUE(p.isa.xvitsim);
 }
 
+TEST(Profile, Gap9HasAnEightCoreClusterOnABankedL1) {
+    const Profile p = load_profile("gap9");
+    EXPECT_EQ(p.cluster.cores, 8u);
+    EXPECT_EQ(p.cluster.l1_memory, "l1");
+    EXPECT_EQ(p.memory("l1").base, 0x10000000u);
+    EXPECT_EQ(p.memory("l1").size, 128u * 1024);
+    EXPECT_EQ(p.cluster.l1_banks, 16u);
+    EXPECT_EQ(p.cluster.l2_latency, 10u);
+    EXPECT_EQ(p.cluster.barrier_cycles, 11u);
+    EXPECT_EQ(p.cluster.dma.l1_ports, 4u);
+    EXPECT_EQ(load_profile("stm32f746-rv32").cluster.cores, 0u);  // no "cluster": none
+}
+
+TEST(Profile, ClusterFieldsAreChecked) {
+    json doc = shipped("gap9");
+    doc["cluster"]["l1_memory"] = "tcdm";
+    EXPECT_EQ(error_of(doc), "bad.json: cluster.l1_memory: no memory is called tcdm");
+    doc = shipped("gap9");
+    doc["cluster"]["l1_banks"] = 12;
+    EXPECT_EQ(error_of(doc), "bad.json: cluster.l1_banks: must be a power of two");
+    doc = shipped("gap9");
+    doc["cluster"]["cores"] = 9;
+    EXPECT_EQ(error_of(doc), "bad.json: cluster.cores: value 9 is larger than 8");
+    doc = shipped("gap9");
+    doc["cluster"]["l1_memory"] = "l2";
+    EXPECT_EQ(error_of(doc), "bad.json: cluster.l1_memory: the L1 must be writable and not executable");
+    doc = shipped("gap9");
+    doc["memories"][2]["base"] = "0x40010000";
+    EXPECT_EQ(error_of(doc), "bad.json: memories[2]: l1 overlaps the cluster's registers 0x40010000..0x40011000");
+    doc = shipped("gap9");
+    doc["cluster"]["spare"] = 1;
+    EXPECT_EQ(error_of(doc), "bad.json: cluster.spare: unknown field");
+}
+
 TEST(Profile, CachesAreParsedAndChecked) {
     const Profile f746 = load_profile("stm32f746");
     EXPECT_EQ(f746.memory_system.icache.size_bytes, 4096u);

@@ -32,6 +32,22 @@ static inline int32_t vs_sdotp2(int32_t acc, uint32_t a, uint32_t b) {
     int32_t vs_r_;                                                              \
     __asm__(".insn i CUSTOM_0, 2, %0, %1, %2" : "=r"(vs_r_) : "r"((int32_t)(x)), "i"(bits)); \
     vs_r_; })
+/*
+ * Zero-overhead hardware loops (custom-3, docs/isa.md), as assembler strings for
+ * inline asm: loop L (0 inner, 1 outer) repeats the instructions from label
+ * `first` through label `last` (inclusive) `count` times. Loop starts and ends are
+ * .4byte words because .insn takes no label expressions; put the whole loop
+ * between VS_LP_NORELAX and VS_LP_RELAX so the label distances are constants.
+ *   __asm__(VS_LP_NORELAX VS_LP_COUNT(0, "%[n]") VS_LP_START(0, ".Ls%=") VS_LP_END(0, ".Le%=")
+ *           ".Ls%=: ...\n" ".Le%=: ...\n" VS_LP_RELAX : ... : [n] "r"(n));
+ * Counts 0 and 1 both run the body once (the loop only decides whether to go back).
+ */
+#define VS_LP_NORELAX ".option push\n.option norelax\n"
+#define VS_LP_RELAX ".option pop\n"
+#define VS_LP_COUNT(L, reg) ".insn i 0x7b, 2, x" #L ", " reg ", 0\n"
+#define VS_LP_COUNTI(L, n) ".insn i 0x7b, 3, x" #L ", x0, " #n "\n"
+#define VS_LP_START(L, first) ".4byte 0x7b | (" #L " << 7) | (((" first " - .) >> 1) << 20)\n"
+#define VS_LP_END(L, last) ".4byte 0x107b | (" #L " << 7) | (((" last " - .) >> 1) << 20)\n"
 #elif defined(__ARM_FEATURE_DSP)
 /*
  * A Cortex-M has no 4-lane int8 dot product; this is CMSIS-NN's way (ACLE

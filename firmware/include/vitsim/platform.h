@@ -48,4 +48,44 @@
 #define VITSIM_DMA_CTRL         0x0Cu /* W: 1 = start                               */
 #define VITSIM_DMA_STATUS       0x10u /* R: bit 0 = busy, bit 1 = error (bad range) */
 
+/*
+ * CLUSTER (profiles with a "cluster", e.g. gap9; docs/cluster.md): event unit,
+ * dispatch and cluster DMA of the worker cores, one window outside the peripheral
+ * window and every profile's memories. Worker cores and the FC see the same
+ * registers; the DMA parameter registers are per initiator (each core and the FC
+ * has its own set), so cores program transfers without a lock.
+ */
+#define VITSIM_CLUSTER_BASE       0x40010000u
+#define VITSIM_CLUSTER_SIZE       0x00001000u
+#define VITSIM_CLUSTER_CORES      0x00u /* R: worker cores of this run (--cores)         */
+#define VITSIM_CLUSTER_L1_BASE    0x04u /* R: address of the L1 TCDM                      */
+#define VITSIM_CLUSTER_L1_SIZE    0x08u /* R: its size in bytes                            */
+#define VITSIM_CLUSTER_ENTRY      0x0Cu /* RW: where forked workers start (a0 = ARG, a1 = FN) */
+#define VITSIM_CLUSTER_FN         0x10u /* RW: passed to the workers in a1                 */
+#define VITSIM_CLUSTER_ARG        0x14u /* RW: passed to the workers in a0                 */
+#define VITSIM_CLUSTER_STACK_TOP  0x18u /* RW: worker i's sp = STACK_TOP - i * STACK_SIZE  */
+#define VITSIM_CLUSTER_STACK_SIZE 0x1Cu /* RW: bytes of stack per worker                   */
+#define VITSIM_CLUSTER_FORK       0x20u /* W (FC): start workers 0..n-1 (n = value)        */
+#define VITSIM_CLUSTER_JOIN       0x24u /* W (FC): sleep until every forked worker is done */
+#define VITSIM_CLUSTER_BUSY       0x28u /* R: forked workers not done yet                  */
+#define VITSIM_CLUSTER_DONE       0x2Cu /* W (worker): this worker is done; it sleeps      */
+#define VITSIM_CLUSTER_BARRIER    0x30u /* W (worker): wait asleep for every forked worker  */
+#define VITSIM_CLUSTER_EVT_WAIT   0x34u /* W (worker): sleep until an event of the mask    */
+#define VITSIM_CLUSTER_EVT_STATUS 0x38u /* R: the reading core's pending events            */
+#define VITSIM_CLUSTER_EVT_CLEAR  0x3Cu /* W: clears these pending events                  */
+#define VITSIM_CLUSTER_EVT_DMA    0x1u  /* event: a DMA transfer this core started is done */
+/* cluster DMA: per-initiator parameters, then START enqueues (FIFO, in-order completion) */
+#define VITSIM_CLUSTER_DMA_L2     0x100u /* RW: L2 (or any non-L1 memory) address          */
+#define VITSIM_CLUSTER_DMA_L1     0x104u /* RW: L1 address                                 */
+#define VITSIM_CLUSTER_DMA_LEN    0x108u /* RW: bytes per row                              */
+#define VITSIM_CLUSTER_DMA_ROWS   0x10Cu /* RW: rows (0 or 1: a 1D transfer)               */
+#define VITSIM_CLUSTER_DMA_L2_STRIDE 0x110u /* RW: bytes between rows on the L2 side       */
+#define VITSIM_CLUSTER_DMA_L1_STRIDE 0x114u /* RW: bytes between rows on the L1 side       */
+#define VITSIM_CLUSTER_DMA_START  0x118u /* W: 0 = L2 -> L1, 1 = L1 -> L2; enqueues        */
+#define VITSIM_CLUSTER_DMA_ID     0x11Cu /* R: id of the last transfer this initiator started (1, 2, ...) */
+#define VITSIM_CLUSTER_DMA_DONE   0x120u /* R: ids up to this one are complete              */
+#define VITSIM_CLUSTER_DMA_WAIT   0x124u /* W: id; sleep until that transfer is complete    */
+#define VITSIM_CLUSTER_DMA_TO_L1  0u
+#define VITSIM_CLUSTER_DMA_TO_L2  1u
+
 #endif /* VITSIM_PLATFORM_H */

@@ -1,0 +1,154 @@
+// The cluster of worker cores beside the fabric controller (gap9; docs/cluster.md):
+// RV32 harts on a word-interleaved, banked L1 (TCDM), an event unit (fork/join,
+// barrier, sleep, events) and a cluster DMA, all advanced by ONE SystemC thread.
+//
+// Lock-step: the thread advances the cluster in windows of `lockstep_cycles` (16)
+// aligned on absolute cycles. In each window every master (each core, then the
+// DMA, the order rotating by one master per window) runs until the window's end.
+// An L1 access claims its bank for its cycle in a table indexed by absolute cycle,
+// so two masters on one bank in one cycle collide exactly, whatever order they ran
+// in: the later one stalls to the next free cycle. Nothing depends on SystemC's
+// quantum, so runs are deterministic and quantum-independent. A core that sleeps
+// (barrier, join, DMA or event wait) is not run at all until its wake-up cycle.
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+#include <vector>
+
+#include "cluster/cluster_params.h"
+#include "iss/hart.h"
+
+namespace vitsim {
+
+// Cycles a worker spent not executing, beyond the pipeline stalls its hart counts.
+struct ClusterStalls {
+    uint64_t bank_conflict = 0;  // L1 accesses that lost their bank's arbitration
+    uint64_t barrier = 0;        // asleep in a barrier
+    uint64_t dma_wait = 0;       // asleep waiting for a DMA transfer or event
+    uint64_t idle = 0;           // not forked (before the first fork, between joins)
+};
+
+struct ClusterDmaStats {
+    uint64_t transfers = 0;
+    uint64_t bytes = 0;
+    uint64_t bank_conflicts = 0;  // cycles the DMA lost a bank to a core
+};
+
+// One memory as the workers see it (host storage of the SoC's Memory).
+struct ClusterMemory {
+    MemoryTiming timing;
+    uint8_t* host = nullptr;
+    AccessCounters* counters = nullptr;
+};
+
+class Cluster : public sc_core::sc_module {
+public:
+    tlm_utils::simple_target_socket<Cluster> regs;       // the FC's view of VITSIM_CLUSTER_BASE
+    tlm_utils::simple_initiator_socket<Cluster> socket;  // workers' accesses to the devices
+
+    struct Config {
+        ClusterParams params;
+        unsigned cores = 8;
+        CoreTiming timing;
+        IsaExtensions isa;
+        sc_core::sc_time period;
+        sc_core::sc_time quantum;
+        unsigned register_latency = 2;  // FC cycles per register access
+        uint32_t first_hartid = 1;      // worker i is hart first_hartid + i (mhartid)
+    };
+    Cluster(sc_core::sc_module_name name, const Config& config, const std::vector<ClusterMemory>& memories,
+            std::function<void(std::string_view)> console);
+    ~Cluster() override;
+
+    unsigned cores() const { return unsigned(workers_.size()); }
+    const Hart& hart(unsigned i) const;
+    ClusterStalls stalls(unsigned i) const;
+    const ClusterDmaStats& dma_stats() const { return dma_stats_; }
+    // A worker trapped or exited: the simulation was stopped; this says why.
+    const std::string& failure() const { return failure_; }
+
+private:
+    struct Worker;
+    struct WorkerBus;
+    struct DmaJob;
+    struct DmaSetup {  // per-initiator parameter registers
+        uint32_t l2 = 0, l1 = 0, len = 0, rows = 0, l2_stride = 0, l1_stride = 0, last_id = 0;
+    };
+    enum class Wait { kNone, kBarrier, kDma, kEvent, kDone };
+    static constexpr unsigned kFc = ~0u;  // the initiator id of the fabric controller
+
+    // SystemC side.
+    void run_thread();
+    void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
+    void fc_block_until(const std::function<bool()>& done, sc_core::sc_time& delay);
+    uint64_t stamp_cycles() const;
+
+    // Lock-step.
+    bool has_work() const;
+    void step_window();
+    void run_worker(unsigned i, uint64_t end);
+    uint64_t wake_cycle(const Worker& w) const;
+    void wake_if_ready(Worker& w, uint64_t end);
+    uint64_t next_activity() const;
+    void fail(const std::string& what);
+
+    // Worker accesses (WorkerBus).
+    BusResult worker_access(unsigned i, bool write, uint32_t addr, void* data, unsigned len);
+    BusResult device_access(unsigned i, bool write, uint32_t addr, void* data, unsigned len);
+    bool in_l1(uint32_t addr, unsigned len) const { return addr - l1_.timing.base < l1_.timing.size && len <= l1_.timing.base + l1_.timing.size - addr; }
+
+    // Registers (shared by workers and FC); `who` is a worker index or kFc.
+    bool read_register(unsigned who, uint32_t offset, uint32_t& value);
+    bool write_register(unsigned who, uint32_t offset, uint32_t value, uint64_t cycle);
+    void fork(unsigned count, uint64_t cycle);
+    void sleep(Worker& w, Wait why, uint32_t arg);
+    void arrive_at_barrier(unsigned i);
+    void worker_done(unsigned i);
+
+
+    // Cluster DMA.
+    void dma_start(unsigned who, bool to_l2, uint64_t cycle);
+    void dma_advance(uint64_t end);
+    bool dma_move(DmaJob& job, uint64_t cycle);
+    void dma_complete(uint64_t cycle);
+    const ClusterMemory* memory_holding(uint32_t addr, uint32_t len) const;
+
+    Config config_;
+    uint64_t period_ps_;
+    std::vector<ClusterMemory> memories_;
+    ClusterMemory l1_;
+    std::vector<std::unique_ptr<Worker>> workers_;
+
+    // Lock-step position: the next window starts here (absolute cycles).
+    uint64_t window_ = 0;
+    uint64_t synced_cycle_ = 0;  // cycles of sc_time_stamp() at the current quantum's start
+    std::vector<uint64_t> bank_claims_;  // storage of banks_
+    BankedMemory banks_;                 // the L1's banks, shared by the workers and the DMA
+
+    // Event unit.
+    uint32_t entry_ = 0, fn_ = 0, arg_ = 0, stack_top_ = 0, stack_size_ = 0;
+    unsigned forked_ = 0, done_count_ = 0, arrived_ = 0;
+    uint64_t last_arrival_ = 0, end_cycle_ = 0;
+    bool busy_ = false;
+    sc_core::sc_event work_event_, join_event_, dma_event_;
+
+    // DMA.
+    std::deque<DmaJob> dma_queue_;
+    std::vector<uint64_t> dma_done_cycle_;  // [id] = cycle it completed (id 0 unused)
+    uint32_t dma_issued_ = 0, dma_done_ = 0;
+    uint64_t dma_cycle_ = 0;
+    DmaSetup fc_dma_;
+    ClusterDmaStats dma_stats_;
+
+    std::string failure_;
+};
+
+}  // namespace vitsim

@@ -1,0 +1,26 @@
+// Parameters of a cluster of worker cores (a profile's "cluster", docs/profiles.md);
+// the model is models/cluster/cluster.h, its description docs/cluster.md.
+#pragma once
+#include <string>
+
+namespace vitsim {
+
+// The multi-core cluster beside the main core (gap9's 8 workers; models/cluster,
+// docs/cluster.md). cores == 0: the profile has none.
+struct ClusterParams {
+    unsigned cores = 0;             // worker cores (the default of --cores)
+    std::string l1_memory;          // the L1 TCDM, one of memories[] (not executable)
+    unsigned l1_banks = 16;         // word-interleaved banks, one access per bank per cycle
+    unsigned l2_latency = 10;       // total cycles of a worker's load/store to any other memory
+    unsigned barrier_cycles = 11;   // from the last core's arrival to every core running again
+    unsigned fork_cycles = 10;      // from the FC's FORK write to the workers' first instruction
+    unsigned lockstep_cycles = 16;  // cycles each core runs before the next one (arbitration window)
+    struct {
+        unsigned setup_cycles = 20;        // from the start command to the first byte moved
+        unsigned l2_bytes_per_cycle = 8;   // external (L2) side bandwidth
+        unsigned l1_ports = 4;             // words per cycle into the TCDM, each on its bank
+        unsigned queue_depth = 8;          // outstanding transfers
+    } dma;
+};
+
+}  // namespace vitsim
