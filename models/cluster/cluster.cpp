@@ -219,12 +219,7 @@ BusResult Cluster::device_access(unsigned i, bool write, uint32_t addr, void* da
     tlm::tlm_generic_payload tx;
     prepare_payload(tx, write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND, addr, data, len);
     HartIdExtension who(w.hart->hartid());
-    struct ClearExtension {
-        tlm::tlm_generic_payload& tx;
-        HartIdExtension* who;
-        ~ClearExtension() { tx.clear_extension(who); }
-    } clear{tx, &who};
-    tx.set_extension(&who);
+    const ScopedExtension<HartIdExtension> tagged(tx, who);
     const uint64_t offset_cycles = w.hart->cycles() > synced_cycle_ ? w.hart->cycles() - synced_cycle_ : 0;
     const sc_core::sc_time before = sc_core::sc_time::from_value(offset_cycles * period_ps_);
     sc_core::sc_time delay = before;

@@ -83,14 +83,7 @@ BusResult Core::transport(tlm::tlm_command cmd, uint32_t addr, void* data, unsig
     tlm::tlm_generic_payload tx;
     prepare_payload(tx, cmd, addr, data, len);
     HartIdExtension who(config_.hartid);  // SIMCTRL snapshots the core that wrote
-    // The payload's destructor frees the extensions still set: clear ours however
-    // b_transport returns (a device may throw).
-    struct ClearExtension {
-        tlm::tlm_generic_payload& tx;
-        HartIdExtension* who;
-        ~ClearExtension() { tx.clear_extension(who); }
-    } clear{tx, &who};
-    tx.set_extension(&who);
+    const ScopedExtension<HartIdExtension> tagged(tx, who);
     const sc_core::sc_time before = local_offset();
     const sc_core::sc_time stamp = sc_core::sc_time_stamp();
     sc_core::sc_time delay = before;

@@ -53,8 +53,8 @@ struct HookGuard {
 // are computed in 64 bits from dimensions already known to be in 1..2^24.
 class RecordCheck {
 public:
-    RecordCheck(const vs_model_header_t& h, const uint8_t* weights, const vs_layer_record_t& r, uint32_t index)
-        : h_(h), weights_(weights), r_(r), where_("model image: layer " + std::to_string(index) + " " + quoted_name(r)) {}
+    RecordCheck(const vs_model_header_t& h, const vs_layer_record_t& r, uint32_t index)
+        : h_(h), r_(r), where_("model image: layer " + std::to_string(index) + " " + quoted_name(r)) {}
 
     void run() {
         common();
@@ -286,7 +286,6 @@ private:
     };
 
     const vs_model_header_t& h_;
-    const uint8_t* weights_;  // the weights blob (checked to be inside the image)
     const vs_layer_record_t& r_;
     std::string where_;
     std::vector<Region> regions_;  // of the arena this layer uses
@@ -327,7 +326,7 @@ void validate_image(const std::vector<uint8_t>& image) {
     for (uint32_t i = 0; i < h.layer_count; i++) {
         vs_layer_record_t record;
         std::memcpy(&record, image.data() + h.records_offset + size_t{i} * sizeof record, sizeof record);
-        RecordCheck(h, image.data() + h.weights_file_offset, record, i).run();
+        RecordCheck(h, record, i).run();
     }
 }
 
