@@ -17,6 +17,7 @@
 
 #include "vitsim/custom.h"
 #include "vitsim/runtime.h"
+#include "vitsim/xorshift.h"
 
 #ifndef BENCH_REPEAT
 #define BENCH_REPEAT 36 /* about 230 million instructions */
@@ -37,12 +38,7 @@ static int8_t out_x[M][N];
 static uint32_t sort_words[SORT_WORDS];
 
 static uint32_t rng_state = 0x2545f491u;
-static uint32_t next_random(void) {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 17;
-    rng_state ^= rng_state << 5;
-    return rng_state;
-}
+static uint32_t next_random(void) { return vs_xorshift32(&rng_state); }
 
 static void init_data(void) {
     int8_t* bytes = (int8_t*)act;

@@ -15,6 +15,7 @@
 
 #include "vitsim/custom.h"
 #include "vitsim/runtime.h"
+#include "vitsim/xorshift.h"
 #include "vs_cluster.h"
 
 enum { M = 64, K = 256, N = 32, KW = K / 4 };
@@ -35,12 +36,7 @@ static const int32_t kMultiplier = 181;
 static const int kShift = 17;
 
 static uint32_t rng_state = 0x2468ace1u;
-static int8_t next_int8(void) {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 17;
-    rng_state ^= rng_state << 5;
-    return (int8_t)rng_state;
-}
+static int8_t next_int8(void) { return (int8_t)vs_xorshift32(&rng_state); }
 
 static int8_t requantize(int32_t acc) {
     const int32_t scaled = (acc * kMultiplier) >> kShift;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "vitsim/kernels.h"
+#include "vitsim/xorshift.h"
 
 /* The portable kernels, same signatures. */
 #define PORTABLE(fn) extern __typeof__(fn) portable_##fn
@@ -33,12 +34,7 @@ PORTABLE(vs_kernels_simd);
 
 /* ---- inputs ---------------------------------------------------------------------- */
 static uint32_t rng_state = 0x2545f491u;
-static uint32_t next_random(void) {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 17;
-    rng_state ^= rng_state << 5;
-    return rng_state;
-}
+static uint32_t next_random(void) { return vs_xorshift32(&rng_state); }
 static int32_t random_in(int32_t lo, int32_t hi) {
     return lo + (int32_t)(next_random() % (uint32_t)(hi - lo + 1));
 }

@@ -5,6 +5,7 @@
  */
 #include "check.h"
 #include "vitsim/custom.h"
+#include "vitsim/xorshift.h"
 
 static uint32_t ref_sdotp4(uint32_t acc, uint32_t a, uint32_t b) {
     for (int i = 0; i < 4; i++)
@@ -27,12 +28,7 @@ static int32_t ref_clipu(int32_t x, int bits) {
 }
 
 static uint32_t rng = 0x9e3779b9u;
-static uint32_t next_random(void) {
-    rng ^= rng << 13;
-    rng ^= rng >> 17;
-    rng ^= rng << 5;
-    return rng;
-}
+static uint32_t next_random(void) { return vs_xorshift32(&rng); }
 
 /* Lanes at their extremes, and values around them. */
 static const uint32_t kEdgeOperands[] = {
