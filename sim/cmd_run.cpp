@@ -257,6 +257,7 @@ void print_cache_line(const CacheCounters& c) {
     part("I-cache", c.icache);
     part("D-cache", c.dcache);
     part("ART", c.flash_accelerator);
+    part("ART data", c.flash_accelerator_data);
     if (!line.empty()) std::printf("hits:  %s\n", line.c_str());
 }
 
@@ -297,7 +298,7 @@ std::string csv_text(const std::vector<LayerRow>& rows, const std::string& soc, 
     out << "soc,network,options,index,name,op,kernel,cycles,instructions,macs,mac_per_cycle,sram_peak_bytes,"
            "planned_bytes,touched_bytes,stack_bytes,weight_bytes,stall_load_use,stall_branch,stall_muldiv,"
            "stall_memory,stall_fetch,icache_hits,icache_misses,dcache_hits,dcache_misses,flash_accel_hits,"
-           "flash_accel_misses\n";
+           "flash_accel_misses,flash_accel_data_hits,flash_accel_data_misses\n";
     const std::string what = soc + ',' + network + ",\"" + options + "\",";
     auto stalls = [](const HartCounters& c) {
         const StallCounters& s = c.stalls;
@@ -306,7 +307,8 @@ std::string csv_text(const std::vector<LayerRow>& rows, const std::string& soc, 
                std::to_string(s.memory) + ',' + std::to_string(s.fetch) + ',' + std::to_string(k.icache.hits) + ',' +
                std::to_string(k.icache.misses) + ',' + std::to_string(k.dcache.hits) + ',' +
                std::to_string(k.dcache.misses) + ',' + std::to_string(k.flash_accelerator.hits) + ',' +
-               std::to_string(k.flash_accelerator.misses);
+               std::to_string(k.flash_accelerator.misses) + ',' + std::to_string(k.flash_accelerator_data.hits) + ',' +
+               std::to_string(k.flash_accelerator_data.misses);
     };
     int64_t weight_bytes = 0;
     for (const LayerRow& r : rows) {

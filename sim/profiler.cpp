@@ -25,6 +25,7 @@ CacheCounters operator-(const CacheCounters& end, const CacheCounters& begin) {
     d.icache = end.icache - begin.icache;
     d.dcache = end.dcache - begin.dcache;
     d.flash_accelerator = end.flash_accelerator - begin.flash_accelerator;
+    d.flash_accelerator_data = end.flash_accelerator_data - begin.flash_accelerator_data;
     d.dcache_writebacks = end.dcache_writebacks - begin.dcache_writebacks;
     return d;
 }
@@ -33,6 +34,7 @@ CacheCounters& operator+=(CacheCounters& sum, const CacheCounters& more) {
     sum.icache += more.icache;
     sum.dcache += more.dcache;
     sum.flash_accelerator += more.flash_accelerator;
+    sum.flash_accelerator_data += more.flash_accelerator_data;
     sum.dcache_writebacks += more.dcache_writebacks;
     return sum;
 }

@@ -38,7 +38,10 @@ json hit_miss_json(const CacheCounters::HitMiss& c) {
 json caches_json(const CacheCounters& c) {
     json d = hit_miss_json(c.dcache);
     d["writebacks"] = c.dcache_writebacks;
-    return {{"icache", hit_miss_json(c.icache)}, {"dcache", d}, {"flash_accelerator", hit_miss_json(c.flash_accelerator)}};
+    return {{"icache", hit_miss_json(c.icache)},
+            {"dcache", d},
+            {"flash_accelerator", hit_miss_json(c.flash_accelerator)},
+            {"flash_accelerator_data", hit_miss_json(c.flash_accelerator_data)}};
 }
 
 namespace {

@@ -206,6 +206,39 @@ CoreModel parse_core_model(Fields& f) {
     f.fail("core", "unknown core \"" + escape_for_message(name) + "\" (known: rv32, cortex-m4, cortex-m7)");
 }
 
+// The timing fields a memory must have and a part may override.
+void parse_timing_fields(Fields& f, MemoryTiming& m, bool optional) {
+    auto number = [&](const char* key, unsigned& out, uint64_t max) {
+        if (!optional || f.has(key)) out = unsigned(f.number(key, max));
+    };
+    number("read_wait", m.read_wait, kTimingMax);
+    number("write_wait", m.write_wait, kTimingMax);
+    number("fetch_wait", m.fetch_wait, kTimingMax);
+    number("line_bytes", m.line_bytes, 4096);
+    if (m.line_bytes == 0 || (m.line_bytes & (m.line_bytes - 1)))
+        f.fail(f.field("line_bytes"), "must be a power of two");
+    if (!optional || f.has("prefetch")) m.prefetch = f.flag("prefetch");
+    if (f.has("cache_bytes")) m.cache_bytes = unsigned(f.size("cache_bytes"));  // optional: 0 = none
+}
+
+// One of "parts": a stretch of `whole` from `offset` on, with the whole's timing unless
+// it says otherwise.
+MemoryTiming parse_part(Fields f, const MemoryTiming& whole, uint64_t offset) {
+    MemoryTiming p = whole;
+    p.parts.clear();
+    p.name = f.text("name");
+    if (p.name.empty()) f.fail(f.field("name"), "must not be empty");
+    const uint64_t size = f.size("size");
+    if (size == 0 || size % 8) f.fail(f.field("size"), "must be a non-zero multiple of 8 bytes");
+    if (offset + size > whole.size) f.fail(f.field("size"), "the part ends beyond its memory");
+    p.base = whole.base + uint32_t(offset);
+    p.size = uint32_t(size);
+    p.offset_in_memory = uint32_t(offset);
+    parse_timing_fields(f, p, true);
+    f.finish();
+    return p;
+}
+
 MemoryTiming parse_memory(Fields f) {
     MemoryTiming m;
     m.name = f.text("name");
@@ -218,14 +251,19 @@ MemoryTiming parse_memory(Fields f) {
     m.size = static_cast<uint32_t>(size);
     m.writable = f.flag("writable");
     m.executable = f.flag("executable");
-    m.read_wait = f.number("read_wait", kTimingMax);
-    m.write_wait = f.number("write_wait", kTimingMax);
-    m.fetch_wait = f.number("fetch_wait", kTimingMax);
-    m.line_bytes = f.number("line_bytes", 4096);
-    if (m.line_bytes == 0 || (m.line_bytes & (m.line_bytes - 1)))
-        f.fail(f.field("line_bytes"), "must be a power of two");
-    m.prefetch = f.flag("prefetch");
-    if (f.has("cache_bytes")) m.cache_bytes = f.size("cache_bytes");  // optional: 0 = none
+    parse_timing_fields(f, m, false);
+    if (f.has("parts")) {
+        const json& list = f.get("parts");
+        if (!list.is_array() || list.empty()) f.fail(f.field("parts"), "expected a non-empty array of parts");
+        uint64_t offset = 0;
+        for (size_t i = 0; i < list.size(); i++) {
+            m.parts.push_back(parse_part(Fields(list[i], f.field("parts[" + std::to_string(i) + "]"), f.source()), m, offset));
+            offset += m.parts.back().size;
+        }
+        if (offset != m.size)
+            f.fail(f.field("parts"), "the parts add up to " + std::to_string(offset) + " bytes, not the memory's " +
+                                         std::to_string(m.size));
+    }
     f.finish();
     return m;
 }
@@ -258,6 +296,7 @@ AcceleratorConfig parse_accelerator(Fields f) {
     a.line_bytes = static_cast<unsigned>(f.number("line_bytes", 4096));
     if (!power_of_two(a.line_bytes) || a.line_bytes < 4) f.fail(f.field("line_bytes"), "must be a power of two, at least 4");
     a.prefetch = f.flag("prefetch");
+    if (f.has("data_lines")) a.data_lines = static_cast<unsigned>(f.number("data_lines", 4096));  // optional: 0 = none
     f.finish();
     return a;
 }
@@ -284,13 +323,19 @@ MemorySystem parse_memory_system(Fields f) {
     return m;
 }
 
-// The memories "caches" names exist; an accelerator sits on an executable one.
+// The memory or memory part called name, or nullptr.
+const MemoryTiming* find_memory_or_part(const Profile& p, const std::string& name) {
+    for (const MemoryTiming& m : p.memories) {
+        if (m.name == name) return &m;
+        for (const MemoryTiming& part : m.parts)
+            if (part.name == name) return &part;
+    }
+    return nullptr;
+}
+
+// The memories (or parts) "caches" names exist; an accelerator sits on an executable one.
 void check_memory_system(const Profile& p, Fields& f) {
-    auto find = [&](const std::string& name) -> const MemoryTiming* {
-        for (const MemoryTiming& m : p.memories)
-            if (m.name == name) return &m;
-        return nullptr;
-    };
+    auto find = [&](const std::string& name) { return find_memory_or_part(p, name); };
     for (const std::string& name : p.memory_system.cacheable)
         if (!find(name)) f.fail("caches.cacheable", "no memory is called " + escape_for_message(name));
     for (const AcceleratorConfig& a : p.memory_system.accelerators) {
@@ -315,9 +360,14 @@ void check_memory_map(const Profile& p, Fields& f) {
         if (p.cluster.cores && overlaps(m.base, m.size, VITSIM_CLUSTER_BASE, VITSIM_CLUSTER_SIZE))
             f.fail(where, escape_for_message(m.name) + " overlaps the cluster's registers " + hex(VITSIM_CLUSTER_BASE) +
                               ".." + hex(uint64_t{VITSIM_CLUSTER_BASE} + VITSIM_CLUSTER_SIZE));
+        if (find_memory_or_part(p, m.name) != &m)
+            f.fail(where + ".name", "duplicate memory name " + escape_for_message(m.name));
+        for (size_t k = 0; k < m.parts.size(); k++)
+            if (find_memory_or_part(p, m.parts[k].name) != &m.parts[k])
+                f.fail(where + ".parts[" + std::to_string(k) + "].name",
+                       "duplicate memory name " + escape_for_message(m.parts[k].name));
         for (size_t j = 0; j < i; j++) {
             const MemoryTiming& o = p.memories[j];
-            if (o.name == m.name) f.fail(where + ".name", "duplicate memory name " + escape_for_message(m.name));
             if (overlaps(m.base, m.size, o.base, o.size)) f.fail(where, escape_for_message(m.name) + " overlaps " + escape_for_message(o.name));
         }
     }

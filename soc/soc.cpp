@@ -57,7 +57,11 @@ Soc::Soc(sc_core::sc_module_name name, const Profile& profile, const RunOptions&
     if (profile_.cluster.cores) make_cluster(console);
 
     std::vector<std::pair<MemoryTiming, AccessCounters*>> core_memories;
-    for (auto& m : memories_) core_memories.emplace_back(m->timing(), &m->counters());
+    for (auto& m : memories_) {  // a memory made of parts is a region per part for the core
+        const MemoryTiming& t = m->timing();
+        if (t.parts.empty()) core_memories.emplace_back(t, &m->counters());
+        for (const MemoryTiming& part : t.parts) core_memories.emplace_back(part, &m->counters());
+    }
     for (unsigned hartid = 0; hartid < harts; hartid++) {
         CoreConfig config;
         config.hartid = hartid;

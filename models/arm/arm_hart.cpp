@@ -80,7 +80,8 @@ struct ArmHart::Region {
     // Memory structures (configure_memory_system): the D-cache serves its loads and stores
     // (write-back or write-through by the default memory map), the I-cache or the flash
     // accelerator its fetches, looked up per line of fetch_mask (0: the static fetch model).
-    bool cached_data = false, write_back = false, cached_code = false;
+    // Without a D-cache, data reads may go through the accelerator's data lines instead.
+    bool cached_data = false, write_back = false, cached_code = false, accelerated_data = false;
     std::unique_ptr<FlashAccelerator> accelerator;
     uint32_t fetch_mask = 0;
 
@@ -140,6 +141,7 @@ void ArmHart::attach_memory_structures(Region& r) {
             r.accelerator = std::make_unique<FlashAccelerator>();
             r.accelerator->configure(a);
         }
+    r.accelerated_data = !r.cached_data && r.accelerator && r.accelerator->caches_data();
     r.fetch_mask = r.cached_code ? ~(icache_.line_bytes() - 1) : r.accelerator ? ~(r.accelerator->line_bytes() - 1) : 0;
 }
 
@@ -523,6 +525,15 @@ unsigned ArmHart::instruction_refill(Region& r, uint32_t addr) {
     return c - 1;
 }
 
+// A data read through the flash accelerator's data lines: a line it holds costs nothing
+// beyond the load, a miss reads the line with the memory's read wait states.
+unsigned ArmHart::accelerated_read_cost(Region& r, uint32_t addr) {
+    if (r.accelerator->read(addr)) return 0;
+    const unsigned c = line_fill_cycles(r.accelerator->line_bytes(), r.t.line_bytes, r.t.read_wait);
+    stalls_.memory += c;
+    return c;
+}
+
 // Cycles a load or store to a cacheable memory costs beyond its issue cycles.
 unsigned ArmHart::data_cache_cost(Region& r, uint32_t addr, bool write) {
     unsigned c = 0;
@@ -728,6 +739,8 @@ HartCounters ArmHart::counters() const {
         if (r->accelerator) {
             c.caches.flash_accelerator.hits += r->accelerator->stats().hits;
             c.caches.flash_accelerator.misses += r->accelerator->stats().misses;
+            c.caches.flash_accelerator_data.hits += r->accelerator->data_stats().hits;
+            c.caches.flash_accelerator_data.misses += r->accelerator->data_stats().misses;
         }
     for (const auto& r : regions_)
         for (uint32_t page : r->decoded_pages) {
@@ -746,12 +759,14 @@ template <typename T, bool kTrackTouched> inline T ArmHart::load(uint32_t addr) 
     if (__builtin_expect(uint64_t(off) + sizeof(T) <= r->read_limit, 1)) {
         if (__builtin_expect(r->cached_data, 0)) {
             if (!dcache_.hit_mru(addr)) cycles_ += data_cache_cost(*r, addr, false);
+        } else if (__builtin_expect(r->accelerated_data, 0)) {
+            cycles_ += accelerated_read_cost(*r, addr);
         } else {
             cycles_ += r->t.read_wait;
             stalls_.memory += r->t.read_wait;
         }
         r->counters->reads[width_index<T>()]++;
-        if (kTrackTouched && r->counters->touched) mark_touched(r->counters->touched, off, sizeof(T));
+        if (kTrackTouched && r->counters->touched) mark_touched(r->counters->touched, r->t.offset_in_memory + off, sizeof(T));
         T v;
         std::memcpy(&v, r->host + off, sizeof(T));
         return v;
@@ -770,7 +785,7 @@ template <typename T, bool kTrackTouched> inline void ArmHart::store(uint32_t ad
             stalls_.memory += r->t.write_wait;
         }
         r->counters->writes[width_index<T>()]++;
-        if (kTrackTouched && r->counters->touched) mark_touched(r->counters->touched, off, sizeof(T));
+        if (kTrackTouched && r->counters->touched) mark_touched(r->counters->touched, r->t.offset_in_memory + off, sizeof(T));
         std::memcpy(r->host + off, &value, sizeof(T));
         if (__builtin_expect(r->cache && r->code_page[off >> kPageShift], 0)) invalidate_code(*r, off);
         return;
@@ -790,11 +805,13 @@ uint32_t ArmHart::load_slow(uint32_t addr, unsigned len) {
     Region* r = region_of(addr);
     if (r && r->cached_data) {  // the cache answers, as on the direct path: same cycles
         cycles_ += data_cache_cost(*r, addr, false);
+    } else if (r && r->accelerated_data) {
+        cycles_ += accelerated_read_cost(*r, addr);
     } else {
         cycles_ += res.latency_cycles;
         stalls_.memory += res.latency_cycles;
     }
-    if (track_touched_ && r && r->counters && r->counters->touched) mark_touched(r->counters->touched, addr - r->t.base, len);
+    if (track_touched_ && r && r->counters && r->counters->touched) mark_touched(r->counters->touched, r->t.offset_in_memory + (addr - r->t.base), len);
     return v;
 }
 
@@ -813,7 +830,7 @@ void ArmHart::store_slow(uint32_t addr, uint32_t value, unsigned len) {
         stalls_.memory += res.latency_cycles;
     }
     if (r && r->cache) invalidate_code(*r, addr - r->t.base);
-    if (track_touched_ && r && r->counters && r->counters->touched) mark_touched(r->counters->touched, addr - r->t.base, len);
+    if (track_touched_ && r && r->counters && r->counters->touched) mark_touched(r->counters->touched, r->t.offset_in_memory + (addr - r->t.base), len);
 }
 
 // ---------------------------------------------------------------------------------------------

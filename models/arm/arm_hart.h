@@ -110,6 +110,7 @@ private:
     unsigned fetch_at(uint32_t addr);
     unsigned instruction_refill(Region& r, uint32_t addr);
     unsigned data_cache_cost(Region& r, uint32_t addr, bool write);
+    unsigned accelerated_read_cost(Region& r, uint32_t addr);
     unsigned taken_branch(uint32_t pc, uint32_t target, const ArmDecoded& d);
     unsigned not_taken_branch(uint32_t pc);
     Region* region_of(uint32_t addr);

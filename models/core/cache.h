@@ -21,14 +21,17 @@ struct CacheGeometry {
     unsigned line_bytes = 32;
 };
 
-// A flash accelerator on one memory: `lines` lines of `line_bytes` (fully associative,
-// LRU), and a one-line prefetch buffer filled with the line after the last one fetched.
+// A flash accelerator on one memory: `lines` instruction lines of `line_bytes` (fully
+// associative, LRU), a one-line prefetch buffer filled with the line after the last one
+// fetched, and `data_lines` lines of the same size for data reads (the F4/L4 ART's data
+// cache; 0: data reads pay the memory's wait states).
 struct AcceleratorConfig {
     std::string memory;   // the memory (MemoryTiming::name) it sits in front of
     std::string kind;     // "art" (ST ART accelerator); the only kind today
     unsigned lines = 0;
     unsigned line_bytes = 16;
     bool prefetch = true;
+    unsigned data_lines = 0;
 };
 
 // The profile's memory structures of one core: L1 caches, which memories they cache,
@@ -171,16 +174,24 @@ private:
 
 // ST's ART accelerator (and any flash accelerator of the same shape): an instruction
 // cache of flash lines and a prefetch buffer holding the line after the last one read.
-// A fetch served by either is a hit; a miss reads the flash.
+// A fetch served by either is a hit; a miss reads the flash. Data reads have their own
+// small cache of lines (no prefetch).
 class FlashAccelerator {
 public:
     void configure(const AcceleratorConfig& c) {
         config_ = c;
         lines_.configure(CacheGeometry{c.lines * c.line_bytes, c.lines, c.line_bytes});
+        data_lines_.configure(CacheGeometry{c.data_lines * c.line_bytes, c.data_lines, c.line_bytes});
         prefetched_ = kNone;
         stats_ = {};
     }
     unsigned line_bytes() const { return config_.line_bytes; }
+    bool caches_data() const { return data_lines_.enabled(); }
+
+    // A data read: true when its line is in the data cache (else the line is read and
+    // enters it).
+    bool read(uint32_t addr) { return data_lines_.access(addr) == Cache::kHit; }
+    const CacheStats& data_stats() const { return data_lines_.stats(); }
 
     // True on a hit (ART cache or prefetch buffer). Either way the prefetcher then reads
     // the next line; it is assumed to complete before sequential code reaches it.
@@ -198,6 +209,7 @@ private:
     static constexpr uint32_t kNone = 0xffffffffu;
     AcceleratorConfig config_;
     Cache lines_;
+    Cache data_lines_;
     uint32_t prefetched_ = kNone;
     CacheStats stats_;
 };

@@ -62,6 +62,7 @@ struct CacheCounters {
         uint64_t misses = 0;
     };
     HitMiss icache, dcache, flash_accelerator;
+    HitMiss flash_accelerator_data;  // data reads served by the accelerator's data lines
     uint64_t dcache_writebacks = 0;  // dirty lines written back
 };
 

@@ -347,7 +347,7 @@ template <typename T, bool kTrackTouched> inline T Hart::load(uint32_t addr) {
         cycles_ += r->t.read_wait;
         stalls_.memory += r->t.read_wait;
         r->counters->reads[width_index<T>()]++;
-        if (kTrackTouched && r->counters->touched) mark_touched(r->counters->touched, off, sizeof(T));
+        if (kTrackTouched && r->counters->touched) mark_touched(r->counters->touched, r->t.offset_in_memory + off, sizeof(T));
         T v;
         std::memcpy(&v, r->host + off, sizeof(T));
         return v;
@@ -369,7 +369,7 @@ template <typename T, bool kTrackTouched> inline void Hart::store(uint32_t addr,
         cycles_ += r->t.write_wait;
         stalls_.memory += r->t.write_wait;
         r->counters->writes[width_index<T>()]++;
-        if (kTrackTouched && r->counters->touched) mark_touched(r->counters->touched, off, sizeof(T));
+        if (kTrackTouched && r->counters->touched) mark_touched(r->counters->touched, r->t.offset_in_memory + off, sizeof(T));
         std::memcpy(r->host + off, &value, sizeof(T));
         if (__builtin_expect(r->cache && r->code_page[off >> kPageShift], 0)) invalidate_code(*r, off);
         return;

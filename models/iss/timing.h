@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace vitsim {
 
@@ -80,6 +81,18 @@ struct MemoryTiming {
     bool prefetch = false;         // sequential next line is fetched ahead: no wait
     unsigned cache_bytes = 0;      // instruction cache / ART: a taken backward jump of at
                                    // most this many bytes refetches without wait states
+    // Stretches of this memory with their own timing, in address order and covering it
+    // (the F746's DTCM, SRAM1 and SRAM2 are one 320 KiB range on three paths). Each is
+    // a whole description (name, base, size, waits); empty: one timing for the memory.
+    std::vector<MemoryTiming> parts;
+    uint32_t offset_in_memory = 0;  // of a part: where it starts in its memory (touch map)
+
+    // The timing of the byte at addr (an address inside this memory).
+    const MemoryTiming& at(uint32_t addr) const {
+        for (const MemoryTiming& p : parts)
+            if (addr - p.base < p.size) return p;
+        return *this;
+    }
 };
 
 }  // namespace vitsim

@@ -35,7 +35,7 @@ void Memory::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) 
     if (tx.is_read()) {
         std::memcpy(tx.get_data_ptr(), &bytes_[addr], len);
         count(counters_.reads);
-        delay += timing_.read_wait * period_;
+        delay += timing_.at(timing_.base + uint32_t(addr)).read_wait * period_;
     } else if (tx.is_write()) {
         if (!timing_.writable) {
             tx.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
@@ -43,7 +43,7 @@ void Memory::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) 
         }
         std::memcpy(&bytes_[addr], tx.get_data_ptr(), len);
         count(counters_.writes);
-        delay += timing_.write_wait * period_;
+        delay += timing_.at(timing_.base + uint32_t(addr)).write_wait * period_;
         for (const auto& observer : write_observers_) observer(addr, len);
     }
     tx.set_dmi_allowed(true);

@@ -61,6 +61,66 @@ TEST(Profile, Stm32f746MatchesTheDesignContract) {
     EXPECT_EQ(p.dma.bytes_per_cycle, 4u);
 }
 
+TEST(Profile, Stm32f746DataRamIsDtcmSram1AndSram2) {
+    // One 320 KiB range for the linker and the planner, three paths for the core: the
+    // DTCM beside the core (uncached), SRAM1 and SRAM2 on the AXI bus behind the D-cache.
+    const Profile p = load_profile("stm32f746");
+    const MemoryTiming& sram = p.memory("sram");
+    ASSERT_EQ(sram.parts.size(), 3u);
+    EXPECT_EQ(sram.parts[0].name, "dtcm");
+    EXPECT_EQ(sram.parts[0].base, 0x20000000u);
+    EXPECT_EQ(sram.parts[0].size, 64u * 1024);
+    EXPECT_EQ(sram.parts[1].name, "sram1");
+    EXPECT_EQ(sram.parts[1].base, 0x20010000u);
+    EXPECT_EQ(sram.parts[1].offset_in_memory, 0x10000u);
+    EXPECT_EQ(sram.parts[2].name, "sram2");
+    EXPECT_EQ(sram.parts[2].base, 0x2004c000u);
+    EXPECT_EQ(sram.at(0x2000fffc).name, "dtcm");
+    EXPECT_EQ(sram.at(0x2004c000).name, "sram2");
+    EXPECT_TRUE(sram.parts[2].writable);  // inherited
+    const auto& cacheable = p.memory_system.cacheable;
+    EXPECT_EQ(std::count(cacheable.begin(), cacheable.end(), "dtcm"), 0);
+    EXPECT_EQ(std::count(cacheable.begin(), cacheable.end(), "sram1"), 1);
+    EXPECT_EQ(p.memory("itcm").base, 0u);
+}
+
+TEST(Profile, Stm32f746ItcmRunsFromTheItcmFlashPathBehindTheArt) {
+    const Profile p = load_profile("stm32f746-itcm");
+    EXPECT_EQ(p.memory(p.code_memory).base, 0x00200000u);
+    ASSERT_EQ(p.memory_system.accelerators.size(), 1u);
+    EXPECT_EQ(p.memory_system.accelerators[0].memory, p.code_memory);
+    EXPECT_EQ(p.memory_system.accelerators[0].lines * p.memory_system.accelerators[0].line_bytes, 2048u);
+    const auto& cacheable = p.memory_system.cacheable;
+    EXPECT_EQ(std::count(cacheable.begin(), cacheable.end(), p.code_memory), 0) << "the ITCM path is not cached";
+}
+
+TEST(Profile, MemoryPartsAreChecked) {
+    json doc = shipped("stm32f746");
+    json& sram = doc["memories"][2];
+    ASSERT_EQ(sram["name"], "sram");
+    json broken = doc;
+    broken["memories"][2]["parts"][1]["size"] = "200K";
+    EXPECT_EQ(error_of(broken), "bad.json: memories[2].parts: the parts add up to 286720 bytes, not the memory's 327680");
+    broken = doc;
+    broken["memories"][2]["parts"][1]["size"] = "300K";
+    EXPECT_EQ(error_of(broken), "bad.json: memories[2].parts[1].size: the part ends beyond its memory");
+    broken = doc;
+    broken["memories"][2]["parts"][0]["size"] = 12;
+    EXPECT_EQ(error_of(broken), "bad.json: memories[2].parts[0].size: must be a non-zero multiple of 8 bytes");
+    broken = doc;
+    broken["memories"][2]["parts"][2]["name"] = "flash";
+    EXPECT_EQ(error_of(broken), "bad.json: memories[2].parts[2].name: duplicate memory name flash");
+    broken = doc;
+    broken["memories"][2]["parts"][0]["ways"] = 2;
+    EXPECT_EQ(error_of(broken), "bad.json: memories[2].parts[0].ways: unknown field");
+    broken = doc;
+    broken["memories"][2]["parts"] = json::array();
+    EXPECT_EQ(error_of(broken), "bad.json: memories[2].parts: expected a non-empty array of parts");
+    broken = doc;
+    broken["caches"]["cacheable"] = json::array({"sram9"});
+    EXPECT_EQ(error_of(broken), "bad.json: caches.cacheable: no memory is called sram9");
+}
+
 TEST(Profile, Stm32h743UsesAxiSramAsDataMemory) {
     const Profile p = load_profile("stm32h743");
     EXPECT_EQ(p.clock_hz, 480000000u);
@@ -134,7 +194,7 @@ TEST(Profile, CachesAreParsedAndChecked) {
     EXPECT_EQ(f746.memory_system.icache.ways, 2u);
     EXPECT_EQ(f746.memory_system.dcache.ways, 4u);
     EXPECT_EQ(f746.memory_system.dcache.line_bytes, 32u);
-    EXPECT_EQ(f746.memory_system.cacheable, (std::vector<std::string>{"flash", "qspi"}));
+    EXPECT_EQ(f746.memory_system.cacheable, (std::vector<std::string>{"flash", "sram1", "sram2", "qspi"}));
     const Profile l476 = load_profile("stm32l476");
     EXPECT_EQ(l476.memory_system.icache.size_bytes, 0u);  // a Cortex-M4: no L1 caches
     ASSERT_EQ(l476.memory_system.accelerators.size(), 1u);
