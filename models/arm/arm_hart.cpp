@@ -793,11 +793,26 @@ template <typename T, bool kTrackTouched> inline void ArmHart::store(uint32_t ad
     store_slow(addr, uint32_t(value), sizeof(T));
 }
 
+// A 16 MiB block of the fast lookup may hold several regions (memory parts, the ITCM
+// beside the ITCM flash path): it then points at the one used last, and an access to
+// another of them comes here and re-points it, so parts keep the direct path. Returns
+// the region when addr..addr+len can be accessed directly, else nullptr (the bus).
+ArmHart::Region* ArmHart::repoint_block(uint32_t addr, unsigned len, bool write) {
+    Region* r = region_of(addr);
+    if (!r || uint64_t(addr - r->t.base) + len > (write ? r->write_limit : r->read_limit)) return nullptr;
+    fast_->block[addr >> kBlockShift] = r;
+    return r;
+}
+
 uint32_t ArmHart::load_slow(uint32_t addr, unsigned len) {
     if (addr >= kPpbBase && addr < kPpbEnd) {
         const uint32_t word = ppb_read(addr & ~3u);
         const uint32_t v = word >> (8 * (addr & 3));
         return len == 4 ? v : v & ((1u << (8 * len)) - 1);
+    }
+    if (repoint_block(addr, len, false)) {
+        if (track_touched_) return len == 1 ? load<uint8_t, true>(addr) : len == 2 ? load<uint16_t, true>(addr) : load<uint32_t, true>(addr);
+        return len == 1 ? load<uint8_t, false>(addr) : len == 2 ? load<uint16_t, false>(addr) : load<uint32_t, false>(addr);
     }
     uint32_t v = 0;
     const BusResult res = bus_.bus_read(addr, &v, len);
@@ -818,6 +833,12 @@ uint32_t ArmHart::load_slow(uint32_t addr, unsigned len) {
 void ArmHart::store_slow(uint32_t addr, uint32_t value, unsigned len) {
     if (addr >= kPpbBase && addr < kPpbEnd) {
         ppb_write(addr, value, len);
+        return;
+    }
+    if (repoint_block(addr, len, true)) {
+        if (len == 1) track_touched_ ? store<uint8_t, true>(addr, uint8_t(value)) : store<uint8_t, false>(addr, uint8_t(value));
+        else if (len == 2) track_touched_ ? store<uint16_t, true>(addr, uint16_t(value)) : store<uint16_t, false>(addr, uint16_t(value));
+        else track_touched_ ? store<uint32_t, true>(addr, value) : store<uint32_t, false>(addr, value);
         return;
     }
     const BusResult res = bus_.bus_write(addr, &value, len);

@@ -114,6 +114,7 @@ private:
     unsigned taken_branch(uint32_t pc, uint32_t target, const ArmDecoded& d);
     unsigned not_taken_branch(uint32_t pc);
     Region* region_of(uint32_t addr);
+    Region* repoint_block(uint32_t addr, unsigned len, bool write);
     Region* select_code_region(uint32_t pc);
     bool fetch_halfword(Region& r, uint32_t addr, uint16_t& out);
     bool read_vector_word(uint32_t addr, uint32_t& out);  // untimed, from a memory
