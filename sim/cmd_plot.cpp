@@ -20,7 +20,7 @@ int run_plot_command(const std::vector<std::string>& args) {
     const std::vector<std::string> paths = parser.parse(args);
     if (paths.size() != 2) throw UsageError("'vitsim plot' takes a report and a picture: " + std::string(kPlotUsage));
     const std::string& out = paths[1];
-    check_plot_path("plot", out);
+    check_plot_path("picture", out);
     const ReportReader reader(paths[0]);
     const nlohmann::ordered_json doc = reader.read();
     const auto schema_is = [&](const char* schema) { return doc.is_object() && doc.contains("schema") && doc["schema"] == schema; };

@@ -603,10 +603,10 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
     json.write_ok();
     if (!o.csv.empty()) write_text_file(o.csv, csv_text(rows, profile.name, net.graph.name, options.text(), report, total_macs, mem));
     if (traces) write_traces(o.sim.trace, soc, *traces, report.layers, trace_layers(rows));
-    if (!o.plot.empty()) {  // the report as written, read back the way 'vitsim plot' reads it
+    if (!o.plot.empty()) {  // the report as written, read back the way 'vitsim plot' reads its file
         nlohmann::ordered_json doc = {{"schema", kRunReportSchema}, {"status", "ok"}};
         doc.update(json.doc);
-        plot_run(read_run_figures(ReportReader("run"), doc), o.plot);
+        plot_run(read_run_figures(ReportReader("run"), nlohmann::ordered_json::parse(doc.dump())), o.plot);
     }
     print_marker_problems(report.layers);
     if (o.sim.stats) print_stats(report);

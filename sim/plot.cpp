@@ -154,7 +154,7 @@ void check_plot_path(const std::string& option, const std::string& out) {
 }
 
 void plot_run(const RunFigures& run, const std::string& out) {
-    const Format format = format_of("plot", out);
+    const Format format = format_of("picture", out);
     const bool energy = run.total.energy_uj >= 0;
     std::ostringstream data;
     for (const LayerFigures& l : run.layers)
@@ -183,7 +183,7 @@ void plot_run(const RunFigures& run, const std::string& out) {
 }
 
 void plot_runs(const std::vector<RunFigures>& runs, const std::string& out) {
-    const Format format = format_of("--plot", out);
+    const Format format = format_of("picture", out);
     std::vector<std::string> order;  // the first run's layers, then those only later runs have
     for (const RunFigures& r : runs)
         for (const LayerFigures& l : r.layers)
@@ -226,7 +226,7 @@ void plot_runs(const std::vector<RunFigures>& runs, const std::string& out) {
 }
 
 void plot_sweep(const ReportReader& r, const json& sweep, const std::string& out) {
-    const Format format = format_of("plot", out);
+    const Format format = format_of("picture", out);
     const json& rows = r.member(sweep, "runs", "");
     if (!rows.is_array()) r.fail("runs", "expected an array");
     std::ostringstream data;

@@ -65,6 +65,13 @@ r = vitsim("plot", REPORT, png)
 check(r.returncode == 0, f"plot run report as PNG: exit 0 (got {r.stderr!r})")
 check_png(png)
 
+# run --plot: the picture of the run just made, from the report it wrote.
+run_json, run_svg = os.path.join(OUT, "tiny.json"), os.path.join(OUT, "tiny.svg")
+r = vitsim("run", "--net", "tiny", "--json", run_json, "--plot", run_svg)
+check(r.returncode == 0, f"run --plot: exit 0 (got {r.stderr!r})")
+text = svg_text(run_svg)
+check(all(l["name"] in text for l in json.load(open(run_json))["layers"]), "tiny.svg names every layer of the run")
+
 # compare --plot: both runs' layers in one picture.
 cmp_svg = os.path.join(OUT, "compare.svg")
 r = vitsim("compare", REPORT, OTHER, "--plot", cmp_svg)
