@@ -14,6 +14,9 @@ g++
 pkg-config
 libsystemc-dev
 libboost-dev
+libboost-program-options-dev
+libboost-filesystem-dev
+gnuplot-nox
 nlohmann-json3-dev
 libgtest-dev
 verilator

@@ -40,6 +40,13 @@ ElfCommandOptions parse_options(const std::vector<std::string>& args) {
 
 }  // namespace
 
+std::string elf_options_help() {
+    SimulatorOptions sim;
+    OptionParser parser("elf");
+    sim.add_to(parser);
+    return parser.help();
+}
+
 int run_elf_command(const std::vector<std::string>& args) {
     const ElfCommandOptions o = parse_options(args);
     JsonReport json(o.sim.json, kElfReportSchema);

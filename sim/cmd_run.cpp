@@ -20,6 +20,7 @@
 #include "sim/files.h"
 #include "sim/message_text.h"
 #include "sim/options.h"
+#include "sim/plot.h"
 #include "sim/progress.h"
 #include "sim/report.h"
 #include "soc/soc.h"
@@ -33,24 +34,7 @@ namespace vitsim {
 
 const char* const kRunUsage =
     "vitsim run [--net NAME|PATH.json] [--set KEY=VALUE ...] [--soc NAME] [--json OUT] [--csv OUT] "
-    "[--sram-budget BYTES] [--flash-budget BYTES] [--weights FILE] [--seed N] [--firmware ELF] [--console] [--phases] [simulator options]";
-
-const char* const kRunOptions =
-    "  --net NAME|PATH.json  network (default eegformer; networks/*.json)\n"
-    "  --set KEY=VALUE       deployment option, repeatable (docs/deploy.md): mhsa=layer-wise|depth-first,\n"
-    "                        fwsa=on|off, tile=N, patch-embed=direct|decomposed,\n"
-    "                        linear=out-of-place|token-overwrite, sqrt=newton:N|bisect,\n"
-    "                        weights=in-place|staged, simd=on|off\n"
-    "                        (defaults: the memory techniques on: mhsa=depth-first\n"
-    "                        linear=token-overwrite patch-embed=decomposed)\n"
-    "  --csv OUT             write the per-layer table as CSV\n"
-    "  --sram-budget BYTES   fail (exit 115) naming the first layer whose peak SRAM exceeds BYTES (\"320K\")\n"
-    "  --flash-budget BYTES  fail (exit 115) when the internal flash used (firmware + model) exceeds BYTES\n"
-    "  --weights FILE        quantized weights file instead of the seeded ones\n"
-    "  --seed N              seed of the generated weights and input (default 1)\n"
-    "  --firmware ELF        interpreter firmware (default: the build's interp.<soc>.elf)\n"
-    "  --console             show the firmware's console output\n"
-    "  --phases              after the table, where each layer's cycles go (kernel phases)\n";
+    "[--sram-budget BYTES] [--flash-budget BYTES] [--weights FILE] [--seed N] [--firmware ELF] [--console] [--phases] [--plot OUT] [simulator options]";
 
 namespace {
 
@@ -63,6 +47,7 @@ struct RunCommandOptions {
     std::string net = "eegformer";
     std::vector<std::string> settings;
     std::string csv, weights_file, firmware;
+    std::string plot;  // --plot OUT: the report's per-layer plot
     uint64_t seed = 1;
     uint64_t sram_budget = 0;   // 0: none
     uint64_t flash_budget = 0;  // 0: none
@@ -85,27 +70,43 @@ uint64_t parse_budget(const std::string& option, const std::string& text) {
     return bytes;
 }
 
+// The texts of the options that parse_run_options converts.
+struct RunOptionTexts {
+    std::string seed, sram_budget, flash_budget;
+};
+
+void add_run_options(OptionParser& parser, RunCommandOptions& o, RunOptionTexts& texts) {
+    parser.add_value("net", &o.net, "NAME|PATH.json", "network (default eegformer; networks/*.json)");
+    parser.add_list("set", &o.settings, "KEY=VALUE",
+                    "deployment option, repeatable (docs/deploy.md): mhsa=layer-wise|depth-first, fwsa=on|off, "
+                    "tile=N, patch-embed=direct|decomposed, linear=out-of-place|token-overwrite, "
+                    "sqrt=newton:N|bisect, weights=in-place|staged, simd=on|off (defaults: the memory techniques "
+                    "on: mhsa=depth-first linear=token-overwrite patch-embed=decomposed)");
+    parser.add_value("csv", &o.csv, "OUT", "write the per-layer table as CSV");
+    parser.add_value("sram-budget", &texts.sram_budget, "BYTES",
+                     "fail (exit 115) naming the first layer whose peak SRAM exceeds BYTES (\"320K\")");
+    parser.add_value("flash-budget", &texts.flash_budget, "BYTES",
+                     "fail (exit 115) when the internal flash used (firmware + model) exceeds BYTES");
+    parser.add_value("weights", &o.weights_file, "FILE", "quantized weights file instead of the seeded ones");
+    parser.add_value("seed", &texts.seed, "N", "seed of the generated weights and input (default 1)");
+    parser.add_value("firmware", &o.firmware, "ELF", "interpreter firmware (default: the build's interp.<soc>.elf)");
+    parser.add_flag("console", &o.console, "show the firmware's console output");
+    parser.add_flag("phases", &o.phases, "after the table, where each layer's cycles go (kernel phases)");
+    parser.add_value("plot", &o.plot, "OUT", "per-layer plot of the report, OUT.svg or OUT.png (as 'vitsim plot')");
+    o.sim.add_to(parser);
+}
+
 RunCommandOptions parse_run_options(const std::vector<std::string>& args) {
     RunCommandOptions o;
-    std::string seed, budget, flash_budget;
+    RunOptionTexts texts;
     OptionParser parser("run");
-    o.sim.add_to(parser);
-    parser.add_value("--net", &o.net);
-    parser.add_list("--set", &o.settings);
-    parser.add_value("--csv", &o.csv);
-    parser.add_value("--sram-budget", &budget);
-    parser.add_value("--flash-budget", &flash_budget);
-    parser.add_value("--weights", &o.weights_file);
-    parser.add_value("--seed", &seed);
-    parser.add_value("--firmware", &o.firmware);
-    parser.add_flag("--console", &o.console);
-    parser.add_flag("--phases", &o.phases);
+    add_run_options(parser, o, texts);
     const std::vector<std::string> positional = parser.parse(args);
     if (!positional.empty()) throw UsageError("'vitsim run' takes no positional argument; unexpected '" + positional[0] + "'");
     o.sim.finish();
-    if (!seed.empty()) o.seed = parse_count("--seed", seed);
-    o.sram_budget = parse_budget("--sram-budget", budget);
-    o.flash_budget = parse_budget("--flash-budget", flash_budget);
+    if (!texts.seed.empty()) o.seed = parse_count("--seed", texts.seed);
+    o.sram_budget = parse_budget("--sram-budget", texts.sram_budget);
+    o.flash_budget = parse_budget("--flash-budget", texts.flash_budget);
     return o;
 }
 
@@ -412,12 +413,6 @@ std::string last_line(const std::string& console) {
     return newline == std::string::npos ? text : text.substr(newline + 1);
 }
 
-nlohmann::ordered_json options_json(const deploy::DeployOptions& options) {
-    nlohmann::ordered_json j = nlohmann::ordered_json::object();
-    for (const auto& [key, value] : options.items()) j[key] = value;
-    return j;
-}
-
 // deploy(), and when the plan does not fit, the plan that did not fit in the report.
 deploy::DeployResult deploy_or_report_plan(const deploy::Graph& graph, const deploy::Weights& weights,
                                            const deploy::DeployOptions& options, const deploy::DeployTarget& target,
@@ -448,7 +443,7 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
     settings.insert(settings.end(), o.settings.begin(), o.settings.end());
     const deploy::DeployOptions options = deploy::parse_options(settings);
     json.doc["soc"] = profile.name;
-    json.doc["options"] = options_json(options);
+    json.doc["options"] = options.to_json();
 
     // Deploy: the firmware's layout sets the budgets. Shapes are checked against the
     // memories before any weight is generated; the plan is refused here if it cannot
@@ -610,6 +605,11 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
     json.write_ok();
     if (!o.csv.empty()) write_text_file(o.csv, csv_text(rows, profile.name, net.graph.name, options.text(), report, total_macs, mem));
     if (traces) write_traces(o.sim.trace, soc, *traces, report.layers, trace_layers(rows));
+    if (!o.plot.empty()) {  // the report as written, read back the way 'vitsim plot' reads its file
+        nlohmann::ordered_json doc = {{"schema", kRunReportSchema}, {"status", "ok"}};
+        doc.update(json.doc);
+        plot_run(read_run_figures(ReportReader("run"), nlohmann::ordered_json::parse(doc.dump())), o.plot);
+    }
     print_marker_problems(report.layers);
     if (o.sim.stats) print_stats(report);
     return 0;
@@ -617,10 +617,19 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
 
 }  // namespace
 
+std::string run_options_help() {
+    RunCommandOptions o;
+    RunOptionTexts texts;
+    OptionParser parser("run");
+    add_run_options(parser, o, texts);
+    return parser.help();
+}
+
 int run_run_command(const std::vector<std::string>& args) {
     const RunCommandOptions o = parse_run_options(args);
     JsonReport json(o.sim.json, kRunReportSchema);
     if (!o.csv.empty()) check_output_path("--csv", o.csv);
+    if (!o.plot.empty()) check_plot_path("--plot", o.plot);
     check_trace_outputs(o.sim.trace);
     return run_with_report(json, [&] { return run_network(o, json); });
 }

@@ -1,8 +1,6 @@
 // vitsim sweep: runs `vitsim run` once per combination of --vary values (each in its
 // own process: SystemC elaborates once per process; several at a time with -j) and
 // tabulates what each choice costs in cycles and saves in RAM.
-#include <fcntl.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,12 +8,13 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <map>
+#include <future>
 #include <sstream>
 #include <thread>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/process.hpp>
 #include <nlohmann/json.hpp>
 
 #include "deploy/network.h"
@@ -25,24 +24,16 @@
 #include "sim/failure.h"
 #include "sim/files.h"
 #include "sim/options.h"
+#include "sim/pareto.h"
+#include "sim/plot.h"
 #include "sim/progress.h"
 #include "sim/report.h"
 #include "soc/profile.h"
 
-extern char** environ;
-
 namespace vitsim {
 
 const char* const kSweepUsage =
-    "vitsim sweep --vary KEY=V1,V2[,...] [--vary ...] [-j N] [--json OUT] [--csv OUT] [any 'vitsim run' option]";
-const char* const kSweepOptions =
-    "  --vary KEY=V1,V2      a deployment option (--set key), soc or net, and its values; repeatable\n"
-    "                        (a key given twice gets the values of both): every combination runs\n"
-    "  -j N                  runs at a time (default: the host's cores)\n"
-    "  --json OUT            every run: soc, network, options, status and totals (schema vitsim-sweep/2)\n"
-    "  --csv OUT             the table as CSV\n"
-    "  other options         passed to each 'vitsim run' (--net, --soc, --set, ...)\n";
-
+    "vitsim sweep --vary KEY=V1,V2[,...] [--vary ...] [-j N] [--json OUT] [--csv OUT] [--plot OUT] [any 'vitsim run' option]";
 namespace {
 
 using json = nlohmann::ordered_json;
@@ -56,7 +47,7 @@ struct Variation {
 struct SweepOptions {
     std::vector<Variation> vary;
     std::vector<std::string> run_args;  // passed to every run
-    std::string json_out, csv_out;
+    std::string json_out, csv_out, plot_out;
     unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
 };
 
@@ -74,15 +65,28 @@ void add_vary(std::vector<Variation>& vary, const std::string& text) {
     }
 }
 
-SweepOptions parse_sweep_options(const std::vector<std::string>& args) {
-    SweepOptions o;
+// The texts of sweep's own options; the rest goes to the runs.
+struct SweepOptionTexts {
     std::vector<std::string> vary;
     std::string jobs;
+};
+
+void add_sweep_options(OptionParser& parser, SweepOptions& o, SweepOptionTexts& texts) {
+    parser.add_list("vary", &texts.vary, "KEY=V1,V2",
+                    "a deployment option (--set key), soc or net, and its values; repeatable (a key given twice "
+                    "gets the values of both): every combination runs");
+    parser.add_value(",j", &texts.jobs, "N", "runs at a time (default: the host's cores)");
+    parser.add_value("json", &o.json_out, "OUT",
+                     "every run: soc, network, options, status, totals and pareto (schema vitsim-sweep/2)");
+    parser.add_value("csv", &o.csv_out, "OUT", "the table as CSV");
+    parser.add_value("plot", &o.plot_out, "OUT", "the Pareto front of the runs, OUT.svg or OUT.png (as 'vitsim plot')");
+}
+
+SweepOptions parse_sweep_options(const std::vector<std::string>& args) {
+    SweepOptions o;
+    SweepOptionTexts texts;
     OptionParser parser("sweep");
-    parser.add_list("--vary", &vary);
-    parser.add_value("--json", &o.json_out);
-    parser.add_value("--csv", &o.csv_out);
-    parser.add_value("-j", &jobs);
+    add_sweep_options(parser, o, texts);
     // Everything else goes to the runs, which check it (an unknown option fails every
     // run, and so the sweep).
     o.run_args = parser.parse_known(args);
@@ -95,11 +99,14 @@ SweepOptions parse_sweep_options(const std::vector<std::string>& args) {
     for (const std::string& arg : o.run_args)  // runs in parallel cannot share one debugger
         if (arg == "--gdb" || arg.rfind("--gdb=", 0) == 0)
             throw UsageError("--gdb debugs one run: use 'vitsim run --gdb PORT' with the options of that run");
-    if (vary.empty()) throw UsageError("'vitsim sweep' needs at least one --vary KEY=V1,V2");
-    for (const std::string& text : vary) add_vary(o.vary, text);
-    if (!jobs.empty()) {
-        const uint64_t n = parse_count("-j", jobs);
-        if (n == 0 || n > 256) throw UsageError("-j: expected 1 to 256 runs at a time, got '" + jobs + "'");
+    for (const std::string& arg : o.run_args)  // each run's report comes back on its standard output
+        if (arg == "--console")
+            throw UsageError("'vitsim sweep' shows no firmware console (--console): use 'vitsim run --console'");
+    if (texts.vary.empty()) throw UsageError("'vitsim sweep' needs at least one --vary KEY=V1,V2");
+    for (const std::string& text : texts.vary) add_vary(o.vary, text);
+    if (!texts.jobs.empty()) {
+        const uint64_t n = parse_count("-j", texts.jobs);
+        if (n == 0 || n > 256) throw UsageError("-j: expected 1 to 256 runs at a time, got '" + texts.jobs + "'");
         o.jobs = unsigned(n);
     }
     return o;
@@ -160,55 +167,11 @@ std::vector<Run> plan_runs(const SweepOptions& o) {
     return runs;
 }
 
-// A private folder (mkdtemp: unpredictable, mode 0700) for the runs' reports and
-// messages; removed with its contents when the sweep ends, whichever way.
-class PrivateFolder {
-public:
-    PrivateFolder() {
-        const char* tmp = std::getenv("TMPDIR");
-        std::string name = std::string(tmp && *tmp ? tmp : "/tmp") + "/vitsim-sweep-XXXXXX";
-        if (!::mkdtemp(name.data())) throw CommandError(kExitInternal, "cannot create a temporary folder in " + name);
-        path_ = name;
-    }
-    ~PrivateFolder() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    PrivateFolder(const PrivateFolder&) = delete;
-    PrivateFolder& operator=(const PrivateFolder&) = delete;
-    std::string file(const std::string& name) const { return path_ + "/" + name; }
-
-private:
-    std::string path_;
-};
-
 std::string self_path() {
     char buf[4096];
     const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
     if (n <= 0) throw CommandError(kExitInternal, "cannot find the vitsim executable (/proc/self/exe)");
     return std::string(buf, size_t(n));
-}
-
-// Starts `exe ARGS` with stdout discarded and stderr into `err_path`.
-pid_t start_child(const std::string& exe, const std::vector<std::string>& args, const std::string& err_path) {
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(exe.c_str()));
-    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-    pid_t pid = 0;
-    const int rc = posix_spawn(&pid, exe.c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) throw CommandError(kExitInternal, "cannot start " + exe);
-    return pid;
-}
-
-std::string read_text(const std::string& path) {
-    std::ifstream in(path);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 // What one run gave: its exit code, and its report (vitsim run writes one also when
@@ -219,45 +182,81 @@ struct Outcome {
     std::string error;  // the run's one line on stderr ("vitsim: " removed)
 };
 
-// Runs every run, `jobs` at a time; outcomes in the runs' order.
-std::vector<Outcome> run_all(const std::vector<Run>& runs, unsigned jobs, Progress& progress) {
-    const std::string exe = self_path();
-    const PrivateFolder tmp;
-    std::vector<Outcome> outcomes(runs.size());
-    std::map<pid_t, size_t> running;
-    size_t next = 0, done = 0;
-    auto report_path = [&](size_t i) { return tmp.file("run" + std::to_string(i) + ".json"); };
-    auto err_path = [&](size_t i) { return tmp.file("run" + std::to_string(i) + ".err"); };
-    while (done < runs.size()) {
-        while (running.size() < jobs && next < runs.size()) {
-            std::vector<std::string> args = runs[next].args;
-            args.insert(args.end(), {"--json", report_path(next)});
-            running[start_child(exe, args, err_path(next))] = next;
-            next++;
-        }
-        progress.runs(done, runs.size(), runs[running.begin()->second].label);
-        int status = 0;
-        const pid_t pid = waitpid(-1, &status, 0);
-        auto it = running.find(pid);
-        if (it == running.end()) continue;
-        const size_t i = it->second;
-        running.erase(it);
-        done++;
-        Outcome& out = outcomes[i];
-        out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : kExitInternal;
-        std::string err = read_text(err_path(i));
-        while (!err.empty() && err.back() == '\n') err.pop_back();
-        if (err.rfind("vitsim: ", 0) == 0) err.erase(0, 8);
-        out.error = one_line(err);
+// The runs as child processes (Boost.Process), `jobs` at a time: each writes its report
+// on its standard output (--json -) and its one line of failure on stderr, both read
+// through pipes while it runs. A run's exit starts the next one.
+class RunPool {
+public:
+    RunPool(const std::vector<Run>& runs, unsigned jobs, Progress& progress)
+        : runs_(runs), jobs_(jobs), progress_(progress), out_(runs.size()), err_(runs.size()), codes_(runs.size()) {
+        children_.reserve(runs.size());
+    }
+
+    // Outcomes in the runs' order, whatever order they finished in.
+    std::vector<Outcome> run_all() {
+        while (next_ < runs_.size() && next_ < jobs_) start_next();
+        io_.run();  // returns when every child has exited and its pipes are read to the end
+        progress_.clear();
+        std::vector<Outcome> outcomes(runs_.size());
+        for (size_t i = 0; i < runs_.size(); i++) outcomes[i] = outcome(i);
+        return outcomes;
+    }
+
+private:
+    void start_next() {
+        const size_t i = next_++;
+        std::vector<std::string> args = runs_[i].args;
+        args.insert(args.end(), {"--json", "-"});
+        progress_.runs(done_, runs_.size(), runs_[i].label);
         try {
-            if (std::filesystem::exists(report_path(i))) out.report = json::parse(read_text(report_path(i)));
-        } catch (const json::exception&) {
-            out.report = nullptr;  // the run's own failure says why
+            children_.emplace_back(exe_, boost::process::args(args), boost::process::std_in < boost::process::null,
+                                   boost::process::std_out > out_[i], boost::process::std_err > err_[i], io_,
+                                   boost::process::on_exit([this, i](int code, const std::error_code& ec) {
+                                       codes_[i] = ec ? kExitInternal : code;
+                                       finished(i);
+                                   }));
+        } catch (const boost::process::process_error& e) {
+            throw CommandError(kExitInternal, "cannot start " + exe_ + ": " + e.what());
         }
     }
-    progress.clear();
-    return outcomes;
-}
+
+    void finished(size_t i) {
+        done_++;
+        progress_.runs(done_, runs_.size(), runs_[i].label);
+        // Posted, not called: Boost.Process 1.74 calls this from a loop over its waiting
+        // children, which starting a child here would change under it.
+        boost::asio::post(io_, [this] {
+            if (next_ < runs_.size()) start_next();
+        });
+    }
+
+    Outcome outcome(size_t i) {
+        Outcome o;
+        const int status = children_[i].native_exit_code();
+        o.exit_code = WIFSIGNALED(status) ? kExitInternal : codes_[i];
+        std::string err = err_[i].get();
+        while (!err.empty() && err.back() == '\n') err.pop_back();
+        if (err.rfind("vitsim: ", 0) == 0) err.erase(0, 8);
+        o.error = one_line(WIFSIGNALED(status) ? "killed by signal " + std::to_string(WTERMSIG(status)) : err);
+        try {
+            const std::string report = out_[i].get();
+            if (!report.empty()) o.report = json::parse(report);
+        } catch (const json::exception&) {
+            o.report = nullptr;  // the run's own failure says why
+        }
+        return o;
+    }
+
+    const std::vector<Run>& runs_;
+    const unsigned jobs_;
+    Progress& progress_;
+    const std::string exe_ = self_path();
+    boost::asio::io_context io_;
+    std::vector<std::future<std::string>> out_, err_;
+    std::vector<int> codes_;
+    std::vector<boost::process::child> children_;  // in the runs' order
+    size_t next_ = 0, done_ = 0;
+};
 
 // Cycles and the largest RAM need of the layers with op `op` (the attention layers).
 std::pair<uint64_t, uint64_t> op_figures(const json& report, const std::string& op) {
@@ -300,8 +299,31 @@ json row_json(const Run& run, const Outcome& o) {
         row["attention_cycles"] = attn_cycles;
         row["attention_sram_peak_bytes"] = attn_peak;
         row["golden_match"] = r.value("golden_match", false);
+        if (t.contains("energy_uj")) row["energy_uj"] = t["energy_uj"];
     }
     return row;
+}
+
+// Marks every row "pareto": true when no other successful run is at least as fast,
+// as small in peak SRAM (and as frugal in energy, when every run has it) and better
+// in one of them; failed runs are never on the front.
+void mark_pareto(json& rows) {
+    std::vector<size_t> ok;
+    bool energy = true;
+    for (size_t i = 0; i < rows.size(); i++)
+        if (rows[i]["status"] == "ok" && rows[i].contains("cycles")) {
+            ok.push_back(i);
+            energy = energy && rows[i].contains("energy_uj");
+        }
+    std::vector<Objectives> points;
+    for (size_t i : ok) {
+        const json& row = rows[i];
+        points.push_back({row["sim_time_s"].get<double>(), double(row["sram_peak_bytes"].get<uint64_t>())});
+        if (energy) points.back().push_back(row["energy_uj"].get<double>());
+    }
+    const std::vector<bool> optimal = pareto_optimal(points);
+    for (json& row : rows) row["pareto"] = false;
+    for (size_t k = 0; k < ok.size(); k++) rows[ok[k]]["pareto"] = bool(optimal[k]);
 }
 
 std::string number(const json& row, const char* key) {
@@ -311,14 +333,15 @@ std::string number(const json& row, const char* key) {
 std::string csv_text(const json& rows) {
     std::ostringstream out;
     out << "variant,soc,network,status,exit_code,cycles,mac_per_cycle,ram_linked_bytes,sram_peak_bytes,flash_bytes,"
-           "attention_cycles,attention_sram_peak_bytes,error\n";
+           "attention_cycles,attention_sram_peak_bytes,energy_uj,pareto,error\n";
     auto text = [](const json& v) { return v.is_string() ? v.get<std::string>() : std::string(); };
     for (const json& row : rows)
         out << '"' << text(row["variant"]) << "\"," << text(row["soc"]) << ',' << text(row["network"]) << ','
             << text(row["status"]) << ',' << row["exit_code"].dump() << ',' << number(row, "cycles") << ','
             << number(row, "mac_per_cycle") << ',' << number(row, "ram_linked_bytes") << ','
             << number(row, "sram_peak_bytes") << ',' << number(row, "flash_bytes") << ','
-            << number(row, "attention_cycles") << ',' << number(row, "attention_sram_peak_bytes") << ",\""
+            << number(row, "attention_cycles") << ',' << number(row, "attention_sram_peak_bytes") << ','
+            << number(row, "energy_uj") << ',' << row["pareto"].dump() << ",\""
             << (row.contains("error") ? text(row["error"]) : "") << "\"\n";
     return out.str();
 }
@@ -326,37 +349,48 @@ std::string csv_text(const json& rows) {
 void print_row(const json& row, const std::string& status) {
     const std::string variant = row["variant"].get<std::string>();
     if (!row.contains("cycles")) {
-        std::printf("%-52.52s %78s  %s\n", variant.c_str(), "", status.c_str());
+        std::printf("%-52.52s %78s %6s  %s\n", variant.c_str(), "", "", status.c_str());
         return;
     }
-    std::printf("%-52.52s %13" PRIu64 " %7.2f %10" PRIu64 " %10" PRIu64 " %13" PRIu64 " %10" PRIu64 "  %s\n",
+    std::printf("%-52.52s %13" PRIu64 " %7.2f %10" PRIu64 " %10" PRIu64 " %13" PRIu64 " %10" PRIu64 " %6s  %s\n",
                 variant.c_str(), row["cycles"].get<uint64_t>(), row["mac_per_cycle"].get<double>(),
                 row["ram_linked_bytes"].get<uint64_t>(), row["sram_peak_bytes"].get<uint64_t>(),
                 row["attention_cycles"].get<uint64_t>(), row["attention_sram_peak_bytes"].get<uint64_t>(),
-                status.c_str());
+                row["pareto"].get<bool>() ? "yes" : "no", status.c_str());
 }
 
 }  // namespace
+
+std::string sweep_options_help() {
+    SweepOptions o;
+    SweepOptionTexts texts;
+    OptionParser parser("sweep");
+    add_sweep_options(parser, o, texts);
+    return parser.help() + "  Every other option is passed to each 'vitsim run' (--net, --soc, --set, ...).\n";
+}
 
 int run_sweep_command(const std::vector<std::string>& args) {
     const SweepOptions o = parse_sweep_options(args);
     if (!o.json_out.empty()) check_output_path("--json", o.json_out);
     if (!o.csv_out.empty()) check_output_path("--csv", o.csv_out);
+    if (!o.plot_out.empty()) check_plot_path("--plot", o.plot_out);
     check_variations(o.vary);
     const std::vector<Run> runs = plan_runs(o);
 
     Progress progress;  // on a terminal: run i/N and the elapsed time
-    const std::vector<Outcome> outcomes = run_all(runs, o.jobs, progress);
+    const std::vector<Outcome> outcomes = RunPool(runs, o.jobs, progress).run_all();
 
-    std::printf("%-52s %13s %7s %10s %10s %13s %10s  %s\n", "variant", "cycles", "MAC/cyc", "RAM linked",
-                "layer peak", "attn cycles", "attn peak", "status");
     json rows = json::array();
+    for (size_t i = 0; i < runs.size(); i++) rows.push_back(row_json(runs[i], outcomes[i]));
+    mark_pareto(rows);
+
+    std::printf("%-52s %13s %7s %10s %10s %13s %10s %6s  %s\n", "variant", "cycles", "MAC/cyc", "RAM linked",
+                "layer peak", "attn cycles", "attn peak", "pareto", "status");
     size_t failed = 0;
     const Outcome* first_failure = nullptr;
     const Run* first_failed_run = nullptr;
     for (size_t i = 0; i < runs.size(); i++) {
-        rows.push_back(row_json(runs[i], outcomes[i]));
-        print_row(rows.back(), status_text(outcomes[i]));
+        print_row(rows[i], status_text(outcomes[i]));
         if (outcomes[i].exit_code != 0) {
             failed++;
             if (!first_failure) first_failure = &outcomes[i], first_failed_run = &runs[i];
@@ -364,11 +398,15 @@ int run_sweep_command(const std::vector<std::string>& args) {
     }
     std::fflush(stdout);
     if (!o.json_out.empty())
-        write_json_file(o.json_out, {{"schema", "vitsim-sweep/2"},
+        write_json_file(o.json_out, {{"schema", kSweepReportSchema},
                                      {"status", failed ? "failed" : "ok"},
                                      {"run_args", o.run_args},
                                      {"runs", rows}});
     if (!o.csv_out.empty()) write_text_file(o.csv_out, csv_text(rows));
+    if (!o.plot_out.empty() && failed < runs.size()) {  // a front needs a run that succeeded
+        const json report = {{"schema", kSweepReportSchema}, {"runs", rows}};
+        plot_sweep(ReportReader("sweep"), report, o.plot_out);
+    }
     if (first_failure)
         throw CommandError(first_failure->exit_code, std::to_string(failed) + " of " + std::to_string(runs.size()) +
                                                          " runs failed; first: " + first_failed_run->label + ": " +

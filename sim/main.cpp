@@ -19,15 +19,18 @@ namespace vitsim {
 namespace {
 
 const Command kCommands[] = {
-    {"run", kRunUsage, "deploy a network, run it on the simulated SoC, report every layer", kRunOptions, true,
+    {"run", kRunUsage, "deploy a network, run it on the simulated SoC, report every layer", run_options_help,
      run_run_command},
-    {"sweep", kSweepUsage, "run every combination of option values; tabulate cycles and peak SRAM", kSweepOptions,
-     false, run_sweep_command},
-    {"compare", kCompareUsage, "per-layer cycles and peak SRAM of two run reports, side by side", "", false,
-     run_compare_command},
-    {"elf", kElfUsage, "run a bare-metal RV32 or Arm program; exit with its exit status", "", true, run_elf_command},
-    {"profiles", "vitsim profiles", "list the SoC profiles", "", false, run_profiles_command},
-    {"networks", "vitsim networks", "list the built-in networks with their shapes, parameters and MACs", "", false,
+    {"sweep", kSweepUsage, "run every combination of option values; tabulate cycles and peak SRAM, mark the Pareto front",
+     sweep_options_help, run_sweep_command},
+    {"compare", kCompareUsage, "per-layer time, RAM and energy of two or more run reports, side by side",
+     compare_options_help, run_compare_command},
+    {"plot", kPlotUsage, "SVG or PNG of a run report's layers or a sweep's Pareto front (gnuplot)", plot_options_help,
+     run_plot_command},
+    {"elf", kElfUsage, "run a bare-metal RV32 or Arm program; exit with its exit status", elf_options_help,
+     run_elf_command},
+    {"profiles", "vitsim profiles", "list the SoC profiles", nullptr, run_profiles_command},
+    {"networks", "vitsim networks", "list the built-in networks with their shapes, parameters and MACs", nullptr,
      run_networks_command},
 };
 
@@ -36,8 +39,7 @@ void print_usage(std::ostream& out) {
     for (const Command& c : kCommands) out << "  " << c.usage << "\n      " << c.summary << "\n";
     out << "  vitsim --help | --version\n";
     for (const Command& c : kCommands)
-        if (*c.options || c.simulates)
-            out << "\noptions of 'vitsim " << c.name << "':\n" << c.options << (c.simulates ? SimulatorOptions::kHelp : "");
+        if (c.options_help) out << "\noptions of 'vitsim " << c.name << "':\n" << c.options_help();
     out << "\nexit status: the program's own (0..109), or 110 usage, 111 bad input file, 112 load error,\n"
            "113 trap, 114 cycle limit, 115 plan does not fit / over budget, 116 golden mismatch,\n"
            "119 internal error (docs/cli.md)\n";
@@ -64,7 +66,7 @@ int dispatch(const std::vector<std::string>& args) {
         const std::vector<std::string> rest(args.begin() + 1, args.end());
         for (const std::string& a : rest)
             if (a == "--help" || a == "-h") {
-                std::cout << "usage: " << c.usage << "\n" << c.options << (c.simulates ? SimulatorOptions::kHelp : "");
+                std::cout << "usage: " << c.usage << "\n" << (c.options_help ? c.options_help() : "");
                 return 0;
             }
         return c.run(rest);

@@ -3,8 +3,58 @@
 #include <cmath>
 #include <cctype>
 #include <cstdlib>
+#include <map>
+#include <sstream>
+
+#include <boost/program_options.hpp>
 
 namespace vitsim {
+
+namespace po = boost::program_options;
+
+struct OptionParser::Impl {
+    po::options_description description{"", 100, 30};
+    // Where each option's text goes, by Program_options' key: the long name ("soc"),
+    // or "-j" for a one-letter option (added as ",j").
+    std::map<std::string, std::string*> values;
+    std::map<std::string, bool*> flags;
+    std::map<std::string, std::vector<std::string>*> lists;
+
+    std::string add(const std::string& name, const po::value_semantic* semantic, const char* help) {
+        description.add_options()(name.c_str(), semantic, help);
+        return description.options().back()->key("");
+    }
+};
+
+OptionParser::OptionParser(std::string command) : command_(std::move(command)), impl_(std::make_unique<Impl>()) {}
+OptionParser::~OptionParser() = default;
+OptionParser::OptionParser(OptionParser&&) noexcept = default;
+OptionParser& OptionParser::operator=(OptionParser&&) noexcept = default;
+
+void OptionParser::add_value(const std::string& name, std::string* out, const char* value_name, const char* help) {
+    impl_->values[impl_->add(name, po::value<std::string>()->value_name(value_name), help)] = out;
+}
+
+void OptionParser::add_flag(const std::string& name, bool* out, const char* help) {
+    impl_->flags[impl_->add(name, po::bool_switch(), help)] = out;
+}
+
+void OptionParser::add_list(const std::string& name, std::vector<std::string>* out, const char* value_name,
+                            const char* help) {
+    impl_->lists[impl_->add(name, po::value<std::string>()->value_name(value_name), help)] = out;
+}
+
+std::string OptionParser::help() const {
+    std::ostringstream out;
+    out << impl_->description;
+    std::string text;  // without the spaces Program_options leaves before its line breaks
+    for (char c : out.str()) {
+        if (c == '\n')
+            while (!text.empty() && text.back() == ' ') text.pop_back();
+        text += c;
+    }
+    return text;
+}
 
 std::vector<std::string> OptionParser::parse(const std::vector<std::string>& args) const { return parse(args, false); }
 
@@ -12,45 +62,61 @@ std::vector<std::string> OptionParser::parse_known(const std::vector<std::string
     return parse(args, true);
 }
 
-std::vector<std::string> OptionParser::parse(const std::vector<std::string>& args, bool keep_unknown) const {
-    std::vector<std::string> positional;
-    for (size_t i = 0; i < args.size(); i++) {
-        const std::string& arg = args[i];
-        if (arg == "--") {
-            positional.insert(positional.end(), args.begin() + i + 1, args.end());
-            break;
+namespace {
+
+// GNU-style long options with "=VALUE" or the next argument, and one-letter options;
+// no abbreviations (--so for --soc) and no bundling (-vj).
+constexpr int kStyle = po::command_line_style::allow_long | po::command_line_style::long_allow_adjacent |
+                       po::command_line_style::long_allow_next | po::command_line_style::allow_short |
+                       po::command_line_style::allow_dash_for_short | po::command_line_style::short_allow_adjacent |
+                       po::command_line_style::short_allow_next;
+
+// Program_options' own words replaced by vitsim's (tests and scripts match them).
+[[noreturn]] void throw_usage(const po::error& e, const std::string& command) {
+    if (const auto* unknown = dynamic_cast<const po::unknown_option*>(&e))
+        throw UsageError("unknown option '" + unknown->get_option_name() + "' for 'vitsim " + command + "'");
+    if (const auto* syntax = dynamic_cast<const po::invalid_command_line_syntax*>(&e)) {
+        const std::string name = syntax->get_option_name();
+        switch (syntax->kind()) {
+            case po::invalid_syntax::missing_parameter:
+            case po::invalid_syntax::empty_adjacent_parameter:
+                throw UsageError("option " + name + " needs a value");
+            case po::invalid_syntax::extra_parameter:
+                throw UsageError("option " + name + " takes no value");
+            default:
+                break;
         }
-        if (arg.size() < 2 || arg[0] != '-') {
-            positional.push_back(arg);
-            continue;
-        }
-        const auto eq = arg.find('=');
-        const std::string name = arg.substr(0, eq);
-        if (auto f = flags_.find(name); f != flags_.end()) {
-            if (eq != std::string::npos) throw UsageError("option " + name + " takes no value");
-            *f->second = true;
-            continue;
-        }
-        auto v = values_.find(name);
-        auto l = lists_.find(name);
-        if (v == values_.end() && l == lists_.end()) {
-            if (!keep_unknown) throw UsageError("unknown option '" + name + "' for 'vitsim " + command_ + "'");
-            positional.push_back(arg);
-            continue;
-        }
-        std::string value;
-        if (eq != std::string::npos) {
-            value = arg.substr(eq + 1);
-        } else {
-            if (i + 1 >= args.size()) throw UsageError("option " + name + " needs a value");
-            value = args[++i];
-        }
-        if (v != values_.end())
-            *v->second = value;
-        else
-            l->second->push_back(value);
     }
-    return positional;
+    throw UsageError(std::string(e.what()) + " (vitsim " + command + ")");
+}
+
+}  // namespace
+
+std::vector<std::string> OptionParser::parse(const std::vector<std::string>& args, bool keep_unknown) const {
+    po::parsed_options parsed(nullptr);
+    try {
+        po::command_line_parser parser(args);
+        parser.options(impl_->description).style(kStyle);
+        if (keep_unknown) parser.allow_unregistered();
+        parsed = parser.run();
+    } catch (const po::error& e) {
+        throw_usage(e, command_);
+    }
+    // The options in the order given: a later value wins, lists keep every value.
+    std::vector<std::string> rest;
+    for (const po::option& o : parsed.options) {
+        if (o.unregistered || o.string_key.empty()) {  // unknown (parse_known) or positional
+            rest.insert(rest.end(), o.original_tokens.begin(), o.original_tokens.end());
+            continue;
+        }
+        if (auto f = impl_->flags.find(o.string_key); f != impl_->flags.end())
+            *f->second = true;
+        else if (auto v = impl_->values.find(o.string_key); v != impl_->values.end())
+            *v->second = o.value.at(0);
+        else
+            impl_->lists.at(o.string_key)->push_back(o.value.at(0));
+    }
+    return rest;
 }
 
 namespace {
@@ -94,36 +160,24 @@ bool parse_on_off(const std::string& option, const std::string& text) {
     throw UsageError(option + ": expected on or off, got '" + text + "'");
 }
 
-const char* const SimulatorOptions::kHelp =
-    "  --soc NAME|PATH.json  SoC profile (default stm32f746; see 'vitsim profiles')\n"
-    "  --max-cycles N        stop with exit 114 after N core cycles (default 50e9; 0 = no limit)\n"
-    "  --json OUT            write the run report to OUT\n"
-    "  --quantum-us N        temporal-decoupling quantum in microseconds (default 10)\n"
-    "  --dmi on|off          direct memory access for the core (default on)\n"
-    "  --cores N             cluster worker cores, 1..8 (profiles with a cluster; default: the profile's)\n"
-    "  --stats, -v           one-line summary (instructions, cycles, time, MIPS) on stderr\n"
-    "  --vcd OUT             waveforms: cores, layers, phases, DMA, SRAM, memories (gtkwave OUT traces/<family>.gtkw)\n"
-    "  --fst OUT             the same waveforms as FST (converted by GTKWave's vcd2fst)\n"
-    "  --timeline OUT        Trace Event JSON for Perfetto UI / chrome://tracing\n"
-    "  --trace-from X        traces start at cycle X or at layer:NAME's begin\n"
-    "  --trace-to Y          traces end at cycle Y or at layer:NAME's end\n"
-    "  --gdb PORT            wait for gdb on localhost:PORT (0: a free port, printed) before the first instruction\n";
-
 void SimulatorOptions::add_to(OptionParser& parser) {
-    parser.add_value("--soc", &soc);
-    parser.add_value("--json", &json);
-    parser.add_value("--max-cycles", &max_cycles_text_);
-    parser.add_value("--quantum-us", &quantum_text_);
-    parser.add_value("--dmi", &dmi_text_);
-    parser.add_value("--gdb", &gdb_text_);
-    parser.add_value("--cores", &cores_text_);
-    parser.add_flag("--stats", &stats);
-    parser.add_flag("-v", &verbose_);
-    parser.add_value("--vcd", &trace.vcd);
-    parser.add_value("--fst", &trace.fst);
-    parser.add_value("--timeline", &trace.timeline);
-    parser.add_value("--trace-from", &trace_from_text_);
-    parser.add_value("--trace-to", &trace_to_text_);
+    parser.add_value("soc", &soc, "NAME|PATH.json", "SoC profile (default stm32f746; see 'vitsim profiles')");
+    parser.add_value("max-cycles", &max_cycles_text_, "N",
+                     "stop with exit 114 after N core cycles (default 50e9; 0 = no limit)");
+    parser.add_value("json", &json, "OUT", "write the report to OUT ('-': standard output)");
+    parser.add_value("quantum-us", &quantum_text_, "N", "temporal-decoupling quantum in microseconds (default 10)");
+    parser.add_value("dmi", &dmi_text_, "on|off", "direct memory access for the core (default on)");
+    parser.add_value("cores", &cores_text_, "N",
+                     "cluster worker cores, 1..8 (profiles with a cluster; default: the profile's)");
+    parser.add_flag("stats,v", &stats, "one-line summary (instructions, cycles, time, MIPS) on stderr");
+    parser.add_value("vcd", &trace.vcd, "OUT",
+                     "waveforms: cores, layers, phases, DMA, SRAM, memories (gtkwave OUT traces/<family>.gtkw)");
+    parser.add_value("fst", &trace.fst, "OUT", "the same waveforms as FST (converted by GTKWave's vcd2fst)");
+    parser.add_value("timeline", &trace.timeline, "OUT", "Trace Event JSON for Perfetto UI / chrome://tracing");
+    parser.add_value("trace-from", &trace_from_text_, "X", "traces start at cycle X or at layer:NAME's begin");
+    parser.add_value("trace-to", &trace_to_text_, "Y", "traces end at cycle Y or at layer:NAME's end");
+    parser.add_value("gdb", &gdb_text_, "PORT",
+                     "wait for gdb on localhost:PORT (0: a free port, printed) before the first instruction");
 }
 
 TraceBound parse_trace_bound(const std::string& option, const std::string& text) {
@@ -182,7 +236,6 @@ void SimulatorOptions::finish() {
         if (n < 1 || n > 8) throw UsageError("--cores: expected 1 to 8, got '" + cores_text_ + "'");
         cores = unsigned(n);
     }
-    stats = stats || verbose_;
     finish_trace_options(trace, trace_from_text_, trace_to_text_);
 }
 

@@ -1,7 +1,7 @@
 // Command-line option parsing shared by the vitsim subcommands.
 #pragma once
 #include <cstdint>
-#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,35 +17,44 @@ public:
     explicit UsageError(const std::string& message) : CommandError(kExitUsage, message) {}
 };
 
-// "--name VALUE", "--name=VALUE" and flags; everything else is positional.
-// "--" ends the options.
+// A command's options, read by Boost.Program_options (which also writes their --help):
+// "--name VALUE", "--name=VALUE", flags, one-letter options ("-j 4", "-v"); everything
+// else is positional, and "--" ends the options. Values stay text here: each command
+// converts them strictly (parse_count, ...) so that a bad one is named in its message.
+// A value option given twice keeps the last value (sweep relies on it); a list option
+// keeps every value in order; a flag may be repeated.
 class OptionParser {
 public:
-    explicit OptionParser(std::string command) : command_(std::move(command)) {}
-    void add_value(const std::string& name, std::string* out) { values_[name] = out; }
-    void add_flag(const std::string& name, bool* out) { flags_[name] = out; }
+    explicit OptionParser(std::string command);
+    ~OptionParser();
+    OptionParser(OptionParser&&) noexcept;
+    OptionParser& operator=(OptionParser&&) noexcept;
+
+    // `name`: "soc" (--soc), ",j" (-j only) or "stats,v" (--stats and -v); `value_name` is what
+    // --help shows after it ("N", "OUT"); `help` may hold newlines.
+    void add_value(const std::string& name, std::string* out, const char* value_name, const char* help);
+    void add_flag(const std::string& name, bool* out, const char* help);
     // An option that may be given several times; every value is appended.
-    void add_list(const std::string& name, std::vector<std::string>* out) { lists_[name] = out; }
+    void add_list(const std::string& name, std::vector<std::string>* out, const char* value_name, const char* help);
     // Returns the positional arguments; throws UsageError.
     std::vector<std::string> parse(const std::vector<std::string>& args) const;
     // Like parse, but returns every argument it does not know (options, their values
     // and positional ones, in order) instead of refusing them: for a command that
     // passes them on to another.
     std::vector<std::string> parse_known(const std::vector<std::string>& args) const;
+    // The option lines of --help, generated from the options added.
+    std::string help() const;
 
 private:
+    struct Impl;
     std::vector<std::string> parse(const std::vector<std::string>& args, bool keep_unknown) const;
     std::string command_;
-    std::map<std::string, std::string*> values_;
-    std::map<std::string, bool*> flags_;
-    std::map<std::string, std::vector<std::string>*> lists_;
+    std::unique_ptr<Impl> impl_;
 };
 
 // The options every simulating command takes (vitsim elf, vitsim run).
 struct SimulatorOptions {
     static constexpr uint64_t kDefaultMaxCycles = 50'000'000'000ull;
-    static const char* const kHelp;  // their --help lines
-
     std::string soc = "stm32f746";
     std::string json;
     uint64_t max_cycles = kDefaultMaxCycles;
@@ -57,7 +66,8 @@ struct SimulatorOptions {
     unsigned cores = 0;  // --cores: cluster worker cores (0 = the profile's)
 
 
-    // Registers --soc --json --max-cycles --quantum-us --dmi --stats -v and the trace options.
+    // Registers --soc --json --max-cycles --quantum-us --dmi --cores --stats -v --gdb and
+    // the trace options.
     void add_to(OptionParser& parser);
     // Converts the texts given; throws UsageError.
     void finish();
@@ -65,7 +75,6 @@ struct SimulatorOptions {
 
 private:
     std::string max_cycles_text_, quantum_text_, dmi_text_, trace_from_text_, trace_to_text_, gdb_text_, cores_text_;
-    bool verbose_ = false;
 };
 
 // Option values; each throws UsageError naming the option and the bad text.

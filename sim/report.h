@@ -16,6 +16,7 @@ namespace vitsim {
 // Schema names of the reports; the number changes when a key changes meaning or shape.
 inline constexpr const char* kElfReportSchema = "vitsim-report/2";  // vitsim elf
 inline constexpr const char* kRunReportSchema = "vitsim-run/2";     // vitsim run
+inline constexpr const char* kSweepReportSchema = "vitsim-sweep/2";  // vitsim sweep
 
 struct MemoryStats {
     std::string name;

@@ -94,6 +94,12 @@ std::vector<std::pair<std::string, std::string>> DeployOptions::items() const {
     };
 }
 
+nlohmann::ordered_json DeployOptions::to_json() const {
+    nlohmann::ordered_json j = nlohmann::ordered_json::object();
+    for (const auto& [key, value] : items()) j[key] = value;
+    return j;
+}
+
 std::string DeployOptions::text() const {
     std::string s;
     for (const auto& [k, v] : items()) s += (s.empty() ? "" : " ") + k + "=" + v;

@@ -18,6 +18,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace vitsim::deploy {
 
 enum class MhsaSchedule { LayerWise, DepthFirst };
@@ -43,6 +45,9 @@ struct DeployOptions {
     std::vector<std::pair<std::string, std::string>> items() const;
     // "mhsa=layer-wise fwsa=off ..." (items() joined by spaces).
     std::string text() const;
+    // items() as a JSON object {"mhsa": "layer-wise", ...}: the "options" of the run
+    // report, of every sweep row and of compare's header (docs/cli.md, "Options").
+    nlohmann::ordered_json to_json() const;
 };
 
 // Defaults, then each setting in order (later ones win).

@@ -38,3 +38,88 @@ TEST(Failure, MessagesStayOnOneLine) {
     EXPECT_EQ(f.exit_code, 110);
     EXPECT_EQ(f.message, "bad 'x\\ny' (see 'vitsim --help')");
 }
+
+// The command line as Boost.Program_options reads it, with vitsim's own words.
+namespace {
+
+struct Parsed {
+    std::string soc, json;
+    std::vector<std::string> sets;
+    bool stats = false;
+};
+
+OptionParser parser_for(Parsed& p) {
+    OptionParser parser("run");
+    parser.add_value("soc", &p.soc, "NAME", "profile");
+    parser.add_value(",j", &p.json, "N", "jobs");
+    parser.add_list("set", &p.sets, "KEY=VALUE", "a setting");
+    parser.add_flag("stats,v", &p.stats, "summary");
+    return parser;
+}
+
+std::string usage_message(const std::vector<std::string>& args) {
+    Parsed p;
+    try {
+        parser_for(p).parse(args);
+    } catch (const UsageError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST(Options, ValuesFollowOrAreJoinedWithAnEqualsSign) {
+    Parsed p;
+    const auto rest = parser_for(p).parse({"--soc", "gap9", "a.elf", "--set=mhsa=x", "--set", "fwsa=on", "-j", "4", "-v"});
+    EXPECT_EQ(p.soc, "gap9");
+    EXPECT_EQ(p.json, "4");
+    EXPECT_EQ(p.sets, (std::vector<std::string>{"mhsa=x", "fwsa=on"}));
+    EXPECT_TRUE(p.stats);
+    EXPECT_EQ(rest, std::vector<std::string>{"a.elf"});
+}
+
+TEST(Options, ALaterValueWinsAndFlagsRepeat) {
+    Parsed p;
+    parser_for(p).parse({"--soc=a", "--stats", "--soc", "b", "--stats"});
+    EXPECT_EQ(p.soc, "b");
+    EXPECT_TRUE(p.stats);
+}
+
+TEST(Options, DoubleDashEndsTheOptions) {
+    Parsed p;
+    const auto rest = parser_for(p).parse({"--soc", "a", "--", "--soc", "-v"});
+    EXPECT_EQ(p.soc, "a");
+    EXPECT_FALSE(p.stats);
+    EXPECT_EQ(rest, (std::vector<std::string>{"--soc", "-v"}));
+}
+
+TEST(Options, ADashAloneIsAValue) {
+    Parsed p;
+    parser_for(p).parse({"--soc", "-"});
+    EXPECT_EQ(p.soc, "-");
+}
+
+TEST(Options, ProblemsAreNamedInVitsimsWords) {
+    EXPECT_EQ(usage_message({"--frob"}), "unknown option '--frob' for 'vitsim run'");
+    EXPECT_EQ(usage_message({"--so", "x"}), "unknown option '--so' for 'vitsim run'");  // no abbreviations
+    EXPECT_EQ(usage_message({"--soc"}), "option --soc needs a value");
+    EXPECT_EQ(usage_message({"--stats=yes"}), "option --stats takes no value");
+}
+
+TEST(Options, UnknownOptionsPassThroughInOrder) {
+    Parsed p;
+    const auto rest = parser_for(p).parse_known({"--net", "tiny", "--set", "a=1", "--frob=2", "x", "-j", "3", "--", "--soc"});
+    EXPECT_EQ(rest, (std::vector<std::string>{"--net", "tiny", "--frob=2", "x", "--soc"}));
+    EXPECT_EQ(p.sets, std::vector<std::string>{"a=1"});
+    EXPECT_EQ(p.json, "3");
+    EXPECT_EQ(p.soc, "");
+}
+
+TEST(Options, HelpIsGeneratedFromTheOptions) {
+    Parsed p;
+    const std::string help = parser_for(p).help();
+    EXPECT_NE(help.find("--soc NAME"), std::string::npos) << help;
+    EXPECT_NE(help.find("-j N"), std::string::npos) << help;
+    EXPECT_NE(help.find("--stats"), std::string::npos) << help;
+}
