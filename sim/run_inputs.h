@@ -13,8 +13,8 @@
 
 #include "deploy/deploy.h"
 #include "deploy/weights.h"
-#include "models/periph/simctrl.h"
 #include "sim/elf_loader.h"
+#include "sim/profiler.h"
 
 namespace vitsim {
 
