@@ -275,23 +275,19 @@ def recover(model, name):
     shape = g.input_shape
     first = w.only(g.input, ("conv", "linear"), "a patch convolution or a linear embedding")
     cur = _embedding(vit, first, shape)
-    # class token and positional embedding, in either order the graph has them
-    for _ in range(2):
-        nxt = w.readers(cur)
-        cls = [p for p in nxt if p.kind == "concat_const"]
-        pos = [p for p in nxt if p.kind == "add_const"]
-        if cls and not vit.class_token:
-            if not cls[0].info["first"] or cls[0].info["value"].reshape(-1).size != vit.embed:
-                raise _fail(cls[0], "a Concat with a constant that is not one class token in front of the tokens")
-            vit.class_token, vit.params["cls.token"] = True, cls[0].info["value"].reshape(-1)
-            cur = cls[0].y
-        elif pos and not vit.pos_embed:
-            if vit.class_token is False and cls:
-                raise _fail(pos[0], "positional embedding before the class token")
-            vit.pos_embed, vit.params["pos.table"] = True, pos[0].info["value"].reshape(-1, vit.embed)
-            cur = pos[0].y
-    if vit.pos_embed and vit.class_token and vit.params["pos.table"].shape[0] != _rows(g, cur):
-        raise ImportFailure(EXIT_UNSUPPORTED, "positional embedding added before the class token (vitsim adds it after)")
+    # class token, then positional embedding (vitsim's order; either may be absent)
+    cls = [p for p in w.readers(cur) if p.kind == "concat_const"]
+    if cls:
+        if not cls[0].info["first"] or cls[0].info["value"].reshape(-1).size != vit.embed:
+            raise _fail(cls[0], "a Concat with a constant that is not one class token in front of the tokens")
+        vit.class_token, vit.params["cls.token"] = True, cls[0].info["value"].reshape(-1)
+        cur = cls[0].y
+    pos = [p for p in w.readers(cur) if p.kind == "add_const"]
+    if pos:
+        vit.pos_embed, vit.params["pos.table"] = True, pos[0].info["value"].reshape(-1, vit.embed)
+        cur = pos[0].y
+        if [p for p in w.readers(cur) if p.kind == "concat_const"]:
+            raise _fail(pos[0], "positional embedding added before the class token (vitsim adds it after)")
     while True:
         nxt = w.readers(cur)
         kinds = sorted(p.kind for p in nxt)
@@ -324,11 +320,6 @@ def recover(model, name):
     return vit, g
 
 
-def _rows(g, tensor):
-    v = g.values[tensor]
-    return v.shape[-2]
-
-
 def _embedding(vit, p, shape):
     if p.kind == "conv":
         wt = p.info["weight"]
@@ -354,7 +345,7 @@ def _embedding(vit, p, shape):
         vit.embed = e
         vit.params["embed.bias"] = bias.reshape(-1)
         vit.onnx_layout = "nchw" if wt.ndim == 4 else "ncl"
-        return _tokens_output(p)
+        return p.y  # flattening and transposing to [tokens, E] is plumbing
     if len(shape) != 3:
         raise _fail(p, f"a linear embedding needs a [batch, tokens, features] input, the graph's is {shape}")
     vit.input = {"kind": "sequence", "tokens": shape[1], "features": shape[2]}
@@ -362,10 +353,6 @@ def _embedding(vit, p, shape):
     vit.params["embed.weight"], vit.params["embed.bias"] = p.info["weight"], p.info["bias"]
     vit.onnx_layout = "nsc"
     return p.y
-
-
-def _tokens_output(p):
-    return p.y  # flatten/transpose to [tokens, E] is plumbing
 
 
 def _norm_params(vit, name, p, eps):
@@ -392,7 +379,7 @@ def _block(vit, g, w, x, index, eps):
     scores = w.writer(soft.x)
     ctx = w.only(soft.y, ("matmul",), "the attention-times-values MatMul")
     sv = g.values[soft.y].shape
-    heads, seq = (sv[-3] if len(sv) >= 3 else 1), sv[-1]
+    heads = sv[-3] if len(sv) >= 3 else 1
     a = f"{b}.attn"
     if len(projections) == 1:
         qkv = projections[0]
@@ -430,7 +417,6 @@ def _block(vit, g, w, x, index, eps):
         vit.params[f"{b}.mlp.fc{i}.weight"], vit.params[f"{b}.mlp.fc{i}.bias"] = p.info["weight"], p.info["bias"]
     vit.blocks.append(Block(embed=vit.embed, heads=heads, head_dim=hp // heads,
                             mlp_hidden=fc1.info["weight"].shape[0]))
-    del seq
     return add2.y
 
 

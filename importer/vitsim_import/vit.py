@@ -38,6 +38,7 @@ class ViT:
     classes: int = 0
     eps: float = 1e-5
     params: dict = field(default_factory=dict)
+    onnx_layout: str = "nchw"   # the ONNX input's layout: "nchw" image, "ncl" or "nsc" sequence
 
     def network_json(self, description):
         layers = []
