@@ -30,6 +30,11 @@ binutils-arm-none-eabi
 picolibc-arm-none-eabi
 qemu-system-arm
 gdb-multiarch
+zlib1g-dev
+python3-numpy
+python3-onnx
+python3-torch
+python3-sklearn
 "
 
 check_only=no

@@ -23,6 +23,7 @@
 #include "sim/plot.h"
 #include "sim/progress.h"
 #include "sim/report.h"
+#include "sim/run_inputs.h"
 #include "soc/soc.h"
 #include "traces/outputs.h"
 
@@ -34,7 +35,7 @@ namespace vitsim {
 
 const char* const kRunUsage =
     "vitsim run [--net NAME|PATH.json] [--set KEY=VALUE ...] [--soc NAME] [--json OUT] [--csv OUT] "
-    "[--sram-budget BYTES] [--flash-budget BYTES] [--weights FILE] [--seed N] [--firmware ELF] [--console] [--phases] [--plot OUT] [simulator options]";
+    "[--sram-budget BYTES] [--flash-budget BYTES] [--weights FILE] [--seed N] [--firmware ELF] [--inputs FILE.npz] [--console] [--phases] [--plot OUT] [simulator options]";
 
 namespace {
 
@@ -48,6 +49,7 @@ struct RunCommandOptions {
     std::vector<std::string> settings;
     std::string csv, weights_file, firmware;
     std::string plot;  // --plot OUT: the report's per-layer plot
+    std::string inputs;  // --inputs: samples (and labels) to run one after another
     uint64_t seed = 1;
     uint64_t sram_budget = 0;   // 0: none
     uint64_t flash_budget = 0;  // 0: none
@@ -90,6 +92,9 @@ void add_run_options(OptionParser& parser, RunCommandOptions& o, RunOptionTexts&
     parser.add_value("weights", &o.weights_file, "FILE", "quantized weights file instead of the seeded ones");
     parser.add_value("seed", &texts.seed, "N", "seed of the generated weights and input (default 1)");
     parser.add_value("firmware", &o.firmware, "ELF", "interpreter firmware (default: the build's interp.<soc>.elf)");
+    parser.add_value("inputs", &o.inputs, "FILE.npz",
+                     "run N samples (x [N, input shape], optional labels y [N]) one after another, each output "
+                     "checked against the golden; per-sample classes, accuracy, cycles");
     parser.add_flag("console", &o.console, "show the firmware's console output");
     parser.add_flag("phases", &o.phases, "after the table, where each layer's cycles go (kernel phases)");
     parser.add_value("plot", &o.plot, "OUT", "per-layer plot of the report, OUT.svg or OUT.png (as 'vitsim plot')");
@@ -460,8 +465,13 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
     const deploy::Weights weights = o.weights_file.empty()
                                         ? deploy::cached_weights(net.graph, o.seed, weights_cache_dir())
                                         : deploy::load_weights(o.weights_file);
+    std::unique_ptr<InputBatch> batch;
+    InputSet input_set;  // read before the deployment: a bad file fails fast
+    if (!o.inputs.empty())
+        input_set = read_inputs(o.inputs, net.graph, weights, net.graph.tensors.at(net.graph.output).cols);
     progress.phase("deploying");
     const deploy::DeployResult deployed = deploy_or_report_plan(net.graph, weights, options, target, json);
+    if (!o.inputs.empty()) batch = std::make_unique<InputBatch>(std::move(input_set), deployed, target);
     json.doc["plan"] = deploy::plan_to_json(deployed.plan);
     progress.phase("host golden model");
     const deploy::GoldenResult golden = deploy::golden_run(deployed.image);
@@ -490,6 +500,8 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
             o.console ? stdout_console() : ConsoleSink([&](std::string_view s) { console_text.append(s); }));
     place_elf(elf, soc, elf_path);
     load_model(soc, deployed, fw);
+    if (batch) batch->load(soc, elf, elf_path);
+    const uint64_t arena_base = deployed.arena_address ? deployed.arena_address : (uint64_t(fw.heap_start) + 3) & ~uint64_t(3);
 
     Memory* data = soc.memory_at(target.data.base, target.data.size);
     data->enable_touch_tracking();
@@ -500,6 +512,7 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
     std::vector<uint64_t> macs_before(planned.size() + 1, 0);  // MACs of the layers before each one: the ETA
     for (size_t i = 0; i < planned.size(); i++) macs_before[i + 1] = macs_before[i] + uint64_t(planned[i].macs);
     soc.simctrl().on_event([&](const SimCtrlEvent& e) {
+        if (batch) batch->on_event(e, soc, arena_base);
         if (e.kind == SimCtrlEvent::Kind::kLayerBegin) data->clear_touched();
         if (progress.on() && e.kind == SimCtrlEvent::Kind::kLayerBegin && e.id < planned.size())
             progress.layer(e.id, planned.size(), planned[e.id].name, macs_before[e.id], macs_before.back(),
@@ -523,16 +536,17 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
                                last_line(console_text) + "')");
 
     // Output: the firmware's arena is its heap start (aligned to 4) unless deploy placed it.
-    const uint64_t arena = deployed.arena_address ? deployed.arena_address : (uint64_t(fw.heap_start) + 3) & ~uint64_t(3);
+    const uint64_t arena = arena_base;
     std::vector<int8_t> output(deployed.output_bytes);
     soc.read_memory(arena + deployed.output_offset, output.data(), output.size());
-    const bool golden_match = output == golden.output;
+    bool golden_match = output == golden.output;
     // Quantization error: the int8 output against the float forward pass.
     progress.phase("float reference");
     const deploy::ReferenceResult reference =
         deploy::float_forward(net.graph, deploy::dequantize(weights), deploy::dequantize_input(weights), false);
     progress.clear();
-    const deploy::QuantError qerr = deploy::quantization_error(output, deployed.output_scale, reference.output);
+    const deploy::QuantError qerr =
+        deploy::quantization_error(batch ? golden.output : output, deployed.output_scale, reference.output);
 
     // Per-layer rows: plan + measured counters + touched bytes.
     const nlohmann::ordered_json base = to_json(report);
@@ -571,6 +585,10 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
     nlohmann::ordered_json& doc = json.doc;
     for (const auto& [key, value] : base.items())
         if (key != "schema") doc[key] = value;
+    if (batch) {  // every sample's output against the golden model on that sample
+        doc["inputs"] = batch->finish(report.layers.layers, base["layers"]);
+        golden_match = batch->golden_match();
+    }
     doc["golden_match"] = golden_match;
     doc["quantization_error"] = {{"max_abs", qerr.max_abs},
                                  {"rms", qerr.rms},
@@ -594,8 +612,12 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
         std::printf("int8 vs float reference: relative RMS error %.2f%%, top class %s\n", 100 * qerr.relative_rms,
                     qerr.argmax_equal ? "equal" : "DIFFERENT");
         if (o.phases) print_phases(rows);
+        if (batch) print_batch_summary(doc["inputs"]);
     }
     std::fflush(stdout);
+    if (!golden_match && batch)
+        throw CommandError(kExitGolden, "--inputs: the firmware output of " + std::to_string(batch->mismatches()) +
+                                            " samples differs from the host golden model");
     if (!golden_match)
         throw CommandError(kExitGolden, "firmware output differs from the host golden model (" +
                                             std::to_string(output.size()) + " bytes)");

@@ -301,6 +301,10 @@ json row_json(const Run& run, const Outcome& o) {
         row["golden_match"] = r.value("golden_match", false);
         if (t.contains("energy_uj")) row["energy_uj"] = t["energy_uj"];
     }
+    if (r.is_object() && r.contains("inputs") && r["inputs"].is_object()) {  // vitsim run --inputs: accuracy
+        row["top1_accuracy"] = r["inputs"].value("top1_accuracy", json(nullptr));
+        row["cycles_per_inference"] = r["inputs"]["cycles_per_inference"].value("mean", 0.0);
+    }
     return row;
 }
 
@@ -333,7 +337,7 @@ std::string number(const json& row, const char* key) {
 std::string csv_text(const json& rows) {
     std::ostringstream out;
     out << "variant,soc,network,status,exit_code,cycles,mac_per_cycle,ram_linked_bytes,sram_peak_bytes,flash_bytes,"
-           "attention_cycles,attention_sram_peak_bytes,energy_uj,pareto,error\n";
+           "attention_cycles,attention_sram_peak_bytes,energy_uj,pareto,error,top1_accuracy\n";
     auto text = [](const json& v) { return v.is_string() ? v.get<std::string>() : std::string(); };
     for (const json& row : rows)
         out << '"' << text(row["variant"]) << "\"," << text(row["soc"]) << ',' << text(row["network"]) << ','
@@ -342,12 +346,20 @@ std::string csv_text(const json& rows) {
             << number(row, "sram_peak_bytes") << ',' << number(row, "flash_bytes") << ','
             << number(row, "attention_cycles") << ',' << number(row, "attention_sram_peak_bytes") << ','
             << number(row, "energy_uj") << ',' << row["pareto"].dump() << ",\""
-            << (row.contains("error") ? text(row["error"]) : "") << "\"\n";
+            << (row.contains("error") ? text(row["error"]) : "") << "\","
+            << (row.contains("top1_accuracy") && !row["top1_accuracy"].is_null() ? row["top1_accuracy"].dump() : "")
+            << '\n';
     return out.str();
 }
 
-void print_row(const json& row, const std::string& status) {
+void print_row(const json& row, const std::string& run_status) {
     const std::string variant = row["variant"].get<std::string>();
+    std::string status = run_status;  // with --inputs and labels: the top-1 accuracy after it
+    if (row.contains("top1_accuracy") && row["top1_accuracy"].is_number()) {
+        char accuracy[32];
+        std::snprintf(accuracy, sizeof accuracy, "  top-1 %.2f%%", 100 * row["top1_accuracy"].get<double>());
+        status += accuracy;
+    }
     if (!row.contains("cycles")) {
         std::printf("%-52.52s %78s %6s  %s\n", variant.c_str(), "", "", status.c_str());
         return;

@@ -322,6 +322,11 @@ uint32_t vs_model_checksum(const void *image) {
 
 int vs_run_model(const void *image, uint8_t *arena, uint32_t arena_bytes, const uint8_t *weights,
                  vs_run_result_t *result) {
+    return vs_run_model_input(image, arena, arena_bytes, weights, (const uint8_t *)0, result);
+}
+
+int vs_run_model_input(const void *image, uint8_t *arena, uint32_t arena_bytes, const uint8_t *weights,
+                       const uint8_t *input, vs_run_result_t *result) {
     vs_run_result_t local;
     vs_run_result_t *res = result ? result : &local;
     vs__ctx_t c;
@@ -342,8 +347,8 @@ int vs_run_model(const void *image, uint8_t *arena, uint32_t arena_bytes, const 
     }
     /* The input arrives in SRAM before the network starts (as a camera or ADC
      * would deliver it); the copy is outside every layer's window. */
-    if (vs_interp_copy(arena + c.hdr->input_arena_offset, (const uint8_t *)image + c.hdr->input_offset,
-                       c.hdr->input_bytes) != 0) {
+    if (!input) input = (const uint8_t *)image + c.hdr->input_offset;
+    if (vs_interp_copy(arena + c.hdr->input_arena_offset, input, c.hdr->input_bytes) != 0) {
         res->status = VS_RUN_ERR_COPY;
         return res->status;
     }

@@ -46,6 +46,14 @@ typedef struct {
 int vs_run_model(const void *image, uint8_t *arena, uint32_t arena_bytes, const uint8_t *weights,
                  vs_run_result_t *result);
 
+/*
+ * vs_run_model with another input: `input` (header.input_bytes, in the image's
+ * input layout) instead of the image's own; NULL = the image's. `vitsim run
+ * --inputs` runs its samples through this, one after another, the model loaded once.
+ */
+int vs_run_model_input(const void *image, uint8_t *arena, uint32_t arena_bytes, const uint8_t *weights,
+                       const uint8_t *input, vs_run_result_t *result);
+
 /* Checks magic, version and record size only (cheap). */
 int vs_model_check_header(const void *image);
 

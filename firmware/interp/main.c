@@ -10,7 +10,11 @@
  *   - the arena is header.arena_address, or this program's heap
  *     [__heap_start, __heap_end) when that is 0;
  *   - exit status 0: the output tensor is in the arena at
- *     header.output_arena_offset (also printed on the console).
+ *     header.output_arena_offset (also printed on the console);
+ *   - with `vitsim run --inputs`, the simulator also writes the address and count
+ *     of N inputs (header.input_bytes each, in a read-only memory) into
+ *     `vs_inputs_address` / `vs_inputs_count`: the program runs them one after
+ *     another, and the simulator reads each output at the last layer's end marker.
  * Exit statuses (programs use 0..109):
  *   1 no image address, 2 bad image header, 3 arena does not fit the heap,
  *   4 image deployed for the other kernel variant (simd=on/off),
@@ -32,6 +36,13 @@
 __attribute__((used)) const uint32_t vs_model_image_address = VS_MODEL_IMAGE_ADDRESS;
 
 static uint32_t model_image_address(void) { return *(const volatile uint32_t *)&vs_model_image_address; }
+
+/* Written by `vitsim run --inputs` like vs_model_image_address; 0 inputs: run the
+ * image's own input once. */
+__attribute__((used)) const uint32_t vs_inputs_address = 0;
+__attribute__((used)) const uint32_t vs_inputs_count = 0;
+
+static uint32_t read_word(const uint32_t *word) { return *(const volatile uint32_t *)word; }
 
 extern char __heap_start[], __heap_end[];
 
@@ -78,7 +89,12 @@ int main(void) {
         }
     }
     vs_run_result_t result;
-    const int status = vs_run_model(h, arena, arena_bytes, (const uint8_t *)0, &result);
+    const uint32_t count = read_word(&vs_inputs_count);
+    const uint8_t *inputs = (const uint8_t *)(uintptr_t)read_word(&vs_inputs_address);
+    int status = VS_RUN_OK;
+    for (uint32_t i = 0; i < (count ? count : 1u) && status == VS_RUN_OK; i++)
+        status = vs_run_model_input(h, arena, arena_bytes, (const uint8_t *)0,
+                                    count ? inputs + i * h->input_bytes : (const uint8_t *)0, &result);
     if (status != VS_RUN_OK) {
         const vs_layer_record_t *records = (const vs_layer_record_t *)((const uint8_t *)h + h->records_offset);
         printf("vs_model: layer %ld (%s) failed with status %d\n", (long)result.layer,

@@ -1,0 +1,124 @@
+"""vitsim-import MODEL.onnx --calib DATA --net OUT.json --weights OUT.vswt [...]
+
+Reads the ONNX model, recovers the ViT, checks it against the ONNX graph,
+calibrates int8 scales on DATA and writes vitsim's network JSON and weights file.
+Prints how far the float, fake-quantized and ONNX models are apart. Exit codes
+in errors.py (docs/import.md).
+"""
+import argparse
+import io
+import json
+import os
+import sys
+import tempfile
+
+import numpy as np
+
+from . import quantize, recover, vswt
+from .errors import EXIT_BAD_DATA, ImportFailure
+
+VERIFY_SAMPLES = 16  # samples on which the ONNX graph and the recovered network are compared
+
+
+def read_samples(path, sample_shape):
+    """(samples [N, *sample_shape] float, labels or None) from an .npz (keys x and
+    optionally y) or a directory of .npy files (one sample each, sorted by name)."""
+    try:
+        if os.path.isdir(path):
+            files = sorted(f for f in os.listdir(path) if f.endswith(".npy"))
+            if not files:
+                raise ImportFailure(EXIT_BAD_DATA, f"{path}: no .npy file in the directory")
+            x, y = np.stack([np.load(os.path.join(path, f), allow_pickle=False) for f in files]), None
+        else:
+            with np.load(path, allow_pickle=False) as data:
+                if not hasattr(data, "files"):
+                    raise ImportFailure(EXIT_BAD_DATA, f"{path}: not an .npz archive (keys x and optionally y)")
+                if "x" not in data.files:
+                    raise ImportFailure(EXIT_BAD_DATA, f"{path}: no array 'x' (has: {', '.join(data.files) or 'none'})")
+                x, y = data["x"], data["y"] if "y" in data.files else None
+    except ImportFailure:
+        raise
+    except (OSError, ValueError) as e:
+        raise ImportFailure(EXIT_BAD_DATA, f"{path}: cannot read calibration data ({str(e).splitlines()[0]})")
+    if x.ndim == len(sample_shape):
+        x = x[None]
+    if tuple(x.shape[1:]) != tuple(sample_shape) or x.shape[0] == 0:
+        raise ImportFailure(EXIT_BAD_DATA, f"{path}: samples have shape {list(x.shape[1:])}, the model's input "
+                            f"is {list(sample_shape)} (N samples first)")
+    if y is not None and (y.ndim != 1 or len(y) != len(x)):
+        raise ImportFailure(EXIT_BAD_DATA, f"{path}: {len(y) if y.ndim else 0} labels for {len(x)} samples")
+    return x.astype(np.float64), y
+
+
+def write_atomically(path, data):
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".vitsim-import-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def run(args):
+    model = recover.load(args.model)
+    name = args.name or os.path.splitext(os.path.basename(args.model))[0]
+    vit, graph = recover.recover(model, name)
+    samples, labels = read_samples(args.calib, graph.input_shape[1:])
+    onnx_diff = recover.verify(vit, graph, samples[:VERIFY_SAMPLES])
+    local = np.stack([recover.to_vitsim_layout(vit, x) for x in samples])
+    q = quantize.calibrate(vit, local)
+    if args.test:  # evaluated (and exported) instead of the calibration set
+        tx, labels = read_samples(args.test, graph.input_shape[1:])
+        local = np.stack([recover.to_vitsim_layout(vit, x) for x in tx])
+    report, _, _ = quantize.compare(vit, q, local, labels)
+    report["evaluated_on"] = "test" if args.test else "calibration"
+    report["onnx_vs_float_max_relative"] = onnx_diff
+    network = vit.network_json(f"imported from {os.path.basename(args.model)}")
+    sample = quantize.quantize_input(local[0], q.scales["input"])
+    weights = vswt.serialize(name, q.params, q.scales, sample)
+    write_atomically(args.net, (json.dumps(network, indent=2) + "\n").encode())
+    write_atomically(args.weights, weights)
+    if args.export_inputs:
+        out = {"x": local.astype(np.float32)}
+        if labels is not None:
+            out["y"] = labels.astype(np.int64)
+        buf = io.BytesIO()
+        np.savez(buf, **out)
+        write_atomically(args.export_inputs, buf.getvalue())
+    if args.report:
+        write_atomically(args.report, (json.dumps(report, indent=2) + "\n").encode())
+    blocks = vit.blocks[0] if vit.blocks else None
+    print(f"{name}: {vit.input['kind']} input {list(vit.input_shape())}, {len(vit.blocks)} blocks"
+          + (f" (E {blocks.embed}, {blocks.heads} heads of {blocks.head_dim}, MLP {blocks.mlp_hidden})" if blocks else "")
+          + f", pool {vit.pool}, {vit.classes} classes")
+    print(f"ONNX vs recovered float network: max difference {onnx_diff:.2e} of the largest logit")
+    line = (f"float vs fake-quantized int8 on {report['samples']} {report['evaluated_on']} samples: top-1 agreement "
+            f"{100 * report['top1_agreement']:.1f}%, logits relative RMS {100 * report['logits_relative_rms']:.2f}%")
+    if labels is not None:
+        line += f"; top-1 float {100 * report['float_top1']:.1f}%, int8 (fake-quantized) {100 * report['fake_quant_top1']:.1f}%"
+    print(line)
+    print(f"wrote {args.net} and {args.weights}")
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="vitsim-import", description=__doc__.split("\n\n")[1])
+    parser.add_argument("model", help="ONNX file (e.g. torch.onnx.export of a ViT, batch 1)")
+    parser.add_argument("--calib", required=True, help=".npz with x [N, *input] (and labels y) or a directory of .npy")
+    parser.add_argument("--net", required=True, help="network JSON to write")
+    parser.add_argument("--weights", required=True, help="weights file (VSWT) to write")
+    parser.add_argument("--name", help="network name (default: the model file's name)")
+    parser.add_argument("--test", help="labelled data (same format as --calib) to evaluate and export instead of "
+                        "the calibration set")
+    parser.add_argument("--export-inputs", help="also write the evaluated samples (x, and y when labelled) in "
+                        "vitsim's layout, for vitsim run --inputs")
+    parser.add_argument("--report", help="write the float / fake-quantized comparison as JSON")
+    args = parser.parse_args(argv)
+    try:
+        return run(args)
+    except ImportFailure as e:
+        print(f"vitsim-import: {e}", file=sys.stderr)
+        return e.code
