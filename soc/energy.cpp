@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 namespace vitsim {
 
@@ -60,9 +61,14 @@ EnergyBreakdown estimate_energy(const EnergyParams& p, uint64_t clock_hz, const 
                                 const std::vector<AccessCounters>& accesses, uint64_t cycles) {
     EnergyBreakdown e;
     if (!p.present || clock_hz == 0) return e;
-    size_t cluster_domain = 0;  // where the cluster's parts go: "cluster", else the first domain
-    for (size_t d = 0; d < p.domains.size(); d++)
+    // The cluster's parts go to the domain "cluster", the rest to the first other one.
+    size_t soc_domain = SIZE_MAX, cluster_domain = SIZE_MAX;
+    for (size_t d = 0; d < p.domains.size(); d++) {
         if (p.domains[d].name == "cluster") cluster_domain = d;
+        else if (soc_domain == SIZE_MAX) soc_domain = d;
+    }
+    if (soc_domain == SIZE_MAX) soc_domain = 0;
+    if (cluster_domain == SIZE_MAX) cluster_domain = soc_domain;
     std::vector<double> domains(std::max<size_t>(p.domains.size(), 1), 0.0);
     double cluster = 0, caches = 0, background = 0, leakage = 0;
     for (size_t i = 0; i < activity.cores.size(); i++) {
@@ -75,12 +81,12 @@ EnergyBreakdown estimate_energy(const EnergyParams& p, uint64_t clock_hz, const 
         else cluster += insns;
         background += clocked;
         caches += cached;
-        domains[i == 0 ? 0 : cluster_domain] += insns + clocked + cached;
+        domains[i == 0 ? soc_domain : cluster_domain] += insns + clocked + cached;
     }
     for (size_t m = 0; m < p.memories.size(); m++) {
         const double fj = m < accesses.size() ? memory_fj(p.memories[m], accesses[m]) : 0.0;
         e.memories.push_back(round_fj(fj));
-        domains[m == p.cluster_memory ? cluster_domain : 0] += fj;
+        domains[m == p.cluster_memory ? cluster_domain : soc_domain] += fj;
     }
     for (size_t d = 0; d < p.domains.size(); d++) {
         const double clocked = power_fj(p.domains[d].background_mw, cycles, clock_hz);
@@ -91,7 +97,7 @@ EnergyBreakdown estimate_energy(const EnergyParams& p, uint64_t clock_hz, const 
     }
     const double dma = p.dma_pj_per_byte * double(activity.dma_bytes) * kFjPerPj;
     const double cluster_dma = p.cluster_dma_pj_per_byte * double(activity.cluster_dma_bytes) * kFjPerPj;
-    domains[0] += dma;
+    domains[soc_domain] += dma;
     domains[cluster_domain] += cluster_dma;
     e.cluster = round_fj(cluster);
     e.caches = round_fj(caches);

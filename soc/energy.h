@@ -51,7 +51,7 @@ struct EnergyParams {
     CacheEnergy icache, dcache, flash_accelerator;
     double dma_pj_per_byte = 0;
     double cluster_dma_pj_per_byte = 0;
-    std::vector<DomainEnergy> domains;
+    std::vector<DomainEnergy> domains;  // by name (the profile's JSON object is read sorted)
     size_t cluster_memory = SIZE_MAX;  // the cluster's L1 (index into memories), if any
 };
 
@@ -65,8 +65,9 @@ struct EnergyBreakdown {
     int64_t dma = 0;                  // bytes moved by the DMAs
     int64_t background = 0;           // cores clocked or gated, domains' background
     int64_t leakage = 0;
-    // The same energy by power domain, in the profile's domain order: the cluster's
-    // workers, DMA and L1 in the domain "cluster", everything else in the first one.
+    // The same energy by power domain (EnergyParams::domains' order: by name): the
+    // cluster's workers, DMA and L1 in the domain "cluster", everything else in the
+    // first other one.
     // For the traces' power signals; rounded on their own, so they may differ from
     // total() by a few fJ.
     std::vector<int64_t> domains;

@@ -48,7 +48,10 @@ TEST(Energy, EveryCalibratedProfileHasTheModel) {
         EXPECT_GT(p.energy.core.active_mw, p.energy.core.sleep_mw);
         EXPECT_FALSE(p.energy.domains.empty());
     }
-    EXPECT_EQ(load_profile("gap9").energy.domains.back().name, "cluster");
+    const std::vector<DomainEnergy>& gap9 = load_profile("gap9").energy.domains;
+    ASSERT_EQ(gap9.size(), 2u);
+    EXPECT_EQ(gap9[0].name, "cluster");
+    EXPECT_EQ(gap9[1].name, "soc");
 }
 
 TEST(Energy, PartsAddUpAndEachEventCostsItsProfileEnergy) {
@@ -74,6 +77,10 @@ TEST(Energy, PartsAddUpAndEachEventCostsItsProfileEnergy) {
     int64_t by_domain = 0;
     for (int64_t d : e.domains) by_domain += d;
     EXPECT_NEAR(double(by_domain), double(e.total()), 4.0);  // each domain rounded on its own
+    // gap9's domains by name: "cluster" holds the worker's instructions, "soc" the FC's.
+    const EnergyBreakdown fc_only = estimate_energy(q, p.clock_hz, SocActivity{{a.cores[0]}, 0, 0}, accesses, 1000);
+    EXPECT_GT(e.domains[0], fc_only.domains[0]);
+    EXPECT_EQ(e.domains[1], fc_only.domains[1]);
 }
 
 TEST(Energy, ASleepingCoreCostsLessThanASpinningOne) {
