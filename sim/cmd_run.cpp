@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <iomanip>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -267,18 +268,33 @@ void print_cache_line(const CacheCounters& c) {
     if (!line.empty()) std::printf("hits:  %s\n", line.c_str());
 }
 
+// "energy: 12.3 uJ, 45.6 mW average (core 1.2, memory 3.4, ...)".
+void print_energy_line(const RunReport& report) {
+    const EnergyBreakdown& e = report.energy;
+    int64_t memory = 0;
+    for (int64_t m : e.memories) memory += m;
+    std::printf("energy: %.4f uJ, %.3f mW average (uJ: core %.4f, %smemory %.4f, caches %.4f, dma %.4f, "
+                "background %.4f, leakage %.4f)\n",
+                fj_to_uj(e.total()), average_power_mw(e.total(), report.sim_time_s), fj_to_uj(e.core),
+                report.cluster.empty() ? "" : ("cluster " + std::to_string(fj_to_uj(e.cluster)) + ", ").c_str(),
+                fj_to_uj(memory), fj_to_uj(e.caches), fj_to_uj(e.dma), fj_to_uj(e.background), fj_to_uj(e.leakage));
+}
+
 // Every byte figure of the table in bytes: one unit, no mixing of bytes and K.
 void print_table(const std::vector<LayerRow>& rows, const RunReport& report, uint64_t total_macs,
                  const MemoryTotals& mem, bool golden_match, const std::string& title) {
     std::printf("%s\n", title.c_str());
-    std::printf("%4s %-24s %-11s %12s %11s %7s %9s %9s %7s %9s\n", "#", "layer", "op", "cycles", "MACs", "MAC/cyc",
-                "RAM need", "touched", "stack", "weights");
-    for (const LayerRow& r : rows)
+    std::printf("%4s %-24s %-11s %12s %11s %7s %9s %9s %7s %9s%s\n", "#", "layer", "op", "cycles", "MACs", "MAC/cyc",
+                "RAM need", "touched", "stack", "weights", report.has_energy ? "   energy uJ" : "");
+    for (const LayerRow& r : rows) {
         std::printf("%4u %-24.24s %-11.11s %12" PRIu64 " %11" PRId64 " %7.2f %9" PRIu64 " %9" PRIu64 " %7" PRIu64
-                    " %9" PRId64 "\n",
+                    " %9" PRId64,
                     r.plan->index, r.plan->name.c_str(), r.plan->op.c_str(), cycles_of(r), r.plan->macs,
                     mac_per_cycle(r.plan->macs, cycles_of(r)), r.sram_peak, r.touch.touched, r.touch.stack,
                     r.plan->weight_bytes);
+        if (report.has_energy) std::printf(" %12.4f", r.record ? fj_to_uj(r.record->energy.total()) : 0.0);
+        std::printf("\n");
+    }
     std::printf("total: %" PRIu64 " cycles (%.3f ms at %g MHz), %" PRIu64 " instructions, %" PRIu64
                 " MACs, %.2f MAC/cycle\n",
                 report.totals.cycles, report.sim_time_s * 1e3, report.clock_hz / 1e6, report.totals.instructions,
@@ -292,6 +308,7 @@ void print_table(const std::vector<LayerRow>& rows, const RunReport& report, uin
                 " bytes external\n",
                 mem.flash_internal, mem.firmware_code, mem.flash_internal - mem.firmware_code, mem.flash_external);
     print_cache_line(report.totals.caches);
+    if (report.has_energy) print_energy_line(report);
     std::printf("golden: %s\n", golden_match ? "firmware output equals the host golden model bit for bit"
                                              : "MISMATCH between firmware output and host golden model");
 }
@@ -304,7 +321,7 @@ std::string csv_text(const std::vector<LayerRow>& rows, const std::string& soc, 
     out << "soc,network,options,index,name,op,kernel,cycles,instructions,macs,mac_per_cycle,sram_peak_bytes,"
            "planned_bytes,touched_bytes,stack_bytes,weight_bytes,stall_load_use,stall_branch,stall_muldiv,"
            "stall_memory,stall_fetch,icache_hits,icache_misses,dcache_hits,dcache_misses,flash_accel_hits,"
-           "flash_accel_misses,flash_accel_data_hits,flash_accel_data_misses\n";
+           "flash_accel_misses,flash_accel_data_hits,flash_accel_data_misses,energy_uj\n";
     const std::string what = soc + ',' + network + ",\"" + options + "\",";
     auto stalls = [](const HartCounters& c) {
         const StallCounters& s = c.stalls;
@@ -316,6 +333,13 @@ std::string csv_text(const std::vector<LayerRow>& rows, const std::string& soc, 
                std::to_string(k.flash_accelerator.misses) + ',' + std::to_string(k.flash_accelerator_data.hits) + ',' +
                std::to_string(k.flash_accelerator_data.misses);
     };
+    // Empty when the profile has no energy model.
+    auto energy = [&](const EnergyBreakdown& e) {
+        if (!report.has_energy) return std::string();
+        std::ostringstream uj;
+        uj << std::setprecision(9) << fj_to_uj(e.total());
+        return uj.str();
+    };
     int64_t weight_bytes = 0;
     for (const LayerRow& r : rows) {
         weight_bytes += r.plan->weight_bytes;
@@ -323,11 +347,12 @@ std::string csv_text(const std::vector<LayerRow>& rows, const std::string& soc, 
             << cycles_of(r) << ',' << (r.record ? r.record->counters.instructions : 0) << ',' << r.plan->macs << ','
             << mac_per_cycle(r.plan->macs, cycles_of(r)) << ',' << r.sram_peak << ',' << r.plan->planned_bytes << ','
             << r.touch.touched << ',' << r.touch.stack << ',' << r.plan->weight_bytes << ','
-            << stalls(r.record ? r.record->counters : HartCounters{}) << '\n';
+            << stalls(r.record ? r.record->counters : HartCounters{}) << ','
+            << energy(r.record ? r.record->energy : EnergyBreakdown{}) << '\n';
     }
     out << what << "total,total,,," << report.totals.cycles << ',' << report.totals.instructions << ',' << total_macs
         << ',' << mac_per_cycle(int64_t(total_macs), report.totals.cycles) << ',' << mem.ram_linked << ",,,"
-        << mem.stack_used << ',' << weight_bytes << ',' << stalls(report.totals) << '\n';
+        << mem.stack_used << ',' << weight_bytes << ',' << stalls(report.totals) << ',' << energy(report.energy) << '\n';
     return out.str();
 }
 
@@ -358,6 +383,8 @@ nlohmann::ordered_json layer_json(const LayerRow& r, const nlohmann::ordered_jso
         j["caches"] = measured["caches"];
         j["memories"] = measured["memories"];
         j["phases"] = measured["phases"];
+        for (const char* key : {"energy_uj", "avg_power_mw", "energy"})
+            if (measured.contains(key)) j[key] = measured[key];
     }
     return j;
 }

@@ -8,78 +8,11 @@
 
 namespace vitsim {
 
-namespace {
-
-CacheCounters::HitMiss operator-(const CacheCounters::HitMiss& end, const CacheCounters::HitMiss& begin) {
-    return {end.hits - begin.hits, end.misses - begin.misses};
-}
-
-CacheCounters::HitMiss& operator+=(CacheCounters::HitMiss& sum, const CacheCounters::HitMiss& more) {
-    sum.hits += more.hits;
-    sum.misses += more.misses;
-    return sum;
-}
-
-CacheCounters operator-(const CacheCounters& end, const CacheCounters& begin) {
-    CacheCounters d;
-    d.icache = end.icache - begin.icache;
-    d.dcache = end.dcache - begin.dcache;
-    d.flash_accelerator = end.flash_accelerator - begin.flash_accelerator;
-    d.flash_accelerator_data = end.flash_accelerator_data - begin.flash_accelerator_data;
-    d.dcache_writebacks = end.dcache_writebacks - begin.dcache_writebacks;
-    return d;
-}
-
-CacheCounters& operator+=(CacheCounters& sum, const CacheCounters& more) {
-    sum.icache += more.icache;
-    sum.dcache += more.dcache;
-    sum.flash_accelerator += more.flash_accelerator;
-    sum.flash_accelerator_data += more.flash_accelerator_data;
-    sum.dcache_writebacks += more.dcache_writebacks;
-    return sum;
-}
-
-}  // namespace
-
-HartCounters operator-(const HartCounters& end, const HartCounters& begin) {
-    HartCounters d;
-    d.caches = end.caches - begin.caches;
-    d.cycles = end.cycles - begin.cycles;
-    d.instructions = end.instructions - begin.instructions;
-    d.stalls.load_use = end.stalls.load_use - begin.stalls.load_use;
-    d.stalls.branch = end.stalls.branch - begin.stalls.branch;
-    d.stalls.muldiv = end.stalls.muldiv - begin.stalls.muldiv;
-    d.stalls.memory = end.stalls.memory - begin.stalls.memory;
-    d.stalls.fetch = end.stalls.fetch - begin.stalls.fetch;
-    return d;
-}
-
-HartCounters& operator+=(HartCounters& sum, const HartCounters& more) {
-    sum.cycles += more.cycles;
-    sum.instructions += more.instructions;
-    sum.stalls.load_use += more.stalls.load_use;
-    sum.stalls.branch += more.stalls.branch;
-    sum.stalls.muldiv += more.stalls.muldiv;
-    sum.stalls.memory += more.stalls.memory;
-    sum.stalls.fetch += more.stalls.fetch;
-    sum.caches += more.caches;
-    return sum;
-}
-
 std::string phase_name(uint32_t phase) {
 #define VS_PHASE_NAME_(name, text) text,
     static const char* const kNames[] = {VS_PHASES(VS_PHASE_NAME_)};
 #undef VS_PHASE_NAME_
     return phase < VS_PHASE_COUNT ? kNames[phase] : "phase " + std::to_string(phase);
-}
-
-AccessCounters operator-(const AccessCounters& end, const AccessCounters& begin) {
-    AccessCounters d;
-    for (int w = 0; w < 3; w++) {
-        d.reads[w] = end.reads[w] - begin.reads[w];
-        d.writes[w] = end.writes[w] - begin.writes[w];
-    }
-    return d;
 }
 
 namespace {
@@ -112,6 +45,8 @@ LayerProfile profile_layers(const std::vector<SimCtrlEvent>& events) {
     std::map<std::pair<uint32_t, uint32_t>, std::vector<std::pair<size_t, const SimCtrlEvent*>>> open;
     std::map<uint32_t, std::vector<size_t>> open_on_hart;  // layers open on each hart, innermost last
     std::map<uint32_t, const SimCtrlEvent*> open_phase;     // the phase running on each hart
+    std::map<std::pair<uint32_t, uint32_t>, std::vector<const SimCtrlEvent*>> open_energy;  // per (hart, id)
+    std::vector<std::pair<const SimCtrlEvent*, EnergyWindow>> closed_energy;               // with their BEGIN
     for (const SimCtrlEvent& e : events) {
         const auto key = std::make_pair(e.hartid, e.id);
         switch (e.kind) {
@@ -139,6 +74,7 @@ LayerProfile profile_layers(const std::vector<SimCtrlEvent>& events) {
                 LayerRecord& r = out.layers[index];
                 r.counters = e.counters - begin->counters;
                 r.end_s = e.time.to_seconds();
+                r.activity = e.activity - begin->activity;
                 for (size_t m = 0; m < e.memories.size() && m < begin->memories.size(); m++)
                     r.memories.push_back(e.memories[m] - begin->memories[m]);
                 break;
@@ -164,11 +100,44 @@ LayerProfile profile_layers(const std::vector<SimCtrlEvent>& events) {
                 if (!on_hart.empty()) add_to_layer(out.layers[on_hart.back()], span);
                 break;
             }
+            case SimCtrlEvent::Kind::kEnergyBegin:
+                open_energy[key].push_back(&e);
+                break;
+            case SimCtrlEvent::Kind::kEnergyEnd: {
+                auto it = open_energy.find(key);
+                if (it == open_energy.end() || it->second.empty()) {
+                    out.problems.push_back("energy window " + std::to_string(e.id) + " on hart " + std::to_string(e.hartid) +
+                                           " ends at cycle " + std::to_string(e.counters.cycles) + " without a begin");
+                    break;
+                }
+                const SimCtrlEvent* begin = it->second.back();
+                it->second.pop_back();
+                EnergyWindow w;
+                w.id = e.id;
+                w.hartid = e.hartid;
+                w.cycles = e.counters.cycles - begin->counters.cycles;
+                for (size_t m = 0; m < e.memories.size() && m < begin->memories.size(); m++)
+                    w.memories.push_back(e.memories[m] - begin->memories[m]);
+                w.activity = e.activity - begin->activity;
+                w.begin_s = begin->time.to_seconds();
+                w.end_s = e.time.to_seconds();
+                closed_energy.emplace_back(begin, std::move(w));
+                break;
+            }
             case SimCtrlEvent::Kind::kSnapshot:
                 out.snapshots.push_back({e.id, e.hartid, e.counters, e.time.to_seconds()});
                 break;
         }
     }
+    // Energy windows in order of BEGIN (the events are in time order).
+    std::stable_sort(closed_energy.begin(), closed_energy.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& [begin, window] : closed_energy) out.energy_windows.push_back(std::move(window));
+    for (const auto& [key, stack] : open_energy)
+        for (const SimCtrlEvent* begin : stack)
+            out.problems.push_back("energy window " + std::to_string(begin->id) + " on hart " +
+                                   std::to_string(begin->hartid) + " begins at cycle " +
+                                   std::to_string(begin->counters.cycles) + " and never ends");
     // Layers still open when the program stopped have no meaningful delta: drop them.
     std::vector<bool> unclosed(out.layers.size(), false);
     for (const auto& [key, stack] : open)

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "periph/simctrl.h"
+#include "soc/energy.h"
 
 namespace vitsim {
 
@@ -31,6 +32,20 @@ struct LayerRecord {
     std::vector<AccessCounters> memories;  // end - begin, in profile order
     double begin_s = 0, end_s = 0;         // simulated time of the two markers
     std::vector<PhaseTotal> phases;        // the kernel phases inside, in phase order
+    SocActivity activity;                  // end - begin: every core and DMA
+    EnergyBreakdown energy;                // of `activity` (collect_report, sim/report.h)
+};
+
+// One SIMCTRL ENERGY_BEGIN/ENERGY_END pair (firmware/include/vitsim/runtime.h:
+// vs_energy_begin/end): the whole SoC's activity between them.
+struct EnergyWindow {
+    uint32_t id = 0;
+    uint32_t hartid = 0;
+    uint64_t cycles = 0;                   // of the core that wrote the markers
+    std::vector<AccessCounters> memories;  // end - begin, in profile order
+    SocActivity activity;                  // end - begin
+    double begin_s = 0, end_s = 0;
+    EnergyBreakdown energy;                // collect_report
 };
 
 struct Snapshot {
@@ -44,11 +59,12 @@ struct LayerProfile {
     std::vector<LayerRecord> layers;       // one per BEGIN/END pair, in order of BEGIN
     std::vector<PhaseSpan> phases;         // every phase span, in order of BEGIN
     std::vector<Snapshot> snapshots;
+    std::vector<EnergyWindow> energy_windows;  // closed ones, in order of BEGIN
     std::vector<std::string> problems;     // unmatched markers, one line each
 };
 
 // A LAYER_END closes the most recent open LAYER_BEGIN with the same id on the same
-// hart, so layers may nest (a block around its sub-layers) and repeat. A phase span
+// hart, so layers may nest (a block around its sub-layers) and repeat; so do energy windows. A phase span
 // counts in the innermost layer open on its hart; phases do not nest.
 LayerProfile profile_layers(const std::vector<SimCtrlEvent>& events);
 
@@ -56,8 +72,5 @@ LayerProfile profile_layers(const std::vector<SimCtrlEvent>& events);
 // the kernels do not define.
 std::string phase_name(uint32_t phase);
 
-HartCounters operator-(const HartCounters& end, const HartCounters& begin);
-HartCounters& operator+=(HartCounters& sum, const HartCounters& more);
-AccessCounters operator-(const AccessCounters& end, const AccessCounters& begin);
 
 }  // namespace vitsim

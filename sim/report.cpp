@@ -44,9 +44,23 @@ json caches_json(const CacheCounters& c) {
             {"flash_accelerator_data", hit_miss_json(c.flash_accelerator_data)}};
 }
 
+json energy_json(const EnergyBreakdown& e, const std::vector<MemoryStats>& memories, bool cluster) {
+    json mems = json::object();
+    for (size_t m = 0; m < e.memories.size() && m < memories.size(); m++) mems[memories[m].name] = fj_to_uj(e.memories[m]);
+    json j = {{"core", fj_to_uj(e.core)}};
+    if (cluster) j["cluster"] = fj_to_uj(e.cluster);
+    j["memory"] = mems;
+    j["caches"] = fj_to_uj(e.caches);
+    j["dma"] = fj_to_uj(e.dma);
+    j["background"] = fj_to_uj(e.background);
+    j["leakage"] = fj_to_uj(e.leakage);
+    return j;
+}
+
 namespace {
 
-json layer_json(const LayerRecord& l, const std::vector<MemoryStats>& memories) {
+json layer_json(const LayerRecord& l, const RunReport& r) {
+    const std::vector<MemoryStats>& memories = r.memories;
     json mems = json::object();  // by name, in the profile's order
     for (size_t m = 0; m < l.memories.size() && m < memories.size(); m++)
         mems[memories[m].name] = memory_json(l.memories[m]);
@@ -56,16 +70,22 @@ json layer_json(const LayerRecord& l, const std::vector<MemoryStats>& memories) 
                           {"spans", p.spans},
                           {"cycles", p.counters.cycles},
                           {"instructions", p.counters.instructions}});
-    return {{"id", l.id},
-            {"hartid", l.hartid},
-            {"cycles", l.counters.cycles},
-            {"instructions", l.counters.instructions},
-            {"stalls", stalls_json(l.counters.stalls)},
-            {"caches", caches_json(l.counters.caches)},
-            {"begin_s", l.begin_s},
-            {"end_s", l.end_s},
-            {"memories", mems},
-            {"phases", phases}};
+    json j = {{"id", l.id},
+              {"hartid", l.hartid},
+              {"cycles", l.counters.cycles},
+              {"instructions", l.counters.instructions},
+              {"stalls", stalls_json(l.counters.stalls)},
+              {"caches", caches_json(l.counters.caches)},
+              {"begin_s", l.begin_s},
+              {"end_s", l.end_s},
+              {"memories", mems},
+              {"phases", phases}};
+    if (r.has_energy) {
+        j["energy_uj"] = fj_to_uj(l.energy.total());
+        j["avg_power_mw"] = average_power_mw(l.energy.total(), double(l.counters.cycles) / double(r.clock_hz));
+        j["energy"] = energy_json(l.energy, memories, !r.cluster.empty());
+    }
+    return j;
 }
 
 const char* stop_name(StopReason reason) {
@@ -84,6 +104,24 @@ std::string hex(uint32_t v) {
 }
 
 constexpr size_t kMaxProblemLines = 10;
+
+}  // namespace
+
+namespace {
+
+// The energy of the run and of each layer, when the profile has the model's data.
+void add_energy(RunReport& r, Soc& soc) {
+    const EnergyParams& params = soc.profile().energy;
+    r.has_energy = params.present;
+    if (!r.has_energy) return;
+    std::vector<AccessCounters> accesses;
+    for (const MemoryStats& m : r.memories) accesses.push_back(m.counters);
+    r.energy = estimate_energy(params, r.clock_hz, soc.activity(), accesses, r.totals.cycles);
+    for (LayerRecord& l : r.layers.layers)
+        l.energy = estimate_energy(params, r.clock_hz, l.activity, l.memories, l.counters.cycles);
+    for (EnergyWindow& w : r.layers.energy_windows)
+        w.energy = estimate_energy(params, r.clock_hz, w.activity, w.memories, w.cycles);
+}
 
 }  // namespace
 
@@ -111,6 +149,7 @@ RunReport collect_report(Soc& soc, const std::string& program, const RunResult& 
         for (unsigned i = 0; i < cluster->cores(); i++) r.cluster.push_back({cluster->hart(i).counters(), cluster->stalls(i)});
         r.cluster_dma = cluster->dma_stats();
     }
+    add_energy(r, soc);
     return r;
 }
 
@@ -166,6 +205,11 @@ json to_json(const RunReport& r) {
           {"stalls", stalls_json(r.totals.stalls)},
           {"caches", caches_json(r.totals.caches)}}},
     };
+    if (r.has_energy) {
+        doc["totals"]["energy_uj"] = fj_to_uj(r.energy.total());
+        doc["totals"]["avg_power_mw"] = average_power_mw(r.energy.total(), r.sim_time_s);
+        doc["totals"]["energy"] = energy_json(r.energy, r.memories, !r.cluster.empty());
+    }
     if (r.trap)
         doc["trap"] = {{"cause", r.trap->cause}, {"pc", r.trap->pc},       {"insn", r.trap->insn},
                        {"tval", r.trap->tval},   {"description", r.trap_description}};
@@ -175,13 +219,26 @@ json to_json(const RunReport& r) {
     doc["dma"] = {{"transfers", r.dma.transfers}, {"bytes", r.dma.bytes}, {"errors", r.dma.errors},
                   {"busy_s", r.dma.busy_s}};
     json layers = json::array();
-    for (const LayerRecord& l : r.layers.layers) layers.push_back(layer_json(l, r.memories));
+    for (const LayerRecord& l : r.layers.layers) layers.push_back(layer_json(l, r));
     doc["layers"] = layers;
     json snapshots = json::array();
     for (const Snapshot& s : r.layers.snapshots)
         snapshots.push_back({{"tag", s.tag}, {"hartid", s.hartid}, {"cycles", s.counters.cycles},
                              {"instructions", s.counters.instructions}, {"time_s", s.time_s}});
     doc["snapshots"] = snapshots;
+    if (r.has_energy) {
+        json windows = json::array();
+        for (const EnergyWindow& w : r.layers.energy_windows)
+            windows.push_back({{"id", w.id},
+                               {"hartid", w.hartid},
+                               {"cycles", w.cycles},
+                               {"begin_s", w.begin_s},
+                               {"end_s", w.end_s},
+                               {"energy_uj", fj_to_uj(w.energy.total())},
+                               {"avg_power_mw", average_power_mw(w.energy.total(), double(w.cycles) / double(r.clock_hz))},
+                               {"energy", energy_json(w.energy, r.memories, !r.cluster.empty())}});
+        doc["energy_windows"] = windows;
+    }
     doc["marker_problems"] = r.layers.problems;
     if (!r.cluster.empty()) {
         json cores = json::array();

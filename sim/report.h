@@ -50,6 +50,8 @@ struct RunReport {
     LayerProfile layers;
     std::vector<ClusterCoreStats> cluster;  // empty: no cluster
     ClusterDmaStats cluster_dma;
+    bool has_energy = false;           // the profile has an "energy" section
+    EnergyBreakdown energy;            // the whole run (layers: LayerRecord::energy)
     // Instructions of every core (core0 and the cluster's workers).
     uint64_t all_instructions() const;
 };
@@ -58,6 +60,10 @@ nlohmann::ordered_json to_json(const RunReport& report);
 // Hits, misses and hit rate of the L1 caches and the flash accelerator (zeros when
 // the core has none).
 nlohmann::ordered_json caches_json(const CacheCounters& caches);
+// The parts of an energy in uJ: core, cluster (with one), memory by name, caches,
+// dma, background, leakage. They add up to fj_to_uj(e.total()).
+nlohmann::ordered_json energy_json(const EnergyBreakdown& e, const std::vector<MemoryStats>& memories,
+                                   bool cluster);
 
 // The report of a finished run of `soc` (core 0's counters, every memory, DMA,
 // the layers of the SIMCTRL markers). `program` names what ran.

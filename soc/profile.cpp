@@ -144,6 +144,22 @@ public:
         return address;
     }
 
+    // A non-negative JSON number, integer or not (energies, powers, voltages).
+    double real(const std::string& key, double max) {
+        const json& v = get(key);
+        if (!v.is_number()) fail(field(key), "expected a number, got " + value_text(v));
+        const double x = v.get<double>();
+        if (!(x >= 0) || x > max) fail(field(key), "expected a number from 0 to " + value_text(json(max)) + ", got " + value_text(v));
+        return x;
+    }
+
+    // The keys of this object, in the file's order.
+    std::vector<std::string> keys() const {
+        std::vector<std::string> out;
+        for (auto it = object_.begin(); it != object_.end(); ++it) out.push_back(it.key());
+        return out;
+    }
+
     // A value as the user wrote it (JSON), shortened and escaped.
     static std::string value_text(const json& v) { return escape_for_message(v.dump(), 40); }
 
@@ -416,6 +432,79 @@ ClusterParams parse_cluster(Fields f, const Profile& p) {
     return c;
 }
 
+// ---- "energy": the energy model's data (soc/energy.h, docs/energy.md).
+constexpr double kMaxPj = 1e6;  // per event; anything larger is a typo
+constexpr double kMaxMw = 1e5;
+
+CoreEnergy parse_core_energy(Fields f) {
+    CoreEnergy e;
+    Fields insn = f.object("insn_pj");
+    for (unsigned k = 0; k < kInsnClassCount; k++) e.insn_pj[k] = insn.real(kInsnClassNames[k], kMaxPj);
+    insn.finish();
+    e.active_mw = f.real("active_mw", kMaxMw);
+    e.sleep_mw = f.real("sleep_mw", kMaxMw);
+    f.finish();
+    return e;
+}
+
+// [byte, halfword, word] energies of one access kind.
+void parse_by_width(Fields& f, const std::string& key, double (&out)[3]) {
+    const json& v = f.get(key);
+    if (!v.is_array() || v.size() != 3) f.fail(f.field(key), "expected [byte, halfword, word] energies in pJ");
+    for (size_t w = 0; w < 3; w++) {
+        if (!v[w].is_number() || !(v[w].get<double>() >= 0) || v[w].get<double>() > kMaxPj)
+            f.fail(f.field(key) + "[" + std::to_string(w) + "]", "expected a number from 0 to 1e6 (pJ)");
+        out[w] = v[w].get<double>();
+    }
+}
+
+CacheEnergy parse_cache_energy(Fields f) {
+    CacheEnergy e;
+    e.hit_pj = f.real("hit_pj", kMaxPj);
+    e.miss_pj = f.real("miss_pj", kMaxPj);
+    f.finish();
+    return e;
+}
+
+EnergyParams parse_energy(Fields f, const Profile& p) {
+    EnergyParams e;
+    e.present = true;
+    e.voltage_v = f.real("voltage_v", 10);
+    e.core = parse_core_energy(f.object("core"));
+    if (p.cluster.cores) e.cluster_core = parse_core_energy(f.object("cluster_core"));
+    Fields mems = f.object("memories");
+    for (const MemoryTiming& m : p.memories) {
+        if (m.name == p.cluster.l1_memory && p.cluster.cores) e.cluster_memory = e.memories.size();
+        if (!mems.has(m.name)) mems.fail(mems.field(escape_for_message(m.name)), "missing: every memory needs its energies");
+        Fields one = mems.object(m.name);
+        MemoryEnergy me;
+        parse_by_width(one, "read_pj", me.read_pj);
+        parse_by_width(one, "write_pj", me.write_pj);
+        one.finish();
+        e.memories.push_back(me);
+    }
+    mems.finish();
+    if (f.has("caches")) {
+        Fields caches = f.object("caches");
+        if (caches.has("icache")) e.icache = parse_cache_energy(caches.object("icache"));
+        if (caches.has("dcache")) e.dcache = parse_cache_energy(caches.object("dcache"));
+        if (caches.has("flash_accelerator")) e.flash_accelerator = parse_cache_energy(caches.object("flash_accelerator"));
+        caches.finish();
+    }
+    e.dma_pj_per_byte = f.real("dma_pj_per_byte", kMaxPj);
+    if (p.cluster.cores) e.cluster_dma_pj_per_byte = f.real("cluster_dma_pj_per_byte", kMaxPj);
+    Fields domains = f.object("domains");
+    if (domains.keys().empty()) domains.fail("energy.domains", "expected at least one power domain");
+    for (const std::string& name : domains.keys()) {
+        Fields d = domains.object(name);
+        e.domains.push_back({name, d.real("background_mw", kMaxMw), d.real("leakage_mw", kMaxMw)});
+        d.finish();
+    }
+    domains.finish();
+    f.finish();
+    return e;
+}
+
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw ProfileError(path + ": cannot read profile: " + std::strerror(errno));
@@ -480,6 +569,7 @@ Profile parse_profile(const std::string& json_text, const std::string& source) {
     dma.finish();
     if (f.has("caches")) p.memory_system = parse_memory_system(f.object("caches"));
     if (f.has("cluster")) p.cluster = parse_cluster(f.object("cluster"), p);
+    if (f.has("energy")) p.energy = parse_energy(f.object("energy"), p);
     f.finish();
     check_memory_map(p, f);
     check_memory_system(p, f);

@@ -11,6 +11,7 @@
 #include "cluster/cluster_params.h"
 #include "core/cache.h"
 #include "iss/timing.h"
+#include "soc/energy.h"
 
 namespace vitsim {
 
@@ -48,6 +49,7 @@ struct Profile {
     DmaParams dma;
     MemorySystem memory_system;  // "caches": L1 caches and flash accelerators (optional)
     ClusterParams cluster;       // "cluster" (optional): worker cores, L1 TCDM, cluster DMA
+    EnergyParams energy;         // "energy" (optional): the energy model's data (docs/energy.md)
 
     // The memory called `name`; throws std::out_of_range if there is none.
     const MemoryTiming& memory(const std::string& name) const;

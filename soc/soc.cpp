@@ -94,11 +94,27 @@ Soc::Soc(sc_core::sc_module_name name, const Profile& profile, const RunOptions&
         if (cluster_ && worker < cluster_->cores()) return cluster_->hart(worker).counters();
         return HartCounters{};
     });
+    simctrl_->set_activity_snapshot([this] { return activity(); });
     simctrl_->set_memory_snapshot([this] {
         std::vector<AccessCounters> snapshot;
         for (auto& m : memories_) snapshot.push_back(m->counters());
         return snapshot;
     });
+}
+
+SocActivity Soc::activity() {
+    SocActivity a;
+    for (auto& core : cores_) a.cores.push_back(core->iss().counters());
+    a.dma_bytes = dma_->stats().bytes;
+    if (!cluster_) return a;
+    for (unsigned i = 0; i < cluster_->cores(); i++) {
+        HartCounters c = cluster_->hart(i).counters();
+        const ClusterStalls s = cluster_->stalls(i);
+        c.sleep_cycles = s.barrier + s.dma_wait + s.idle;  // the event unit gates the core's clock
+        a.cores.push_back(c);
+    }
+    a.cluster_dma_bytes = cluster_->dma_stats().bytes;
+    return a;
 }
 
 void Soc::make_cluster(ConsoleSink console) {

@@ -81,6 +81,9 @@ public:
     Timer& timer() { return *timer_; }
     Dma& dma() { return *dma_; }
     Cluster* cluster() { return cluster_.get(); }  // nullptr: the profile has none
+    // Every core's counters (with the cycles it slept) and the DMAs' bytes so far: what
+    // the energy model charges (soc/energy.h).
+    SocActivity activity();
 
 private:
     // Maps [base, base + size) on the bus to `target` (map order = binding order).

@@ -46,6 +46,8 @@ TraceRecorder::TraceRecorder(Soc& soc, const TraceBound& from, const TraceBound&
     if (to.kind == TraceBound::Kind::kCycle) to_ps_ = to.cycle * period_ps;
     if (from.kind == TraceBound::Kind::kLayer) from_layer_ = layer_id("--trace-from", from, layer_names);
     if (to.kind == TraceBound::Kind::kLayer) to_layer_ = layer_id("--trace-to", to, layer_names);
+    if (from_ps_ == uint64_t{0})  // from reset: every counter is zero
+        last_activity_.emplace(SocActivity{}, std::vector<AccessCounters>(soc.memory_count()));
     for (size_t i = 0; i < soc.core_count(); i++)
         soc.core(i).on_quantum([this, i](const Core& core) { sample(i, core); });
     soc.dma().log_transfers(true);
@@ -86,8 +88,10 @@ void TraceRecorder::sample(size_t index, const Core& core) {
         const bool entering_next = from_ps_ && end_ps < *from_ps_ && end_ps + (end_ps - begin_ps) >= *from_ps_;
         has_baseline_[index] = false;
         if (entering_next) take_baseline(index, core.iss().counters(), end_ps);
+        if (index == 0) sample_power(begin_ps, end_ps, false);
         return;
     }
+    if (index == 0) sample_power(begin_ps, end_ps, true);
     const HartCounters now = core.iss().counters();
     const bool recorded = has_baseline_[index];
     CoreSample s;
@@ -119,6 +123,33 @@ void TraceRecorder::sample_memories(uint64_t begin_ps, uint64_t end_ps) {
         last_accesses_[i] = total;
     }
     if (wanted(begin_ps, end_ps)) memories_.push_back(std::move(m));
+}
+
+// Like Iss::counters(), the activity of every core is dear: it is read at the quanta
+// inside the window and at the one before it only. `record`: the quantum is inside.
+void TraceRecorder::sample_power(uint64_t begin_ps, uint64_t end_ps, bool record) {
+    const EnergyParams& params = soc_.profile().energy;
+    if (!params.present) return;
+    const bool entering_next = from_ps_ && end_ps < *from_ps_ && end_ps + (end_ps - begin_ps) >= *from_ps_;
+    if (!record && !entering_next) {
+        last_activity_.reset();
+        return;
+    }
+    std::vector<AccessCounters> accesses;
+    for (size_t i = 0; i < soc_.memory_count(); i++) accesses.push_back(soc_.memory(i).counters());
+    auto now = std::make_pair(soc_.activity(), std::move(accesses));
+    if (record && last_activity_ && end_ps > begin_ps) {
+        std::vector<AccessCounters> delta;
+        for (size_t i = 0; i < now.second.size(); i++) delta.push_back(now.second[i] - last_activity_->second[i]);
+        const uint64_t period_ps = soc_.core(0).config().clock_period.value();
+        const EnergyBreakdown e = estimate_energy(params, soc_.profile().clock_hz, now.first - last_activity_->first,
+                                                  delta, (end_ps - begin_ps) / period_ps);
+        const double seconds = double(end_ps - begin_ps) * 1e-12;
+        PowerSample p{begin_ps, end_ps, {}, average_power_mw(e.total(), seconds)};
+        for (int64_t fj : e.domains) p.domain_mw.push_back(average_power_mw(fj, seconds));
+        power_.push_back(std::move(p));
+    }
+    last_activity_ = std::move(now);
 }
 
 TraceSpan TraceRecorder::span() const {

@@ -33,6 +33,14 @@ struct MemorySample {
     std::vector<uint64_t> accesses;  // in profile order
 };
 
+// Power per domain (the profile's "energy" domains) over one quantum of core 0, from
+// the energy model (soc/energy.h); only with a profile that has one.
+struct PowerSample {
+    uint64_t begin_ps = 0, end_ps = 0;
+    std::vector<double> domain_mw;  // in the profile's domain order
+    double total_mw = 0;
+};
+
 // The part of the run the traces show, in picoseconds of simulated time.
 struct TraceSpan {
     uint64_t from_ps = 0, to_ps = 0;
@@ -49,11 +57,13 @@ public:
     TraceSpan span() const;
     const std::vector<std::vector<CoreSample>>& core_samples() const { return cores_; }
     const std::vector<MemorySample>& memory_samples() const { return memories_; }
+    const std::vector<PowerSample>& power_samples() const { return power_; }
 
 private:
     void sample(size_t index, const Core& core);
     void sample_memories(uint64_t begin_ps, uint64_t end_ps);
     void take_baseline(size_t index, const HartCounters& counters, uint64_t at_ps);
+    void sample_power(uint64_t begin_ps, uint64_t end_ps, bool record);
     void follow_markers();
     bool wanted(uint64_t begin_ps, uint64_t end_ps) const;
 
@@ -66,6 +76,8 @@ private:
     std::vector<bool> has_baseline_;           // last_ holds that core's counters (else only its time)
     std::vector<MemorySample> memories_;
     std::vector<uint64_t> last_accesses_;
+    std::vector<PowerSample> power_;
+    std::optional<std::pair<SocActivity, std::vector<AccessCounters>>> last_activity_;  // at the last power sample
 };
 
 }  // namespace vitsim

@@ -102,6 +102,17 @@ void add_dma(Json& events, const TraceSpan& window, Soc& soc) {
                                  {"queued_us", us_of_ps(x.begin.value() - x.requested.value())}}));
 }
 
+// Counter tracks "power mW" (the total) and "power mW DOMAIN" per power domain, a value
+// per quantum of core 0 (separate tracks: Perfetto stacks the values of one counter).
+void add_power(Json& events, Soc& soc, const TraceRecorder& recorder) {
+    const std::vector<DomainEnergy>& domains = soc.profile().energy.domains;
+    for (const PowerSample& s : recorder.power_samples()) {
+        events.push_back(counter_event("power mW", s.begin_ps, {{"total", s.total_mw}}));
+        for (size_t d = 0; d < domains.size() && d < s.domain_mw.size(); d++)
+            events.push_back(counter_event("power mW " + domains[d].name, s.begin_ps, {{domains[d].name, s.domain_mw[d]}}));
+    }
+}
+
 }  // namespace
 
 Json timeline_json(Soc& soc, const TraceRecorder& recorder, const LayerProfile& profile,
@@ -120,6 +131,7 @@ Json timeline_json(Soc& soc, const TraceRecorder& recorder, const LayerProfile& 
     add_dma(events, window, soc);
     add_live_sram(events, window, profile, layers);
     add_stalls(events, recorder);
+    add_power(events, soc, recorder);
     return {{"traceEvents", std::move(events)},
             {"displayTimeUnit", "ns"},
             {"otherData",

@@ -1,6 +1,7 @@
 #include "traces/waves.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -237,6 +238,20 @@ void add_memories(VcdBuilder& vcd, Soc& soc, const std::vector<MemorySample>& sa
         for (size_t i = 0; i < vars.size() && i < s.accesses.size(); i++) vcd.set(s.begin_ps, vars[i], s.accesses[i]);
 }
 
+// Instantaneous power (average over each quantum of core 0) per power domain and in
+// total, in microwatts: integers, which every VCD/FST reader shows (as analog too).
+void add_power(VcdBuilder& vcd, Soc& soc, const std::vector<PowerSample>& samples) {
+    if (samples.empty()) return;
+    const size_t total = vcd.wire("soc.power", "total_uw", 32);
+    std::vector<size_t> domains;
+    for (const DomainEnergy& d : soc.profile().energy.domains) domains.push_back(vcd.wire("soc.power", d.name + "_uw", 32));
+    auto uw = [](double mw) { return uint64_t(std::llround(std::max(0.0, mw) * 1000.0)); };
+    for (const PowerSample& s : samples) {
+        vcd.set(s.begin_ps, total, uw(s.total_mw));
+        for (size_t d = 0; d < domains.size() && d < s.domain_mw.size(); d++) vcd.set(s.begin_ps, domains[d], uw(s.domain_mw[d]));
+    }
+}
+
 }  // namespace
 
 std::string waveform_vcd(Soc& soc, const TraceRecorder& recorder, const std::vector<TraceLayer>& layers) {
@@ -246,6 +261,7 @@ std::string waveform_vcd(Soc& soc, const TraceRecorder& recorder, const std::vec
     add_markers(vcd, soc, layers);
     add_dma(vcd, soc);
     add_memories(vcd, soc, recorder.memory_samples());
+    add_power(vcd, soc, recorder.power_samples());
     return vcd.text(recorder.span());
 }
 

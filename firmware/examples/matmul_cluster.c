@@ -2,7 +2,8 @@
  * int8 GEMM C = requant(A * B) on the cluster: the FC moves A and B^T into L1
  * with the cluster DMA, forks the kernel onto 1, 2, 4 and 8 worker cores (those
  * this run has: vitsim --cores N), checks every result against a plain C version
- * computed on the FC and prints MAC/cycle of the whole cluster.
+ * computed on the FC and prints MAC/cycle of the whole cluster. Each fork is an
+ * energy window (id = its core count) for the report's energy_windows.
  * Kernel: the 4x2 output block of the published PULP kernels (8 accumulators, 6
  * post-increment loads and 8 four-lane dot products per step = 32 MACs) in a
  * zero-overhead hardware loop over K; groups of 4 output rows are split evenly
@@ -134,7 +135,9 @@ int main(void) {
         if (VS_MATMUL_REPEAT > 1 && n != cores) continue;  /* speed: the run's own count only */
         memset(g.c, 0, M * N);
         const uint32_t start = vs_mcycle();
+        vs_energy_begin(n); /* the report's energy_windows: the SoC's energy on n cores */
         vs_cluster_fork_n(n, gemm_kernel, &g);
+        vs_energy_end(n);
         const uint32_t cycles = vs_mcycle() - start;
         checksum = 0;
         for (int i = 0; i < M * N; i++) checksum = checksum * 31u + (uint8_t)g.c[i];

@@ -276,12 +276,31 @@ void ArmHart::sp_select(bool psp_before) {
 // ---------------------------------------------------------------------------------------------
 // Decode cache
 
+// The energy model's class of an Arm timing class (core/iss.h).
+static InsnClass insn_class(ArmClass c) {
+    switch (c) {
+    case ArmClass::ALU: case ArmClass::ALU_PC: return InsnClass::kAlu;
+    case ArmClass::DSP: return InsnClass::kSimd;
+    case ArmClass::MUL: case ArmClass::MUL_LONG: return InsnClass::kMul;
+    case ArmClass::DIV: return InsnClass::kDiv;
+    case ArmClass::LOAD: case ArmClass::LOAD_PC: case ArmClass::LOAD_DUAL: case ArmClass::LOAD_MULTI:
+    case ArmClass::EXCLUSIVE: return InsnClass::kLoad;
+    case ArmClass::STORE: case ArmClass::STORE_DUAL: case ArmClass::STORE_MULTI: return InsnClass::kStore;
+    case ArmClass::BRANCH: case ArmClass::BRANCH_COND: case ArmClass::BRANCH_REG: case ArmClass::TABLE_BRANCH:
+        return InsnClass::kBranch;
+    case ArmClass::SYSTEM: case ArmClass::IT: break;
+    }
+    return InsnClass::kSystem;
+}
+
 static void add_executions(HartCounters& c, const ArmDecoded& d) {
+    if (!d.count) return;
     c.instructions += d.count;
     c.stalls.fetch += d.count * (d.stall & 15);
+    const ArmOp op = d.op == ArmOp::kPrologue ? d.real_op : d.op;
+    c.classes[size_t(insn_class(arm_op_class(op)))] += d.count;
     const unsigned other = d.stall >> 4;
     if (!other) return;
-    const ArmOp op = d.op == ArmOp::kPrologue ? d.real_op : d.op;
     switch (arm_op_class(op)) {
     case ArmClass::MUL: case ArmClass::MUL_LONG: case ArmClass::DIV: c.stalls.muldiv += d.count * other; break;
     default: c.stalls.load_use += d.count * other; break;  // address-generation dependency
@@ -728,6 +747,7 @@ ArmHart::Region* ArmHart::select_code_region(uint32_t pc) {
 HartCounters ArmHart::counters() const {
     HartCounters c = retired_;
     c.cycles = cycles_;
+    c.sleep_cycles = sleep_cycles_;
     c.stalls.memory += stalls_.memory;
     c.stalls.branch += stalls_.branch;
     c.stalls.muldiv += stalls_.muldiv;
@@ -1071,7 +1091,10 @@ uint32_t ArmHart::breakpoint(uint32_t imm, uint32_t pc, uint32_t npc) {
 void ArmHart::wait_for_interrupt() {
     for (unsigned e = 1; e < kArmIrq0 + options_.irq_count; e++)
         if (pending_[e] && (e < kArmIrq0 || irq_enabled_[e])) return;
-    if ((syst_csr_ & 3) == 3 && syst_zero_at_ > cycles_) cycles_ = syst_zero_at_;
+    if ((syst_csr_ & 3) == 3 && syst_zero_at_ > cycles_) {
+        sleep_cycles_ += syst_zero_at_ - cycles_;
+        cycles_ = syst_zero_at_;
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -210,6 +210,7 @@ private:
     std::vector<uint8_t> irq_priority_;
     std::bitset<80> pending_, active_, irq_enabled_;
     uint32_t syst_csr_ = 0, syst_rvr_ = 0, syst_cvr_ = 0;
+    uint64_t sleep_cycles_ = 0;                 // cycles skipped asleep in WFI
     uint64_t syst_zero_at_ = 0;                 // cycle at which the running counter reaches 0
 
     ArmTiming timing_;

@@ -66,12 +66,31 @@ struct CacheCounters {
     uint64_t dcache_writebacks = 0;  // dirty lines written back
 };
 
+// Instruction classes the energy model charges (sim/energy.h), common to every ISA:
+// each ISS maps its own timing classes onto these.
+enum class InsnClass : uint8_t { kAlu, kMul, kSimd, kDiv, kLoad, kStore, kBranch, kSystem };
+inline constexpr unsigned kInsnClassCount = 8;
+// The profile's names of the classes ("energy" section), in enum order.
+inline constexpr const char* kInsnClassNames[kInsnClassCount] = {"alu", "mul", "simd", "div",
+                                                                 "load", "store", "branch", "system"};
+
 struct HartCounters {
     uint64_t cycles = 0;
     uint64_t instructions = 0;
     StallCounters stalls;
     CacheCounters caches;
+    // Instructions by class, summed from the decode caches' per-entry execution counts
+    // when the counters are read (nothing is added to the executors).
+    uint64_t classes[kInsnClassCount] = {};
+    // Cycles inside `cycles` the core spent asleep (clock-gated): a WFI, a cluster
+    // worker waiting on the event unit or not forked.
+    uint64_t sleep_cycles = 0;
 };
+
+// Deltas between two snapshots and sums (models/iss/counters.cpp).
+HartCounters operator-(const HartCounters& end, const HartCounters& begin);
+HartCounters& operator+=(HartCounters& sum, const HartCounters& more);
+AccessCounters operator-(const AccessCounters& end, const AccessCounters& begin);
 
 class Iss {
 public:

@@ -237,9 +237,26 @@ void Hart::invalidate_code_range(uint32_t addr, uint32_t len) {
         invalidate_code(*r, page << kPageShift);
 }
 
-// What the executions of one cache entry contributed: instructions and static stalls.
+// The energy model's class of a timing class (core/iss.h).
+static InsnClass insn_class(Timing t) {
+    switch (t) {
+    case Timing::ALU: return InsnClass::kAlu;
+    case Timing::LOAD: return InsnClass::kLoad;
+    case Timing::STORE: return InsnClass::kStore;
+    case Timing::BRANCH: case Timing::JAL: case Timing::JALR: return InsnClass::kBranch;
+    case Timing::MUL: return InsnClass::kMul;
+    case Timing::DIV: return InsnClass::kDiv;
+    case Timing::DOTP: return InsnClass::kSimd;
+    case Timing::CSR: case Timing::SYSTEM: break;
+    }
+    return InsnClass::kSystem;
+}
+
+// What the executions of one cache entry contributed: instructions by class and static stalls.
 static void add_executions(HartCounters& c, const DecodedInsn& d) {
+    if (!d.count) return;
     c.instructions += d.count;
+    c.classes[size_t(insn_class(op_timing(d.op == Op::kLoopEnd ? d.loop_op : d.op)))] += d.count;
     c.stalls.load_use += d.count * d.stall_load_use;
     c.stalls.fetch += d.count * d.stall_fetch;
     c.stalls.branch += d.count * d.stall_branch;

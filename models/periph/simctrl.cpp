@@ -18,7 +18,9 @@ RegisterDevice::Access SimCtrl::read_register(uint32_t offset, uint32_t& value, 
         case VITSIM_SIMCTRL_LAYER_END:
         case VITSIM_SIMCTRL_PHASE_BEGIN:
         case VITSIM_SIMCTRL_PHASE_END:
-        case VITSIM_SIMCTRL_SNAPSHOT: return Access::kWrongDirection;
+        case VITSIM_SIMCTRL_SNAPSHOT:
+        case VITSIM_SIMCTRL_ENERGY_BEGIN:
+        case VITSIM_SIMCTRL_ENERGY_END: return Access::kWrongDirection;
         default: return Access::kNoRegister;
     }
 }
@@ -35,6 +37,8 @@ RegisterDevice::Access SimCtrl::write_register(uint32_t offset, uint32_t value, 
         case VITSIM_SIMCTRL_PHASE_BEGIN: record(SimCtrlEvent::Kind::kPhaseBegin, value, tx, now); return Access::kOk;
         case VITSIM_SIMCTRL_PHASE_END: record(SimCtrlEvent::Kind::kPhaseEnd, value, tx, now); return Access::kOk;
         case VITSIM_SIMCTRL_SNAPSHOT: record(SimCtrlEvent::Kind::kSnapshot, value, tx, now); return Access::kOk;
+        case VITSIM_SIMCTRL_ENERGY_BEGIN: record(SimCtrlEvent::Kind::kEnergyBegin, value, tx, now); return Access::kOk;
+        case VITSIM_SIMCTRL_ENERGY_END: record(SimCtrlEvent::Kind::kEnergyEnd, value, tx, now); return Access::kOk;
         case VITSIM_SIMCTRL_STACK_LIMIT: stack_limit_ = value; return Access::kOk;
         case VITSIM_SIMCTRL_HARTS: return Access::kWrongDirection;
         default: return Access::kNoRegister;
@@ -43,9 +47,12 @@ RegisterDevice::Access SimCtrl::write_register(uint32_t offset, uint32_t value, 
 
 void SimCtrl::record(SimCtrlEvent::Kind kind, uint32_t id, const tlm::tlm_generic_payload& tx,
                      const sc_core::sc_time& now) {
-    SimCtrlEvent e{kind, id, issuing_hart(tx), {}, {}, now};
+    SimCtrlEvent e{kind, id, issuing_hart(tx), {}, {}, now, {}};
     if (counters_) e.counters = counters_(e.hartid);
     if (memories_) e.memories = memories_();
+    const bool window = kind == SimCtrlEvent::Kind::kLayerBegin || kind == SimCtrlEvent::Kind::kLayerEnd ||
+                        kind == SimCtrlEvent::Kind::kEnergyBegin || kind == SimCtrlEvent::Kind::kEnergyEnd;
+    if (activity_ && window) e.activity = activity_();
     events_.push_back(std::move(e));
     if (observer_) observer_(events_.back());
 }

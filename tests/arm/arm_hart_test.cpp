@@ -464,6 +464,8 @@ TEST(ArmHart, WaitForInterruptSleepsUntilTheSysTick) {
     ASSERT_TRUE(m.stopped_at_breakpoint()) << describe(m.hart.stop());
     EXPECT_GE(m.hart.cycles(), 200u);
     EXPECT_LT(m.hart.cycles(), 215u);
+    EXPECT_GT(m.hart.counters().sleep_cycles, 180u) << "the energy model charges these at the sleep power";
+    EXPECT_LT(m.hart.counters().sleep_cycles, m.hart.cycles());
     EXPECT_EQ(m.hart.read_system_register(0xe000ed04) >> 26 & 1, 1u) << "SysTick pending, masked";
 }
 

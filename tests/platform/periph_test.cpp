@@ -71,6 +71,11 @@ TEST(SimCtrl, MarkersSnapshotTheWritingHart) {
         return c;
     });
     simctrl.set_memory_snapshot([] { return std::vector<AccessCounters>(2); });
+    simctrl.set_activity_snapshot([] {  // every core's counters: read at layer and energy markers only
+        SocActivity a;
+        a.cores.resize(3);
+        return a;
+    });
     HartIdExtension hart2(2);
     drive(simctrl, [&](test::TlmDriver& d) {
         EXPECT_EQ(d.read(VITSIM_SIMCTRL_HARTS).value, 4u);
@@ -83,10 +88,14 @@ TEST(SimCtrl, MarkersSnapshotTheWritingHart) {
         EXPECT_EQ(d.read(VITSIM_SIMCTRL_STACK_LIMIT).value, 0x20001000u);
         EXPECT_EQ(d.read(VITSIM_SIMCTRL_LAYER_BEGIN).status, tlm::TLM_COMMAND_ERROR_RESPONSE);
         EXPECT_EQ(d.write(VITSIM_SIMCTRL_HARTS, 1).status, tlm::TLM_COMMAND_ERROR_RESPONSE);
-        EXPECT_EQ(d.write(0x20, 1).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
+        EXPECT_EQ(d.read(VITSIM_SIMCTRL_ENERGY_BEGIN).status, tlm::TLM_COMMAND_ERROR_RESPONSE);
+        EXPECT_EQ(d.write(0x28, 1).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
     });
     const auto& events = simctrl.events();
     ASSERT_EQ(events.size(), 3u);
+    EXPECT_EQ(events[0].activity.cores.size(), 3u);
+    EXPECT_EQ(events[1].activity.cores.size(), 3u);
+    EXPECT_TRUE(events[2].activity.cores.empty()) << "a SNAPSHOT does not read every core";
     EXPECT_EQ(events[0].kind, SimCtrlEvent::Kind::kLayerBegin);
     EXPECT_EQ(events[0].id, 7u);
     EXPECT_EQ(events[0].hartid, 0u);  // no extension: hart 0

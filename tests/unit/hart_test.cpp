@@ -54,6 +54,13 @@ TEST(Hart, RunsAProgramToItsExitCall) {
     EXPECT_EQ(c.cycles, 42u + 18u + 1u);
     EXPECT_EQ(c.stalls.branch, 18u);
     EXPECT_EQ(c.stalls.load_use, 1u);
+    // By class, for the energy model: 28 ALU (li, addi, lui, nop, mv), 10 bnez, sw, 2 lw, ecall.
+    EXPECT_EQ(c.classes[size_t(InsnClass::kAlu)], 28u);
+    EXPECT_EQ(c.classes[size_t(InsnClass::kBranch)], 10u);
+    EXPECT_EQ(c.classes[size_t(InsnClass::kStore)], 1u);
+    EXPECT_EQ(c.classes[size_t(InsnClass::kLoad)], 2u);
+    EXPECT_EQ(c.classes[size_t(InsnClass::kSystem)], 1u);
+    EXPECT_EQ(c.sleep_cycles, 0u);
     EXPECT_EQ(m.data_counters.reads[2], 2u);
     EXPECT_EQ(m.data_counters.writes[2], 1u);
 }

@@ -30,6 +30,8 @@
 #define VITSIM_SIMCTRL_HARTS    0x14u /* R: number of cores on this SoC             */
 #define VITSIM_SIMCTRL_PHASE_BEGIN 0x18u /* W: phase id; a kernel phase starts      */
 #define VITSIM_SIMCTRL_PHASE_END   0x1Cu /* W: phase id; it ends (ids: vs_phase.h)  */
+#define VITSIM_SIMCTRL_ENERGY_BEGIN 0x20u /* W: window id; opens an energy window   */
+#define VITSIM_SIMCTRL_ENERGY_END   0x24u /* W: window id; closes it (report: energy_windows) */
 
 /* TIMER: free-running counter of core clock cycles (64 bit) and a compare flag. */
 #define VITSIM_TIMER_BASE       0x40002000u

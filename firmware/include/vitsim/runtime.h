@@ -84,6 +84,15 @@ static inline void vs_layer_begin(uint32_t id) {
 static inline void vs_layer_end(uint32_t id) {
     vs_mmio_write(VITSIM_SIMCTRL_BASE + VITSIM_SIMCTRL_LAYER_END, id);
 }
+/* Energy window: the report's energy_windows gives the energy of the whole SoC
+ * (every core, memory and DMA) between begin and end with the same id, e.g.
+ * around one kernel call or phase. Windows may nest and repeat. */
+static inline void vs_energy_begin(uint32_t id) {
+    vs_mmio_write(VITSIM_SIMCTRL_BASE + VITSIM_SIMCTRL_ENERGY_BEGIN, id);
+}
+static inline void vs_energy_end(uint32_t id) {
+    vs_mmio_write(VITSIM_SIMCTRL_BASE + VITSIM_SIMCTRL_ENERGY_END, id);
+}
 /* Records every counter of the simulator under `tag`. */
 static inline void vs_snapshot(uint32_t tag) {
     vs_mmio_write(VITSIM_SIMCTRL_BASE + VITSIM_SIMCTRL_SNAPSHOT, tag);

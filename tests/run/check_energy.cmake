@@ -1,0 +1,44 @@
+# Energy checks (docs/energy.md) with tests/run/check_energy.cpp:
+#   MODE=parts    vitsim ARGS_A (with --json REPORT_A); its energy parts add up
+#   MODE=doubled  ARGS_A and ARGS_B (B: a profile with one per-event energy doubled);
+#                 PART doubles, nothing else moves
+#   MODE=same     ARGS_A twice (REPORT_B keeps the first report): the same energies
+#   MODE=timeline ARGS_A writes TIMELINE: it has the power counter
+#   cmake -DVITSIM=.. -DCHECKER=.. -DMODE=.. -DARGS_A="run|..." [-DARGS_B=..] -DREPORT_A=.. [-DREPORT_B=..]
+#         [-DPART=..] [-DTIMELINE=..] -P check_energy.cmake
+function(run_vitsim args_text report)
+  string(REPLACE "|" ";" args "${args_text}")
+  file(REMOVE "${report}")
+  execute_process(COMMAND "${VITSIM}" ${args} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  string(REPLACE ";" " " shown "vitsim ${args}")
+  if(NOT code EQUAL 0)
+    message(FATAL_ERROR "${shown}: exit ${code}\n${out}${err}")
+  endif()
+  if(args_text MATCHES "^run" AND NOT out MATCHES "\nenergy: [0-9.]+ uJ, [0-9.]+ mW average \\(uJ: core ")
+    message(FATAL_ERROR "${shown}: the table has no energy line\n${out}")
+  endif()
+endfunction()
+
+function(check)
+  execute_process(COMMAND "${CHECKER}" ${ARGN} RESULT_VARIABLE code ERROR_VARIABLE err)
+  if(NOT code EQUAL 0)
+    message(FATAL_ERROR "${err}")
+  endif()
+endfunction()
+
+run_vitsim("${ARGS_A}" "${REPORT_A}")
+if(MODE STREQUAL "parts")
+  check(parts "${REPORT_A}")
+elseif(MODE STREQUAL "doubled")
+  run_vitsim("${ARGS_B}" "${REPORT_B}")
+  check(parts "${REPORT_B}")
+  check(doubled "${REPORT_A}" "${REPORT_B}" "${PART}")
+elseif(MODE STREQUAL "same")
+  file(COPY_FILE "${REPORT_A}" "${REPORT_B}")  # the first run's report
+  run_vitsim("${ARGS_A}" "${REPORT_A}")
+  check(same "${REPORT_A}" "${REPORT_B}")
+elseif(MODE STREQUAL "timeline")
+  check(timeline "${TIMELINE}")
+else()
+  message(FATAL_ERROR "unknown MODE ${MODE}")
+endif()
