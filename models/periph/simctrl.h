@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "cluster/cluster_counters.h"
 #include "iss/hart.h"
 #include "periph/register_device.h"
 
@@ -20,6 +21,7 @@ struct SimCtrlEvent {
     uint32_t hartid;    // core that wrote the marker
     HartCounters counters;                // that core's counters at the marker
     std::vector<AccessCounters> memories; // every memory's counters, in profile order
+    ClusterCounters cluster;              // the cluster's workers and DMA (empty: none)
     sc_core::sc_time time;                // simulated time of the write
 };
 
@@ -28,12 +30,15 @@ public:
     using ExitHandler = std::function<void(int status)>;
     using CounterSource = std::function<HartCounters(uint32_t hartid)>;
     using MemorySnapshot = std::function<std::vector<AccessCounters>()>;
+    using ClusterSnapshot = std::function<ClusterCounters(SimCtrlEvent::Kind)>;
 
     SimCtrl(sc_core::sc_module_name name, sc_core::sc_time access_latency, unsigned harts);
 
     void on_exit(ExitHandler handler) { exit_handler_ = std::move(handler); }
     void set_counter_source(CounterSource source) { counters_ = std::move(source); }
     void set_memory_snapshot(MemorySnapshot snapshot) { memories_ = std::move(snapshot); }
+    // Layer markers also snapshot the cluster (profiles with one).
+    void set_cluster_snapshot(ClusterSnapshot snapshot) { cluster_ = std::move(snapshot); }
     // Called with every recorded event, at the simulated moment of the write (e.g. to
     // measure the bytes a layer touched between its two markers).
     void on_event(std::function<void(const SimCtrlEvent&)> observer) { observer_ = std::move(observer); }
@@ -55,6 +60,7 @@ private:
     ExitHandler exit_handler_;
     CounterSource counters_;
     MemorySnapshot memories_;
+    ClusterSnapshot cluster_;
     std::function<void(const SimCtrlEvent&)> observer_;
     std::vector<SimCtrlEvent> events_;
     std::optional<int> exit_status_;
