@@ -136,13 +136,13 @@ static const int8_t *x_of(const vs__ctx_t *c, const vs_layer_record_t *r) {
 /* The GEMM and its GELU pass on the same rows, one fork (phase: the GEMM's);
  * out of place (variant 0) or token overwriting (variant 1). */
 static int vs__linear_on_cluster(const vs_layer_record_t *r, const vs_linear_dims_t *d, const vs_quant_t *q,
-                                 const int8_t *x, const int8_t *w, const int32_t *b, int8_t *y) {
+                                 const int8_t *x, const int8_t *w, const int32_t *b, int8_t *y, void *scratch) {
     vs_gelu_params_t gp;
     gp.in = vs__quant(r->param + 2);
     gp.out = vs__quant(r->param + 4);
     VS_PHASE_BEGIN(VS_PHASE_GEMM);
     const vs_gelu_params_t *gelu = (r->flags & VS_LAYER_GELU) ? &gp : (const vs_gelu_params_t *)0;
-    const int st = vs__status(r->variant == 1 ? vs_par_linear_overwrite(d, q, y, w, b, gelu)
+    const int st = vs__status(r->variant == 1 ? vs_par_linear_overwrite(d, q, y, w, b, gelu, scratch)
                                               : vs_par_linear(d, q, x, w, b, y, gelu));
     VS_PHASE_END(VS_PHASE_GEMM);
     return st;
@@ -161,7 +161,8 @@ static int vs__linear(const vs__ctx_t *c, const vs_layer_record_t *r) {
     const int32_t *b = (const int32_t *)vs__tensor(r, base, 1);
     int8_t *y = (int8_t *)(c->arena + r->out_offset);
     if (r->variant > 1) return VS_RUN_ERR_OP;
-    if (vs__on_cluster()) return vs__linear_on_cluster(r, &d, &q, x_of(c, r), w, b, y);
+    if (vs__on_cluster())
+        return vs__linear_on_cluster(r, &d, &q, x_of(c, r), w, b, y, c->arena + r->scratch_offset);
     VS_PHASE_BEGIN(VS_PHASE_GEMM);
     if (r->variant == 1)
         st = vs__status(vs_linear_overwrite_s8(&d, &q, y, w, b, c->arena + r->scratch_offset));

@@ -98,11 +98,17 @@ static void vs__overwrite_share(void *arg, uint32_t core, int32_t begin, int32_t
 
 vs_status_t vs_par_linear_overwrite(const vs_linear_dims_t *dims, const vs_quant_t *q, int8_t *buf,
                                     const int8_t *w, const int32_t *bias,
-                                    const vs_gelu_params_t *gelu) {
+                                    const vs_gelu_params_t *gelu, void *scratch) {
     vs__overwrite_job_t j = {{dims, q, buf, w, bias, buf, gelu, 0}, (int8_t *)0, (int32_t)vs_interp_cores()};
     if (j.cores < 1) j.cores = 1;
+    if (dims->tokens <= 0 || dims->out_features <= 0) return VS_ERR_ARG;
     j.stages = (int8_t *)vs_interp_fast_alloc((uint32_t)(j.cores * VS_PAR_OVERWRITE_ROWS * dims->out_features));
-    if (!j.stages || dims->tokens <= 0 || dims->out_features <= 0) return VS_ERR_ARG;
+    if (!j.stages) {
+        vs_status_t st = vs_linear_overwrite_s8(dims, q, buf, w, bias, scratch);
+        const vs_mat_dims_t rows = {dims->tokens, dims->out_features};
+        if (st == VS_OK && gelu) st = vs_gelu_s8(&rows, gelu, buf, buf);
+        return st;
+    }
     vs_interp_parallel(vs__overwrite_share, &j, j.cores);
     vs_interp_fast_free();
     return j.linear.failed ? VS_ERR_ARG : VS_OK;

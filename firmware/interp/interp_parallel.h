@@ -24,11 +24,12 @@ vs_status_t vs_par_linear(const vs_linear_dims_t *dims, const vs_quant_t *q, con
  * out > in; each core computes its 2 rows into its own stage (2*out_features bytes
  * of fast memory per core), and after a barrier (every input row of the round
  * read) copies them into place; then GELU on them when gelu is not NULL.
- * VS_ERR_ARG also when the stages do not fit the fast memory.
+ * When the stages do not fit the fast memory (very wide layers), this core runs
+ * vs_linear_overwrite_s8 itself with `scratch` (its vs_linear_overwrite_s8_scratch_bytes).
  */
 vs_status_t vs_par_linear_overwrite(const vs_linear_dims_t *dims, const vs_quant_t *q, int8_t *buf,
                                     const int8_t *w, const int32_t *bias,
-                                    const vs_gelu_params_t *gelu);
+                                    const vs_gelu_params_t *gelu, void *scratch);
 vs_status_t vs_par_layernorm(const vs_mat_dims_t *dims, const vs_layernorm_params_t *params,
                              const int8_t *x, const int8_t *gamma, const int32_t *beta, int8_t *y);
 vs_status_t vs_par_add(const vs_mat_dims_t *dims, const vs_add_params_t *params, const int8_t *a,
