@@ -83,7 +83,7 @@ void add_run_options(OptionParser& parser, RunCommandOptions& o, RunOptionTexts&
     parser.add_list("set", &o.settings, "KEY=VALUE",
                     "deployment option, repeatable (docs/deploy.md): mhsa=layer-wise|depth-first, fwsa=on|off, "
                     "tile=N, patch-embed=direct|decomposed, linear=out-of-place|token-overwrite, "
-                    "sqrt=newton:N|bisect, weights=in-place|staged, simd=on|off (defaults: the memory techniques "
+                    "sqrt=newton:N|bisect, weights=in-place|staged, simd=on|off, split=balanced|heads (defaults: the memory techniques "
                     "on: mhsa=depth-first linear=token-overwrite patch-embed=decomposed)");
     parser.add_value("csv", &o.csv, "OUT", "write the per-layer table as CSV");
     parser.add_value("sram-budget", &texts.sram_budget, "BYTES",
@@ -249,6 +249,25 @@ void print_phases(const std::vector<LayerRow>& rows) {
     }
 }
 
+// On a profile with a cluster: per layer the busiest core's cycles, the balance
+// (mean / busiest), the stalls summed over the cores, the cluster DMA's bytes and
+// the L1 in use (docs/cli.md, layers[].cluster). Nothing elsewhere.
+void print_cluster_table(const std::vector<LayerRow>& rows) {
+    bool any = false;
+    for (const LayerRow& r : rows) any = any || (r.record && !r.record->cluster.cores.empty());
+    if (!any) return;
+    std::printf("cluster (stalls summed over the cores):\n%4s %-24s %12s %7s %10s %10s %10s %10s %9s %8s\n", "#",
+                "layer", "busiest", "balance", "bank_conf", "barrier", "dma_wait", "l2_lat", "DMA", "L1 peak");
+    for (const LayerRow& r : rows) {
+        if (!r.record || r.record->cluster.cores.empty()) continue;
+        const ClusterLayerSummary c = summarize(r.record->cluster);
+        std::printf("%4u %-24.24s %12" PRIu64 " %7.2f %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %9" PRIu64
+                    " %8" PRIu64 "\n",
+                    r.plan->index, r.plan->name.c_str(), c.busy_max, c.balance(), c.bank_conflict, c.barrier, c.dma_wait,
+                    c.l2_latency, r.record->cluster.dma.bytes, r.record->cluster.l1_touched_bytes);
+    }
+}
+
 // "caches: I 99.1% of 1234567, D 97.0% of 45678, ART 88.2% of 9012" for a core that has
 // them; nothing for one that has none.
 void print_cache_line(const CacheCounters& c) {
@@ -385,6 +404,12 @@ nlohmann::ordered_json layer_json(const LayerRow& r, const nlohmann::ordered_jso
         j["phases"] = measured["phases"];
         for (const char* key : {"energy_uj", "avg_power_mw", "energy"})
             if (measured.contains(key)) j[key] = measured[key];
+        if (measured.contains("cluster")) {  // profiles with a cluster (docs/cli.md)
+            j["cluster"] = measured["cluster"];
+            j["dma_bytes"] = measured["cluster"]["dma_bytes"];
+            j["l1_peak_bytes"] = measured["cluster"]["l1_peak_bytes"];
+            j["l2_peak_bytes"] = r.sram_peak;
+        }
     }
     return j;
 }
@@ -638,6 +663,7 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
                     net.graph.name + " on " + profile.name + " (" + options.text() + ")");
         std::printf("int8 vs float reference: relative RMS error %.2f%%, top class %s\n", 100 * qerr.relative_rms,
                     qerr.argmax_equal ? "equal" : "DIFFERENT");
+        print_cluster_table(rows);
         if (o.phases) print_phases(rows);
         if (batch) print_batch_summary(doc["inputs"]);
     }

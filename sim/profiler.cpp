@@ -15,6 +15,21 @@ std::string phase_name(uint32_t phase) {
     return phase < VS_PHASE_COUNT ? kNames[phase] : "phase " + std::to_string(phase);
 }
 
+ClusterCounters operator-(const ClusterCounters& end, const ClusterCounters& begin) {
+    ClusterCounters d;
+    for (size_t i = 0; i < end.cores.size(); i++) {
+        const ClusterCounters::Core from = i < begin.cores.size() ? begin.cores[i] : ClusterCounters::Core{};
+        const ClusterCounters::Core& to = end.cores[i];
+        d.cores.push_back({to.hart - from.hart,
+                           {to.stalls.bank_conflict - from.stalls.bank_conflict, to.stalls.barrier - from.stalls.barrier,
+                            to.stalls.dma_wait - from.stalls.dma_wait, to.stalls.idle - from.stalls.idle}});
+    }
+    d.dma = {end.dma.transfers - begin.dma.transfers, end.dma.bytes - begin.dma.bytes,
+             end.dma.bank_conflicts - begin.dma.bank_conflicts};
+    d.l1_touched_bytes = end.l1_touched_bytes;  // counted from the begin marker on
+    return d;
+}
+
 namespace {
 
 std::string marker_name(const SimCtrlEvent& e) {
@@ -77,6 +92,7 @@ LayerProfile profile_layers(const std::vector<SimCtrlEvent>& events) {
                 r.activity = e.activity - begin->activity;
                 for (size_t m = 0; m < e.memories.size() && m < begin->memories.size(); m++)
                     r.memories.push_back(e.memories[m] - begin->memories[m]);
+                r.cluster = e.cluster - begin->cluster;
                 break;
             }
             case SimCtrlEvent::Kind::kPhaseBegin:

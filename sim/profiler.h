@@ -32,6 +32,7 @@ struct LayerRecord {
     std::vector<AccessCounters> memories;  // end - begin, in profile order
     double begin_s = 0, end_s = 0;         // simulated time of the two markers
     std::vector<PhaseTotal> phases;        // the kernel phases inside, in phase order
+    ClusterCounters cluster;               // end - begin of the cluster's workers and DMA (empty: none)
     SocActivity activity;                  // end - begin: every core and DMA
     EnergyBreakdown energy;                // of `activity` (collect_report, sim/report.h)
 };

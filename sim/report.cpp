@@ -1,5 +1,7 @@
 #include "sim/report.h"
 
+#include <algorithm>
+
 #include <cinttypes>
 #include <cstdio>
 #include <iostream>
@@ -57,6 +59,49 @@ json energy_json(const EnergyBreakdown& e, const std::vector<MemoryStats>& memor
     return j;
 }
 
+ClusterLayerSummary summarize(const ClusterCounters& c) {
+    ClusterLayerSummary s;
+    for (const ClusterCounters::Core& core : c.cores) {
+        const uint64_t busy = core.hart.cycles - std::min(core.hart.cycles, core.stalls.idle);
+        s.busy_cycles.push_back(busy);
+        s.busy_max = std::max(s.busy_max, busy);
+        s.busy_sum += busy;
+        s.instructions += core.hart.instructions;
+        s.bank_conflict += core.stalls.bank_conflict;
+        s.barrier += core.stalls.barrier;
+        s.dma_wait += core.stalls.dma_wait;
+        // the hart's data wait states: bank conflicts and the L2/MRAM latency
+        s.l2_latency += core.hart.stalls.memory - std::min(core.hart.stalls.memory, core.stalls.bank_conflict);
+        s.pipeline.load_use += core.hart.stalls.load_use;
+        s.pipeline.branch += core.hart.stalls.branch;
+        s.pipeline.muldiv += core.hart.stalls.muldiv;
+        s.pipeline.fetch += core.hart.stalls.fetch;
+    }
+    return s;
+}
+
+json cluster_layer_json(const ClusterCounters& c) {
+    const ClusterLayerSummary s = summarize(c);
+    json cores = json::array();
+    for (size_t i = 0; i < c.cores.size(); i++)
+        cores.push_back({{"cycles", s.busy_cycles[i]}, {"instructions", c.cores[i].hart.instructions}});
+    return {{"cores", cores},
+            {"instructions", s.instructions},
+            {"balance", s.balance()},
+            {"stalls",
+             {{"bank_conflict", s.bank_conflict},
+              {"barrier", s.barrier},
+              {"dma_wait", s.dma_wait},
+              {"l2_latency", s.l2_latency},
+              {"load_use", s.pipeline.load_use},
+              {"branch", s.pipeline.branch},
+              {"muldiv", s.pipeline.muldiv},
+              {"fetch", s.pipeline.fetch}}},
+            {"dma_transfers", c.dma.transfers},
+            {"dma_bytes", c.dma.bytes},
+            {"l1_peak_bytes", c.l1_touched_bytes}};
+}
+
 namespace {
 
 json layer_json(const LayerRecord& l, const RunReport& r) {
@@ -85,6 +130,7 @@ json layer_json(const LayerRecord& l, const RunReport& r) {
         j["avg_power_mw"] = average_power_mw(l.energy.total(), double(l.counters.cycles) / double(r.clock_hz));
         j["energy"] = energy_json(l.energy, memories, !r.cluster.empty());
     }
+    if (!l.cluster.cores.empty()) j["cluster"] = cluster_layer_json(l.cluster);
     return j;
 }
 

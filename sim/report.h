@@ -57,6 +57,23 @@ struct RunReport {
 };
 
 nlohmann::ordered_json to_json(const RunReport& report);
+
+// A layer's cluster counters summed over the cores (docs/cli.md, layers[].cluster).
+struct ClusterLayerSummary {
+    std::vector<uint64_t> busy_cycles;  // per core: cycles while forked (not idle)
+    uint64_t busy_max = 0, busy_sum = 0, instructions = 0;
+    uint64_t bank_conflict = 0, barrier = 0, dma_wait = 0;
+    uint64_t l2_latency = 0;            // data wait states other than bank conflicts (L2, MRAM)
+    StallCounters pipeline;             // load_use, branch, muldiv, fetch (memory: the two above)
+    // Mean busy cycles over the busiest core's: 1 = perfectly even shares.
+    double balance() const {
+        return busy_max ? double(busy_sum) / double(busy_max) / double(busy_cycles.size()) : 0.0;
+    }
+};
+ClusterLayerSummary summarize(const ClusterCounters& counters);
+// {"cores": [{"cycles", "instructions"}], "instructions", "balance", "stalls": {...},
+//  "dma_transfers", "dma_bytes", "l1_peak_bytes"}
+nlohmann::ordered_json cluster_layer_json(const ClusterCounters& counters);
 // Hits, misses and hit rate of the L1 caches and the flash accelerator (zeros when
 // the core has none).
 nlohmann::ordered_json caches_json(const CacheCounters& caches);

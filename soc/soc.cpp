@@ -100,6 +100,12 @@ Soc::Soc(sc_core::sc_module_name name, const Profile& profile, const RunOptions&
         for (auto& m : memories_) snapshot.push_back(m->counters());
         return snapshot;
     });
+    if (cluster_)
+        simctrl_->set_cluster_snapshot([this](SimCtrlEvent::Kind kind) {
+            ClusterCounters now = cluster_->counters();
+            if (kind == SimCtrlEvent::Kind::kLayerBegin) cluster_->clear_l1_touched();  // the layer's own L1 use
+            return now;
+        });
 }
 
 SocActivity Soc::activity() {

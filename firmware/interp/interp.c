@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "interp.h"
+#include "interp_parallel.h"
 #include "interp_platform.h"
 #include "vitsim/kernels.h"
 #include "vs_phase.h"
@@ -23,6 +24,14 @@ typedef struct {
     uint8_t *arena;
     const uint8_t *weights; /* where header.weights_address can be read */
 } vs__ctx_t;
+
+/* Built for a profile with a cluster (VS_CLUSTER=1, firmware/interp/CMakeLists.txt):
+ * the layers run on its cores. Elsewhere the test compiles away, so the
+ * single-core interpreter is the code it always was. */
+#ifndef VS_CLUSTER
+#define VS_CLUSTER 0
+#endif
+static int vs__on_cluster(void) { return VS_CLUSTER && vs_interp_cores() > 0; }
 
 static uint32_t vs__align4(uint32_t n) { return (n + 3u) & ~3u; }
 
@@ -120,6 +129,25 @@ static int vs__patch_embed(const vs__ctx_t *c, const vs_layer_record_t *r) {
     return VS_RUN_OK;
 }
 
+static const int8_t *x_of(const vs__ctx_t *c, const vs_layer_record_t *r) {
+    return (const int8_t *)(c->arena + r->in_offset);
+}
+
+/* The GEMM and its GELU pass on the same rows, one fork (phase: the GEMM's);
+ * out of place (variant 0) or token overwriting (variant 1). */
+static int vs__linear_on_cluster(const vs_layer_record_t *r, const vs_linear_dims_t *d, const vs_quant_t *q,
+                                 const int8_t *x, const int8_t *w, const int32_t *b, int8_t *y, void *scratch) {
+    vs_gelu_params_t gp;
+    gp.in = vs__quant(r->param + 2);
+    gp.out = vs__quant(r->param + 4);
+    VS_PHASE_BEGIN(VS_PHASE_GEMM);
+    const vs_gelu_params_t *gelu = (r->flags & VS_LAYER_GELU) ? &gp : (const vs_gelu_params_t *)0;
+    const int st = vs__status(r->variant == 1 ? vs_par_linear_overwrite(d, q, y, w, b, gelu, scratch)
+                                              : vs_par_linear(d, q, x, w, b, y, gelu));
+    VS_PHASE_END(VS_PHASE_GEMM);
+    return st;
+}
+
 static int vs__linear(const vs__ctx_t *c, const vs_layer_record_t *r) {
     vs_linear_dims_t d;
     const vs_quant_t q = vs__quant(r->param);
@@ -133,6 +161,8 @@ static int vs__linear(const vs__ctx_t *c, const vs_layer_record_t *r) {
     const int32_t *b = (const int32_t *)vs__tensor(r, base, 1);
     int8_t *y = (int8_t *)(c->arena + r->out_offset);
     if (r->variant > 1) return VS_RUN_ERR_OP;
+    if (vs__on_cluster())
+        return vs__linear_on_cluster(r, &d, &q, x_of(c, r), w, b, y, c->arena + r->scratch_offset);
     VS_PHASE_BEGIN(VS_PHASE_GEMM);
     if (r->variant == 1)
         st = vs__status(vs_linear_overwrite_s8(&d, &q, y, w, b, c->arena + r->scratch_offset));
@@ -185,9 +215,17 @@ static int vs__layernorm(const vs__ctx_t *c, const vs_layer_record_t *r) {
     p.newton_steps = r->param[1];
     p.eps = (uint32_t)r->param[2];
     p.out = vs__quant(r->param + 3);
-    return vs__status(vs_layernorm_s8(&d, &p, (const int8_t *)(c->arena + r->in_offset),
-                                      (const int8_t *)vs__tensor(r, base, 0), (const int32_t *)vs__tensor(r, base, 1),
-                                      (int8_t *)(c->arena + r->out_offset)));
+    const int8_t *gamma = (const int8_t *)vs__tensor(r, base, 0);
+    const int32_t *beta = (const int32_t *)vs__tensor(r, base, 1);
+    int8_t *y = (int8_t *)(c->arena + r->out_offset);
+    if (vs__on_cluster()) return vs__status(vs_par_layernorm(&d, &p, x_of(c, r), gamma, beta, y));
+    return vs__status(vs_layernorm_s8(&d, &p, x_of(c, r), gamma, beta, y));
+}
+
+/* On a cluster every schedule runs the layer-wise steps (vs_par_mhsa): the record's
+ * scratch must hold their buffers (deploy plans them for cluster profiles). */
+static int vs__cluster_scratch_ok(const vs_layer_record_t *r, int32_t needed) {
+    return needed >= 0 && (uint32_t)needed <= r->scratch_bytes;
 }
 
 static int vs__mhsa(const vs__ctx_t *c, const vs_layer_record_t *r) {
@@ -212,6 +250,7 @@ static int vs__mhsa(const vs__ctx_t *c, const vs_layer_record_t *r) {
     const int8_t *x = (const int8_t *)(c->arena + r->in_offset);
     int8_t *y = (int8_t *)(c->arena + r->out_offset);
     void *scratch = c->arena + r->scratch_offset;
+    const int split_heads = (r->flags & VS_LAYER_SPLIT_HEADS) != 0;
     if (r->variant == VS_MHSA_LAYERWISE || r->variant == VS_MHSA_DEPTHFIRST) {
         vs_mhsa_weights_t w;
         w.wq = (const int8_t *)vs__tensor(r, base, 0);
@@ -222,6 +261,10 @@ static int vs__mhsa(const vs__ctx_t *c, const vs_layer_record_t *r) {
         w.bv = (const int32_t *)vs__tensor(r, base, 5);
         w.wo = (const int8_t *)vs__tensor(r, base, 6);
         w.bo = (const int32_t *)vs__tensor(r, base, 7);
+        if (vs__on_cluster()) {
+            if (!vs__cluster_scratch_ok(r, vs_mhsa_layerwise_s8_scratch_bytes(&d))) return VS_RUN_ERR_RANGE;
+            return vs__status(vs_par_mhsa(&d, &p, x, &w, (const vs_mhsa_fused_weights_t *)0, y, scratch, split_heads));
+        }
         return vs__status(r->variant == VS_MHSA_LAYERWISE ? vs_mhsa_layerwise_s8(&d, &p, x, &w, y, scratch)
                                                           : vs_mhsa_depthfirst_s8(&d, tile, &p, x, &w, y, scratch));
     }
@@ -233,6 +276,10 @@ static int vs__mhsa(const vs__ctx_t *c, const vs_layer_record_t *r) {
         w.bv = (const int32_t *)vs__tensor(r, base, 3);
         w.wo = (const int8_t *)vs__tensor(r, base, 4);
         w.bo = (const int32_t *)vs__tensor(r, base, 5);
+        if (vs__on_cluster()) {
+            if (!vs__cluster_scratch_ok(r, vs_mhsa_fused_layerwise_s8_scratch_bytes(&d))) return VS_RUN_ERR_RANGE;
+            return vs__status(vs_par_mhsa(&d, &p, x, (const vs_mhsa_weights_t *)0, &w, y, scratch, split_heads));
+        }
         return vs__status(r->variant == VS_MHSA_FUSED_LAYERWISE
                               ? vs_mhsa_fused_layerwise_s8(&d, &p, x, &w, y, scratch)
                               : vs_mhsa_fused_depthfirst_s8(&d, tile, &p, x, &w, y, scratch));
@@ -255,8 +302,9 @@ static int vs__add(const vs__ctx_t *c, const vs_layer_record_t *r) {
     p.a_mul = r->param[0];
     p.b_mul = r->param[1];
     p.shift = r->param[2];
-    return vs__status(
-        vs_add_s8(&d, &p, (const int8_t *)(c->arena + r->in_offset), b, (int8_t *)(c->arena + r->out_offset)));
+    int8_t *y = (int8_t *)(c->arena + r->out_offset);
+    if (vs__on_cluster()) return vs__status(vs_par_add(&d, &p, x_of(c, r), b, y));
+    return vs__status(vs_add_s8(&d, &p, x_of(c, r), b, y));
 }
 
 static int vs__class_token(const vs__ctx_t *c, const vs_layer_record_t *r) {

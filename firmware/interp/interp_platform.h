@@ -18,6 +18,24 @@ void vs_interp_layer_end(uint32_t index);
 /* Copies `bytes` from src to dst and returns when they are there; 0 = ok. */
 int vs_interp_copy(void *dst, const void *src, uint32_t bytes);
 
+/*
+ * Parallel work (firmware/interp/interp_parallel.c). vs_interp_cores() is the
+ * number of cluster cores that run the kernels, 0 when there is no cluster (the
+ * host, single-core profiles: the kernels run on this core, as always).
+ * vs_interp_parallel runs task(arg, core, begin, end) on every core over its
+ * share of [0, items) (shares differ by at most one item) and returns when all
+ * are done (every core runs the task, also with an empty share, so that all
+ * meet at vs_interp_barrier). vs_interp_fast_alloc gives memory close to the cores (the cluster's
+ * L1), NULL when it does not fit; vs_interp_fast_free releases all of it.
+ */
+typedef void (*vs_interp_task_t)(void *arg, uint32_t core, int32_t begin, int32_t end);
+uint32_t vs_interp_cores(void);
+/* Inside a task: waits until every core of the step arrived (nothing without a cluster). */
+void vs_interp_barrier(void);
+void vs_interp_parallel(vs_interp_task_t task, void *arg, int32_t items);
+void *vs_interp_fast_alloc(uint32_t bytes);
+void vs_interp_fast_free(void);
+
 /* Host only: hooks called by the host implementation (NULL = none). */
 typedef void (*vs_interp_layer_hook_t)(void *user, uint32_t index, int end);
 typedef void (*vs_interp_copy_hook_t)(void *user, uint32_t bytes);

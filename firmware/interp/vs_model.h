@@ -111,6 +111,7 @@ enum {
 #define VS_LAYER_GELU 0x1u     /* GELU on the output, in place */
 #define VS_LAYER_STAGED 0x2u   /* copy each weight group to staging_offset first */
 #define VS_LAYER_B_WEIGHT 0x4u /* ADD: operand b is weight tensor[0] */
+#define VS_LAYER_SPLIT_HEADS 0x8u /* MHSA on a cluster: cores share whole heads (else (head, row) items) */
 
 #define VS_NO_TENSOR 0xFFFFFFFFu
 

@@ -73,6 +73,7 @@ endfunction()
 #                                 an Arm core has M and neither C nor Xvitsim)
 #   VITSIM_PROFILE_<name>_MEMORIES names of its memories
 #   VITSIM_PROFILE_<name>_CODE_WRITABLE ON when stores to the code memory work
+#   VITSIM_PROFILE_<name>_HAS_CLUSTER ON when it has a "cluster" of worker cores
 # On failure sets VITSIM_PROFILE_ERROR to one line naming the file and the field.
 function(vitsim_load_profile json_file ld_dir)
   set(VITSIM_PROFILE_ERROR "" PARENT_SCOPE)
@@ -241,5 +242,11 @@ INCLUDE ${name}.sections.ld
   set(VITSIM_PROFILE_${name}_MEMORIES ${memory_names} PARENT_SCOPE)
   set(VITSIM_PROFILE_${name}_CODE_WRITABLE ${code_writable} PARENT_SCOPE)
   set(VITSIM_PROFILE_${name}_DATA_BYTES ${data_size} PARENT_SCOPE)
+  string(JSON cluster_type ERROR_VARIABLE err TYPE "${json}" cluster)
+  if(NOT err AND cluster_type STREQUAL "OBJECT")
+    set(VITSIM_PROFILE_${name}_HAS_CLUSTER ON PARENT_SCOPE)
+  else()
+    set(VITSIM_PROFILE_${name}_HAS_CLUSTER OFF PARENT_SCOPE)
+  endif()
 
 endfunction()

@@ -57,19 +57,27 @@ static int32_t vs__scratch_sum(const int64_t *parts, int32_t n) {
     return total > INT32_MAX ? VS_ERR_ARG : (int32_t)total;
 }
 
-/* V^T[h] [P][S4] = Wv[h] X^T + bv[h] (bias per row), requantized by v, zero padded. */
-static void vs__v_transposed(const vs_mhsa_dims_t *d, const vs_quant_t *q, const int8_t *x,
-                             const int8_t *wv, const int32_t *bv, int32_t h, int8_t *vt) {
+/* Columns t0 .. t0+n of V^T[h] [P][S4] = Wv[h] X^T + bv[h] (bias per row),
+ * requantized by v; the run that ends at S zero pads. */
+static void vs__v_columns(const vs_mhsa_dims_t *d, const vs_quant_t *q, const int8_t *x,
+                          const int8_t *wv, const int32_t *bv, int32_t h, int8_t *vt,
+                          int32_t t0, int32_t n) {
     const int32_t e = d->embed, p = d->proj;
     vs__gemm_t g = {
-        .rows = p, .cols = d->seq_len, .depth = e, .chunks = 1,
+        .rows = p, .cols = n, .depth = e, .chunks = 1,
         .a = wv + h * p * e, .lda = e, .a_chunk = 0,
-        .b = x, .ldb = e, .b_chunk = 0,
+        .b = x + t0 * e, .ldb = e, .b_chunk = 0,
         .bias = bv ? bv + h * p : NULL, .bias_per_row = 1, .acc = NULL, .ld_acc = 0,
-        .q = *q, .c = vt, .ldc = vs__s4(d),
+        .q = *q, .c = vt + t0, .ldc = vs__s4(d),
     };
     vs__gemm_nt(&g);
-    vs__zero_pad(vt, p, d->seq_len, vs__s4(d));
+    if (t0 + n == d->seq_len) vs__zero_pad(vt, p, d->seq_len, vs__s4(d));
+}
+
+/* V^T[h] [P][S4], every column. */
+static void vs__v_transposed(const vs_mhsa_dims_t *d, const vs_quant_t *q, const int8_t *x,
+                             const int8_t *wv, const int32_t *bv, int32_t h, int8_t *vt) {
+    vs__v_columns(d, q, x, wv, bv, h, vt, 0, d->seq_len);
 }
 
 /* scores [n][S] (row stride S4) = requant(A [n][depth] . B [S][depth]) */
@@ -108,18 +116,25 @@ static void vs__context(const vs_mhsa_dims_t *d, int32_t n, const int8_t *probs,
     vs__gemm_nt(&g);
 }
 
-/* y [S][E] = requant(sum_h O[h] [S][P] . Wo[:, hP:(h+1)P] + bo): K split per head. */
-static void vs__out_projection(const vs_mhsa_dims_t *d, const vs_quant_t *q, const int8_t *o,
-                               const int8_t *wo, const int32_t *bo, int8_t *y) {
+/* y rows [t0, t1) of y [S][E] = requant(sum_h O[h] [S][P] . Wo[:, hP:(h+1)P] + bo):
+ * K split per head. */
+static void vs__out_projection_rows(const vs_mhsa_dims_t *d, const vs_quant_t *q, const int8_t *o,
+                                    const int8_t *wo, const int32_t *bo, int8_t *y, int32_t t0,
+                                    int32_t t1) {
     const int32_t s = d->seq_len, p = d->proj;
     vs__gemm_t g = {
-        .rows = s, .cols = d->embed, .depth = p, .chunks = d->heads,
-        .a = o, .lda = p, .a_chunk = s * p,
+        .rows = t1 - t0, .cols = d->embed, .depth = p, .chunks = d->heads,
+        .a = o + t0 * p, .lda = p, .a_chunk = s * p,
         .b = wo, .ldb = d->heads * p, .b_chunk = p,
         .bias = bo, .acc = NULL, .ld_acc = 0,
-        .q = *q, .c = y, .ldc = d->embed,
+        .q = *q, .c = y + t0 * d->embed, .ldc = d->embed,
     };
     vs__gemm_nt(&g);
+}
+
+static void vs__out_projection(const vs_mhsa_dims_t *d, const vs_quant_t *q, const int8_t *o,
+                               const int8_t *wo, const int32_t *bo, int8_t *y) {
+    vs__out_projection_rows(d, q, o, wo, bo, y, 0, d->seq_len);
 }
 
 /* ---- layer-wise baseline ----------------------------------------------------------- */
@@ -596,4 +611,116 @@ vs_status_t vs_mhsa_fused_depthfirst_s8(const vs_mhsa_dims_t *dims, int32_t tile
     vs__df_out_projection(dims, &params->out, &m, weights->wo, weights->bo, y);
     VS_PHASE_END(VS_PHASE_OUT);
     return VS_OK;
+}
+
+/* ---- cluster-parallel steps (kernels.h, "cluster-parallel self-attention") -------- */
+/*
+ * Items h*S + t of a range come as runs of one head: [t0, t1) of head h. Each run
+ * goes through the same building blocks as the layer-wise kernels, restricted to
+ * its rows (or, for V^T, its columns).
+ */
+typedef void (*vs__head_run_t)(const vs_mhsa_part_t *m, int32_t h, int32_t t0, int32_t n,
+                               uint32_t *exps);
+
+static void vs__for_head_runs(const vs_mhsa_part_t *m, int32_t begin, int32_t end,
+                              vs__head_run_t run, uint32_t *exps) {
+    const int32_t s = m->dims.seq_len;
+    while (begin < end) {
+        const int32_t h = begin / s, t0 = begin - h * s;
+        const int32_t n = end - begin < s - t0 ? end - begin : s - t0;
+        run(m, h, t0, n, exps);
+        begin += n;
+    }
+}
+
+vs_status_t vs_mhsa_part_init(vs_mhsa_part_t *m, const vs_mhsa_dims_t *dims,
+                              const vs_mhsa_params_t *params, const int8_t *x,
+                              const vs_mhsa_weights_t *weights,
+                              const vs_mhsa_fused_weights_t *fused_weights, int8_t *y,
+                              void *scratch) {
+    const int fused = fused_weights != NULL;
+    if (!m || !vs__mhsa_dims_ok(dims) || !vs__mhsa_params_ok(params, fused) || !x || !y ||
+        !scratch)
+        return VS_ERR_ARG;
+    if (fused ? !vs__fused_weights_ok(fused_weights)
+              : !weights || !weights->wq || !weights->wk || !weights->wv || !weights->wo)
+        return VS_ERR_ARG;
+    const int32_t s = dims->seq_len, s4 = vs__s4(dims), hp = dims->heads * dims->proj;
+    uint8_t *pos = (uint8_t *)scratch;
+    m->dims = *dims;
+    m->params = params;
+    m->fused = fused;
+    m->weights = weights;
+    m->fused_weights = fused_weights;
+    m->x = x;
+    m->y = y;
+    /* the carving of the layer-wise kernels, so that their scratch is enough */
+    if (fused) {
+        m->qt = (int8_t *)vs__carve(&pos, dims->heads * s * dims->embed);
+        m->k = NULL;
+        m->vt = (int8_t *)vs__carve(&pos, hp * s4);
+        m->map = (int8_t *)vs__carve(&pos, dims->heads * s * s4);
+        m->o = (int8_t *)vs__carve(&pos, s * hp);
+    } else {
+        m->o = (int8_t *)vs__carve(&pos, s * hp);
+        m->qt = (int8_t *)vs__carve(&pos, s * hp);
+        m->k = (int8_t *)vs__carve(&pos, s * hp);
+        m->vt = (int8_t *)vs__carve(&pos, hp * s4);
+        m->map = (int8_t *)vs__carve(&pos, dims->heads * s * s4);
+    }
+    return VS_OK;
+}
+
+static void vs__part_values(const vs_mhsa_part_t *m, const int8_t *wv, const int32_t *bv,
+                            int32_t h, int32_t t0, int32_t n) {
+    const vs_mhsa_dims_t *d = &m->dims;
+    vs__v_columns(d, &m->params->v, m->x, wv, bv, h, m->vt + h * d->proj * vs__s4(d), t0, n);
+}
+
+static void vs__part_project_run(const vs_mhsa_part_t *m, int32_t h, int32_t t0, int32_t n,
+                                 uint32_t *exps) {
+    (void)exps;
+    const vs_mhsa_dims_t *d = &m->dims;
+    const int32_t s = d->seq_len, e = d->embed, p = d->proj;
+    const int8_t *x = m->x + t0 * e;
+    if (m->fused) {
+        const vs_mhsa_fused_weights_t *w = m->fused_weights;
+        vs__fused_rows(d, m->params, w, h, x, n, m->qt + (h * s + t0) * e);
+        vs__part_values(m, w->wv, w->bv, h, t0, n);
+        return;
+    }
+    const vs_mhsa_weights_t *w = m->weights;
+    vs__linear_rows(n, e, p, x, e, w->wq + h * p * e, w->bq ? w->bq + h * p : NULL,
+                    &m->params->q, m->qt + (h * s + t0) * p, p);
+    vs__linear_rows(n, e, p, x, e, w->wk + h * p * e, w->bk ? w->bk + h * p : NULL,
+                    &m->params->k, m->k + (h * s + t0) * p, p);
+    vs__part_values(m, w->wv, w->bv, h, t0, n);
+}
+
+static void vs__part_attend_run(const vs_mhsa_part_t *m, int32_t h, int32_t t0, int32_t n,
+                                uint32_t *exps) {
+    const vs_mhsa_dims_t *d = &m->dims;
+    const int32_t s = d->seq_len, s4 = vs__s4(d), p = d->proj;
+    int8_t *rows = m->map + (h * s + t0) * s4;
+    if (m->fused)
+        vs__scores(d, n, d->embed, m->qt + (h * s + t0) * d->embed, m->x, &m->params->scores, rows);
+    else
+        vs__scores(d, n, p, m->qt + (h * s + t0) * p, m->k + h * s * p, &m->params->scores, rows);
+    vs__softmax_rows(d, n, rows, &m->params->softmax, exps);
+    vs__context(d, n, rows, m->vt + h * p * s4, &m->params->context, m->o + (h * s + t0) * p);
+}
+
+void vs_mhsa_part_project(const vs_mhsa_part_t *m, int32_t begin, int32_t end) {
+    vs__for_head_runs(m, begin, end, vs__part_project_run, NULL);
+}
+
+void vs_mhsa_part_attend(const vs_mhsa_part_t *m, int32_t begin, int32_t end, uint32_t *exps) {
+    vs__for_head_runs(m, begin, end, vs__part_attend_run, exps);
+}
+
+void vs_mhsa_part_output(const vs_mhsa_part_t *m, int32_t begin, int32_t end) {
+    if (begin >= end) return;
+    const int8_t *wo = m->fused ? m->fused_weights->wo : m->weights->wo;
+    const int32_t *bo = m->fused ? m->fused_weights->bo : m->weights->bo;
+    vs__out_projection_rows(&m->dims, &m->params->out, m->o, wo, bo, m->y, begin, end);
 }

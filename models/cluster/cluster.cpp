@@ -66,6 +66,8 @@ Cluster::Cluster(sc_core::sc_module_name name, const Config& config, const std::
     banks_.base = l1_.timing.base;
     banks_.bank_mask = config_.params.l1_banks - 1;
     banks_.claims = bank_claims_.data();
+    l1_touched_.assign(l1_.timing.size / 4 + 1, 0);
+    banks_.touched = l1_touched_.data();
     for (unsigned i = 0; i < config_.cores; i++) {
         auto w = std::make_unique<Worker>();
         w->bus = std::make_unique<WorkerBus>(*this, i);
@@ -99,6 +101,16 @@ ClusterStalls Cluster::stalls(unsigned i) const {
     s.bank_conflict = workers_[i]->hart->bank_conflict_cycles();
     return s;
 }
+
+ClusterCounters Cluster::counters() const {
+    ClusterCounters c;
+    for (unsigned i = 0; i < cores(); i++) c.cores.push_back({hart(i).counters(), stalls(i)});
+    c.dma = dma_stats_;
+    c.l1_touched_bytes = 4 * uint64_t(std::count(l1_touched_.begin(), l1_touched_.end(), uint8_t{1}));
+    return c;
+}
+
+void Cluster::clear_l1_touched() { std::fill(l1_touched_.begin(), l1_touched_.end(), uint8_t{0}); }
 
 uint64_t Cluster::stamp_cycles() const { return sc_core::sc_time_stamp().value() / period_ps_; }
 

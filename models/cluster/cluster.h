@@ -23,24 +23,11 @@
 #include <tlm_utils/simple_target_socket.h>
 #include <vector>
 
+#include "cluster/cluster_counters.h"
 #include "cluster/cluster_params.h"
 #include "iss/hart.h"
 
 namespace vitsim {
-
-// Cycles a worker spent not executing, beyond the pipeline stalls its hart counts.
-struct ClusterStalls {
-    uint64_t bank_conflict = 0;  // L1 accesses that lost their bank's arbitration
-    uint64_t barrier = 0;        // asleep in a barrier
-    uint64_t dma_wait = 0;       // asleep waiting for a DMA transfer or event
-    uint64_t idle = 0;           // not forked (before the first fork, between joins)
-};
-
-struct ClusterDmaStats {
-    uint64_t transfers = 0;
-    uint64_t bytes = 0;
-    uint64_t bank_conflicts = 0;  // cycles the DMA lost a bank to a core
-};
 
 // One memory as the workers see it (host storage of the SoC's Memory).
 struct ClusterMemory {
@@ -72,6 +59,8 @@ public:
     const Hart& hart(unsigned i) const;
     ClusterStalls stalls(unsigned i) const;
     const ClusterDmaStats& dma_stats() const { return dma_stats_; }
+    ClusterCounters counters() const;  // every worker's and the DMA's, now
+    void clear_l1_touched();           // l1_touched_bytes counts from here
     // A worker trapped or exited: the simulation was stopped; this says why.
     const std::string& failure() const { return failure_; }
 
@@ -132,6 +121,7 @@ private:
     uint64_t synced_cycle_ = 0;  // cycles of sc_time_stamp() at the current quantum's start
     std::vector<uint64_t> bank_claims_;  // storage of banks_
     BankedMemory banks_;                 // the L1's banks, shared by the workers and the DMA
+    std::vector<uint8_t> l1_touched_;    // banks_.touched: [word] = 1 once accessed
 
     // Event unit.
     uint32_t entry_ = 0, fn_ = 0, arg_ = 0, stack_top_ = 0, stack_size_ = 0;

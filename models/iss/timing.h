@@ -53,11 +53,13 @@ struct BankedMemory {
     uint32_t base = 0;
     uint32_t bank_mask = 0;       // banks - 1 (a power of two)
     uint64_t* claims = nullptr;   // [bank * kRing + cycle % kRing] = cycle + 1 when taken
+    uint8_t* touched = nullptr;   // [word] = 1 once accessed (the L1 a layer uses); may be null
 
     bool try_claim(uint32_t addr, uint64_t cycle) {
         uint64_t& slot = claims[size_t((addr - base) >> 2 & bank_mask) * kRing + (cycle & (kRing - 1))];
         if (slot == cycle + 1) return false;
         slot = cycle + 1;
+        if (touched) touched[(addr - base) >> 2] = 1;
         return true;
     }
     // The first cycle >= `cycle` the bank of `addr` is free; it is claimed.

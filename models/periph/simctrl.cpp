@@ -47,12 +47,13 @@ RegisterDevice::Access SimCtrl::write_register(uint32_t offset, uint32_t value, 
 
 void SimCtrl::record(SimCtrlEvent::Kind kind, uint32_t id, const tlm::tlm_generic_payload& tx,
                      const sc_core::sc_time& now) {
-    SimCtrlEvent e{kind, id, issuing_hart(tx), {}, {}, now, {}};
+    SimCtrlEvent e{kind, id, issuing_hart(tx), {}, {}, {}, now, {}};
     if (counters_) e.counters = counters_(e.hartid);
     if (memories_) e.memories = memories_();
-    const bool window = kind == SimCtrlEvent::Kind::kLayerBegin || kind == SimCtrlEvent::Kind::kLayerEnd ||
-                        kind == SimCtrlEvent::Kind::kEnergyBegin || kind == SimCtrlEvent::Kind::kEnergyEnd;
+    const bool layer = kind == SimCtrlEvent::Kind::kLayerBegin || kind == SimCtrlEvent::Kind::kLayerEnd;
+    const bool window = layer || kind == SimCtrlEvent::Kind::kEnergyBegin || kind == SimCtrlEvent::Kind::kEnergyEnd;
     if (activity_ && window) e.activity = activity_();
+    if (cluster_ && layer) e.cluster = cluster_(kind);
     events_.push_back(std::move(e));
     if (observer_) observer_(events_.back());
 }

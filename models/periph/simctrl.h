@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/activity.h"
+#include "cluster/cluster_counters.h"
 #include "iss/hart.h"
 #include "periph/register_device.h"
 
@@ -22,6 +23,7 @@ struct SimCtrlEvent {
     uint32_t hartid;    // core that wrote the marker
     HartCounters counters;                // that core's counters at the marker
     std::vector<AccessCounters> memories; // every memory's counters, in profile order
+    ClusterCounters cluster;              // the cluster's workers and DMA (empty: none)
     sc_core::sc_time time;                // simulated time of the write
     SocActivity activity;                 // every core and DMA (layer and energy markers only)
 };
@@ -32,6 +34,7 @@ public:
     using CounterSource = std::function<HartCounters(uint32_t hartid)>;
     using MemorySnapshot = std::function<std::vector<AccessCounters>()>;
     using ActivitySnapshot = std::function<SocActivity()>;
+    using ClusterSnapshot = std::function<ClusterCounters(SimCtrlEvent::Kind)>;
 
     SimCtrl(sc_core::sc_module_name name, sc_core::sc_time access_latency, unsigned harts);
 
@@ -41,6 +44,8 @@ public:
     // Read at layer and energy markers only: it reads every core's counters, too slow for the
     // kernels' phase markers.
     void set_activity_snapshot(ActivitySnapshot snapshot) { activity_ = std::move(snapshot); }
+    // Layer markers also snapshot the cluster (profiles with one).
+    void set_cluster_snapshot(ClusterSnapshot snapshot) { cluster_ = std::move(snapshot); }
     // Called with every recorded event, at the simulated moment of the write (e.g. to
     // measure the bytes a layer touched between its two markers).
     void on_event(std::function<void(const SimCtrlEvent&)> observer) { observer_ = std::move(observer); }
@@ -63,6 +68,7 @@ private:
     CounterSource counters_;
     MemorySnapshot memories_;
     ActivitySnapshot activity_;
+    ClusterSnapshot cluster_;
     std::function<void(const SimCtrlEvent&)> observer_;
     std::vector<SimCtrlEvent> events_;
     std::optional<int> exit_status_;

@@ -179,11 +179,11 @@ struct Planned {
 
 Planned lower_and_plan(const Graph& g, const Weights& w, const DeployOptions& o, const DeployTarget& t) {
     validate_weights(g, w, "weights for network '" + g.name + "'");
-    Planned r{lower_graph(g, w, o, 1), {}};
+    Planned r{lower_graph(g, w, o, 1, t.cluster_cores), {}};
     r.plan = make_plan(g, r.lowered, o, t);
     const int groups = choose_patch_groups(g, r.plan, o);
     if (groups != 1) {
-        r.lowered = lower_graph(g, w, o, groups);
+        r.lowered = lower_graph(g, w, o, groups, t.cluster_cores);
         r.plan = make_plan(g, r.lowered, o, t);
     }
     return r;
@@ -233,6 +233,7 @@ DeployTarget target_for_profile(const Profile& profile, uint64_t firmware_code_b
     t.sram_budget = data.size;
     t.stack_reserve = stack_reserve;
     t.static_bytes = static_bytes;
+    t.cluster_cores = profile.cluster.cores;
     std::vector<TargetMemory> read_only;  // "qspi" first
     for (const auto& m : profile.memories) {
         if (m.name == code.name || m.name == data.name || m.writable) continue;

@@ -45,6 +45,8 @@ struct DeployTarget {
     uint64_t sram_budget = 0;                 // bytes of `data` the plan may use (0: data.size)
     uint64_t stack_reserve = 4096;            // bytes kept for the stack
     uint64_t static_bytes = 2048;             // .data + .bss of the firmware
+    unsigned cluster_cores = 0;               // worker cores of a cluster that runs the kernels
+                                              // (0: none; its MHSA needs the layer-wise scratch)
 };
 
 // A target from a SoC profile: the model part follows a firmware of

@@ -143,7 +143,8 @@ private:
 
     // Layer-independent fields: flags, groups, the weights' place in the blob.
     void common() {
-        if (r_.flags & ~(VS_LAYER_GELU | VS_LAYER_STAGED | VS_LAYER_B_WEIGHT)) fail("unknown flags");
+        if (r_.flags & ~(VS_LAYER_GELU | VS_LAYER_STAGED | VS_LAYER_B_WEIGHT | VS_LAYER_SPLIT_HEADS))
+            fail("unknown flags");
         if (r_.group_count < 1 || r_.group_count > kMaxDimension) fail("bad group count " + std::to_string(r_.group_count));
         const bool uses_weights = r_.op != VS_OP_MEAN_POOL && (r_.op != VS_OP_ADD || (r_.flags & VS_LAYER_B_WEIGHT));
         if (!uses_weights) return;

@@ -82,7 +82,8 @@ void put(std::array<int32_t, N>& p, size_t at, vs_quant_t q) {
 
 class Lowerer {
 public:
-    Lowerer(const Graph& g, const Weights& w, const DeployOptions& o, int groups) : g_(g), w_(w), o_(o) {
+    Lowerer(const Graph& g, const Weights& w, const DeployOptions& o, int groups, unsigned cluster_cores)
+        : g_(g), w_(w), o_(o), cluster_(cluster_cores > 0) {
         l_.patch_groups = groups;
         for (size_t i = 0; i < g_.nodes.size(); i++)
             for (const auto& in : g_.nodes[i].inputs) last_reader_[in] = static_cast<int>(i);
@@ -408,6 +409,7 @@ private:
         LoweredLayer& l = layer(n.name, VS_OP_MHSA, "mhsa", kernels[variant]);
         l.nodes = {n.name};
         l.variant = variant;
+        if (o_.split == AttentionSplit::Heads) l.flags |= VS_LAYER_SPLIT_HEADS;
         l.in = value(n.inputs[0]);
         l.out = dead_after(n.inputs[0], i) ? alias(n.name, n.out_shape.bytes(), l.in, 0)
                                            : new_value(n.name, n.out_shape.bytes());
@@ -449,6 +451,7 @@ private:
             l.macs = n.macs();
             scratch = depth_first ? vs_mhsa_depthfirst_s8_scratch_bytes(&dims, tile)
                                   : vs_mhsa_layerwise_s8_scratch_bytes(&dims);
+            if (cluster_) scratch = std::max<int64_t>(scratch, vs_mhsa_layerwise_s8_scratch_bytes(&dims));
         } else {
             const Fused f = fuse(n, wq, wk, s_x);
             const double s_t = scale(n.name + ":t"), s_sf = scale(n.name + ":scores_fused");
@@ -467,6 +470,7 @@ private:
                      s64 * hp * e64;
             scratch = depth_first ? vs_mhsa_fused_depthfirst_s8_scratch_bytes(&dims, tile)
                                   : vs_mhsa_fused_layerwise_s8_scratch_bytes(&dims);
+            if (cluster_) scratch = std::max<int64_t>(scratch, vs_mhsa_fused_layerwise_s8_scratch_bytes(&dims));
         }
         l.groups.push_back(blob.take());
         finish(l, scratch);
@@ -552,6 +556,7 @@ private:
     const Graph& g_;
     const Weights& w_;
     const DeployOptions& o_;
+    const bool cluster_;  // the kernels run on a cluster (lower_graph)
     Lowered l_;
     std::map<std::string, int> value_of_;
     std::map<std::string, int> last_reader_;
@@ -575,8 +580,9 @@ void buffer_profiles(Lowered& l) {
     }
 }
 
-Lowered lower_graph(const Graph& graph, const Weights& weights, const DeployOptions& options, int patch_groups) {
-    return Lowerer(graph, weights, options, patch_groups).run();
+Lowered lower_graph(const Graph& graph, const Weights& weights, const DeployOptions& options, int patch_groups,
+                    unsigned cluster_cores) {
+    return Lowerer(graph, weights, options, patch_groups, cluster_cores).run();
 }
 
 }  // namespace vitsim::deploy

@@ -73,7 +73,10 @@ struct Lowered {
 };
 
 // `patch_groups`: output-channel groups of the patch embedding (must divide embed).
-Lowered lower_graph(const Graph& graph, const Weights& weights, const DeployOptions& options, int patch_groups);
+// cluster_cores > 0: the kernels run on a cluster (firmware/interp/interp_parallel.c),
+// whose attention needs the layer-wise kernels' scratch whatever the schedule.
+Lowered lower_graph(const Graph& graph, const Weights& weights, const DeployOptions& options, int patch_groups,
+                    unsigned cluster_cores = 0);
 
 // Fills every buffer's size profile from the lifetimes of its tensors.
 void buffer_profiles(Lowered& lowered);

@@ -13,6 +13,9 @@
 //   weights=in-place|staged       read weights from flash/qspi, or copy each layer's
 //                                 weights into SRAM first (default in-place)
 //   simd=on|off                   SIMD or portable kernels (default on)
+//   split=balanced|heads          how the cores of a cluster share attention: (head,
+//                                 query row) items evenly, or whole heads (the published
+//                                 kernels' split, for comparison; default balanced)
 #pragma once
 #include <string>
 #include <utility>
@@ -27,6 +30,7 @@ enum class PatchEmbedMode { Direct, Decomposed };
 enum class LinearMode { OutOfPlace, TokenOverwrite };
 enum class SqrtMethod { Newton, Bisect };
 enum class WeightMode { InPlace, Staged };
+enum class AttentionSplit { Balanced, Heads };
 
 struct DeployOptions {
     MhsaSchedule mhsa = MhsaSchedule::LayerWise;
@@ -38,6 +42,7 @@ struct DeployOptions {
     int newton_steps = 6;
     WeightMode weights = WeightMode::InPlace;
     bool simd = true;
+    AttentionSplit split = AttentionSplit::Balanced;
 
     // Applies one "key=value"; throws OptionError.
     void set(const std::string& setting);

@@ -544,3 +544,65 @@ TEST(Mhsa, RejectsBadArgs) {
               VS_ERR_ARG);
     EXPECT_EQ(y, Bytes(35, 3));
 }
+
+namespace {
+
+// The three parallel steps as `cores` cores would run them: each step over the
+// vs_split-like shares of its items, cores one after the other, in place (y = x).
+Bytes run_parts(const Model &m, bool fused, int cores) {
+    const vs_mhsa_dims_t &d = m.d;
+    const vs_mhsa_params_t p = fused ? m.fused_params() : m.params;
+    const vs_mhsa_weights_t w = m.weights();
+    const vs_mhsa_fused_weights_t fw = m.fused_weights();
+    Scratch s(fused ? vs_mhsa_fused_layerwise_s8_scratch_bytes(&d) : vs_mhsa_layerwise_s8_scratch_bytes(&d));
+    Bytes buf = m.x;
+    vs_mhsa_part_t part;
+    EXPECT_EQ(vs_mhsa_part_init(&part, &d, &p, buf.data(), fused ? nullptr : &w, fused ? &fw : nullptr,
+                                buf.data(), s.get()),
+              VS_OK);
+    std::vector<uint32_t> exps(d.seq_len);
+    const auto share = [cores](int total, int id, int &b, int &e) {
+        const int base = total / cores, extra = total % cores;
+        b = id * base + std::min(id, extra);
+        e = b + base + (id < extra ? 1 : 0);
+    };
+    int b, e;
+    for (int c = 0; c < cores; c++)
+        share(d.heads * d.seq_len, c, b, e), vs_mhsa_part_project(&part, b, e);
+    for (int c = 0; c < cores; c++)
+        share(d.heads * d.seq_len, c, b, e), vs_mhsa_part_attend(&part, b, e, exps.data());
+    for (int c = 0; c < cores; c++)
+        share(d.seq_len, c, b, e), vs_mhsa_part_output(&part, b, e);
+    EXPECT_TRUE(s.guard_intact()) << name(d);
+    return buf;
+}
+
+} // namespace
+
+TEST(Mhsa, PartsOnAnySplitEqualTheSingleCoreKernels) {
+    uint32_t seed = 900;
+    for (const vs_mhsa_dims_t &d : all_shapes()) {
+        const Model m = make_model(d, seed++);
+        const Bytes expect = run_layerwise(m, m.weights());
+        const Bytes expect_fused = run_fused_layerwise(m, m.fused_weights());
+        for (int cores : {1, 2, 3, 5, 8, 13}) {
+            EXPECT_EQ(run_parts(m, false, cores), expect) << name(d) << " cores " << cores;
+            EXPECT_EQ(run_parts(m, true, cores), expect_fused) << name(d) << " fused, cores " << cores;
+        }
+    }
+}
+
+TEST(Mhsa, PartsRejectBadArgs) {
+    const vs_mhsa_dims_t d = {5, 7, 3, 3};
+    const Model m = make_model(d, 950);
+    const vs_mhsa_weights_t w = m.weights();
+    Scratch s(vs_mhsa_layerwise_s8_scratch_bytes(&d));
+    Bytes y(m.x.size());
+    vs_mhsa_part_t part;
+    vs_mhsa_dims_t bad = d;
+    bad.heads = 0;
+    EXPECT_EQ(vs_mhsa_part_init(&part, &bad, &m.params, m.x.data(), &w, nullptr, y.data(), s.get()), VS_ERR_ARG);
+    EXPECT_EQ(vs_mhsa_part_init(&part, &d, &m.params, m.x.data(), nullptr, nullptr, y.data(), s.get()), VS_ERR_ARG);
+    EXPECT_EQ(vs_mhsa_part_init(&part, &d, &m.params, m.x.data(), &w, nullptr, y.data(), nullptr), VS_ERR_ARG);
+    EXPECT_EQ(vs_mhsa_part_init(&part, &d, &m.params, m.x.data(), &w, nullptr, y.data(), s.get()), VS_OK);
+}

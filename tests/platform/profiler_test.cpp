@@ -13,7 +13,7 @@ SimCtrlEvent event(Kind kind, uint32_t id, uint64_t cycles, uint32_t hartid = 0)
     HartCounters c;
     c.cycles = cycles;
     c.instructions = cycles / 2;
-    return {kind, id, hartid, c, {}, sc_core::sc_time(double(cycles), sc_core::SC_NS), {}};
+    return {kind, id, hartid, c, {}, {}, sc_core::sc_time(double(cycles), sc_core::SC_NS), {}};
 }
 
 TEST(Profiler, PhasesCountInTheInnermostLayerOfTheirHart) {

@@ -2,6 +2,9 @@
 # status ok, for every layer touched_bytes <= sram_peak_bytes and cycles > 0, and
 # RAM and flash totals that agree with the plan, their parts and the table.
 #   cmake -DVITSIM=path -DARGS="run|--json|r.json|..." -DREPORT=r.json -P check_run_report.cmake
+# With -DCLUSTER_CORES=N (a profile with a cluster) also: every layer reports N cores
+# in layers[].cluster, its l1_peak_bytes, l2_peak_bytes (= sram_peak_bytes) and
+# dma_bytes; the table has the cluster lines.
 string(REPLACE "|" ";" args "${ARGS}")
 file(REMOVE "${REPORT}")
 execute_process(COMMAND "${VITSIM}" ${args} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
@@ -27,7 +30,20 @@ foreach(i RANGE ${last})
   if(cycles EQUAL 0)
     message(FATAL_ERROR "${shown}: layer ${name} has no cycles (markers missing)")
   endif()
+  if(DEFINED CLUSTER_CORES)
+    string(JSON cores ERROR_VARIABLE err LENGTH "${report}" layers ${i} cluster cores)
+    string(JSON l2 ERROR_VARIABLE err2 GET "${report}" layers ${i} l2_peak_bytes)
+    string(JSON l1 ERROR_VARIABLE err3 GET "${report}" layers ${i} l1_peak_bytes)
+    string(JSON dma ERROR_VARIABLE err4 GET "${report}" layers ${i} dma_bytes)
+    if(err OR err2 OR err3 OR err4 OR NOT cores EQUAL CLUSTER_CORES OR NOT l2 EQUAL peak)
+      message(FATAL_ERROR "${shown}: layer ${name}: cluster cores '${cores}' (expected ${CLUSTER_CORES}), "
+                          "l2_peak_bytes '${l2}' (expected ${peak}), l1_peak_bytes '${l1}', dma_bytes '${dma}'")
+    endif()
+  endif()
 endforeach()
+if(DEFINED CLUSTER_CORES AND NOT out MATCHES "\ncluster \\(stalls summed over the cores\\):\n")
+  message(FATAL_ERROR "${shown}: the table has no cluster lines\n${out}")
+endif()
 # The linked RAM is the plan's peak, and its parts add up to it.
 string(JSON status GET "${report}" status)
 string(JSON linked GET "${report}" totals ram linked_bytes)

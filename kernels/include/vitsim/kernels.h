@@ -394,6 +394,49 @@ vs_status_t vs_mhsa_fused_depthfirst_s8(const vs_mhsa_dims_t *dims, int32_t tile
                                         void *scratch);
 int32_t vs_mhsa_fused_depthfirst_s8_scratch_bytes(const vs_mhsa_dims_t *dims, int32_t tile);
 
+/* ---- cluster-parallel self-attention ------------------------------------------ */
+/*
+ * The MHSA of one layer as three steps over ranges of work items, so that the
+ * cores of a cluster (docs/cluster.md) each take a share; every step needs the
+ * previous one finished on every core (fork/join or a barrier between them).
+ * Each step runs the inner loops of the layer-wise kernels (linear rows, GEMM,
+ * softmax row) on its items only, so the result equals every single-core
+ * schedule bit for bit whatever the split:
+ *   1. vs_mhsa_part_project: items (head, token) = h*S + t, H*S of them:
+ *      Q and K rows (head-major [H][S][P]) and V^T columns ([H][P][S4]) of those
+ *      tokens; FWSA: T rows ([H][S][E]) and V^T columns;
+ *   2. vs_mhsa_part_attend: items (head, query row) = h*S + r, H*S of them:
+ *      score row, softmax, context row (head-major O [H][S][P]); `exps` is S
+ *      uint32 of scratch of this core's own;
+ *   3. vs_mhsa_part_output: items = tokens, S of them: y rows = O . Wo^T + bo.
+ * Buffers: the scratch of vs_mhsa_layerwise_s8 (vs_mhsa_layerwise_s8_scratch_bytes)
+ * or, fused, of vs_mhsa_fused_layerwise_s8; the trailing 4*S bytes of exponentials
+ * are not used (each core brings its own). y may be x. vs_mhsa_part_init checks
+ * the arguments as the single-core kernels do (VS_ERR_ARG, nothing written).
+ */
+typedef struct {
+    vs_mhsa_dims_t dims;
+    const vs_mhsa_params_t *params;
+    int32_t fused;                       /* 0: weights, 1: fused_weights */
+    const vs_mhsa_weights_t *weights;
+    const vs_mhsa_fused_weights_t *fused_weights;
+    const int8_t *x;
+    int8_t *y;
+    int8_t *qt;  /* Q [H][S][P], or T [H][S][E] when fused */
+    int8_t *k;   /* K [H][S][P] (not fused) */
+    int8_t *vt;  /* V^T [H][P][S4] */
+    int8_t *map; /* score rows, then probabilities [H][S][S4] */
+    int8_t *o;   /* context, head-major [H][S][P] */
+} vs_mhsa_part_t;
+vs_status_t vs_mhsa_part_init(vs_mhsa_part_t *m, const vs_mhsa_dims_t *dims,
+                              const vs_mhsa_params_t *params, const int8_t *x,
+                              const vs_mhsa_weights_t *weights,
+                              const vs_mhsa_fused_weights_t *fused_weights, int8_t *y,
+                              void *scratch);
+void vs_mhsa_part_project(const vs_mhsa_part_t *m, int32_t begin, int32_t end);
+void vs_mhsa_part_attend(const vs_mhsa_part_t *m, int32_t begin, int32_t end, uint32_t *exps);
+void vs_mhsa_part_output(const vs_mhsa_part_t *m, int32_t begin, int32_t end);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,53 @@
+/*
+ * Layers on a cluster (interp_platform.h, vs_interp_cores() > 0): each kernel's
+ * work split over the cores in balanced shares, every share through the
+ * single-core kernel's own loops on its rows (tokens, query rows, heads), so the
+ * output is the single-core kernel's bit for bit. Each returns VS_OK, or
+ * VS_ERR_ARG when a share's kernel call rejected its arguments.
+ */
+#ifndef VITSIM_INTERP_PARALLEL_H
+#define VITSIM_INTERP_PARALLEL_H
+
+#include "vitsim/kernels.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Linear over token rows, then GELU on the same rows when gelu is not NULL. */
+vs_status_t vs_par_linear(const vs_linear_dims_t *dims, const vs_quant_t *q, const int8_t *x,
+                          const int8_t *w, const int32_t *bias, int8_t *y,
+                          const vs_gelu_params_t *gelu);
+/*
+ * Token overwriting (vs_linear_overwrite_s8's buffer rules) on the cores: rows go
+ * in rounds of 2 rows per core, first to last when out <= in, last to first when
+ * out > in; each core computes its 2 rows into its own stage (2*out_features bytes
+ * of fast memory per core), and after a barrier (every input row of the round
+ * read) copies them into place; then GELU on them when gelu is not NULL.
+ * When the stages do not fit the fast memory (very wide layers), this core runs
+ * vs_linear_overwrite_s8 itself with `scratch` (its vs_linear_overwrite_s8_scratch_bytes).
+ */
+vs_status_t vs_par_linear_overwrite(const vs_linear_dims_t *dims, const vs_quant_t *q, int8_t *buf,
+                                    const int8_t *w, const int32_t *bias,
+                                    const vs_gelu_params_t *gelu, void *scratch);
+vs_status_t vs_par_layernorm(const vs_mat_dims_t *dims, const vs_layernorm_params_t *params,
+                             const int8_t *x, const int8_t *gamma, const int32_t *beta, int8_t *y);
+vs_status_t vs_par_add(const vs_mat_dims_t *dims, const vs_add_params_t *params, const int8_t *a,
+                       const int8_t *b, int8_t *y);
+/*
+ * MHSA in the three steps of vs_mhsa_part_* (kernels.h), one fork each: the
+ * projections over (head, token) items, attention over (head, query row) items
+ * (or over whole heads when split_heads: the published kernels' split), the
+ * output projection over tokens. scratch: the layer-wise kernel's (fused or not);
+ * each core's row of exponentials comes from fast memory (VS_ERR_ARG
+ * when it does not fit).
+ */
+vs_status_t vs_par_mhsa(const vs_mhsa_dims_t *dims, const vs_mhsa_params_t *params,
+                        const int8_t *x, const vs_mhsa_weights_t *weights,
+                        const vs_mhsa_fused_weights_t *fused_weights, int8_t *y, void *scratch,
+                        int split_heads);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* VITSIM_INTERP_PARALLEL_H */
