@@ -134,7 +134,13 @@ static int vs__linear(const vs__ctx_t *c, const vs_layer_record_t *r) {
     int8_t *y = (int8_t *)(c->arena + r->out_offset);
     if (r->variant > 1) return VS_RUN_ERR_OP;
     VS_PHASE_BEGIN(VS_PHASE_GEMM);
-    if (r->variant == 1)
+    const int offloaded = (c->hdr->flags & VS_MODEL_FLAG_ENGINE) && r->variant == 0
+                              ? vs_interp_linear_offload(d.tokens, d.in_features, d.out_features, q.mul, q.shift,
+                                                         (const int8_t *)(c->arena + r->in_offset), w, b, y)
+                              : 0;
+    if (offloaded)
+        st = offloaded > 0 ? VS_RUN_OK : VS_RUN_ERR_OP;
+    else if (r->variant == 1)
         st = vs__status(vs_linear_overwrite_s8(&d, &q, y, w, b, c->arena + r->scratch_offset));
     else
         st = vs__status(vs_linear_s8(&d, &q, (const int8_t *)(c->arena + r->in_offset), w, b, y));

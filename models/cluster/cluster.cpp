@@ -155,14 +155,17 @@ uint64_t Cluster::next_activity() const {
 
 void Cluster::step_window() {
     const uint64_t end = window_ + config_.params.lockstep_cycles;
-    const unsigned masters = cores() + 1 + unsigned(masters_.size());  // the cores, the DMA, added masters
+    const unsigned masters = cores() + 1;  // the cores and the DMA
     const unsigned first = unsigned((window_ / config_.params.lockstep_cycles) % masters);
     for (unsigned k = 0; k < masters && failure_.empty(); k++) {
         const unsigned m = (first + k) % masters;
         if (m == cores()) dma_advance(end);
-        else if (m > cores()) masters_[m - cores() - 1]->advance(end);
         else run_worker(m, end);
     }
+    // Added masters (the engine) run last: they lose every tie with a core or the
+    // DMA (the lowest priority on the banks), and the others' order is unchanged.
+    for (ClusterMaster* m : masters_)
+        if (failure_.empty()) m->advance(end);
     window_ = end;
 }
 

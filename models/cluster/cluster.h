@@ -43,7 +43,7 @@ struct ClusterDmaStats {
 };
 
 // A bus master on the L1 beside the cores and the DMA (the matrix engine,
-// models/engine): the cluster steps it in its windows, in the round-robin order, and
+// models/engine): the cluster steps it in its windows, after the cores and the DMA, and
 // its accesses reach the L1 through `Cluster::tcdm`, claiming banks like a core's.
 class ClusterMaster {
 public:

@@ -49,6 +49,7 @@ public:
     const Stats& stats() const { return stats_; }
     // VCD of every RTL signal (state machine, array activity, memory port).
     void trace_to(const std::string& path);
+    void close_trace() { rtl_->close_trace(); }
 
     uint64_t next_cycle() const override { return running_ ? cycle_ : UINT64_MAX; }
     void advance(uint64_t end) override;

@@ -35,7 +35,7 @@ T pick(const std::string& setting, const std::string& key, const std::string& va
 }  // namespace
 
 std::vector<std::string> option_keys() {
-    return {"fwsa", "linear", "mhsa", "patch-embed", "simd", "sqrt", "tile", "weights"};
+    return {"engine", "fwsa", "linear", "mhsa", "patch-embed", "simd", "sqrt", "tile", "weights"};
 }
 
 void DeployOptions::set(const std::string& setting) {
@@ -74,6 +74,8 @@ void DeployOptions::set(const std::string& setting) {
         weights = pick<WeightMode>(setting, key, value, {{"in-place", WeightMode::InPlace}, {"staged", WeightMode::Staged}});
     } else if (key == "simd") {
         simd = pick<bool>(setting, key, value, {{"on", true}, {"off", false}});
+    } else if (key == "engine") {
+        engine = pick<bool>(setting, key, value, {{"on", true}, {"off", false}});
     } else {
         std::string keys;
         for (const auto& k : option_keys()) keys += (keys.empty() ? "" : ", ") + k;
@@ -91,6 +93,7 @@ std::vector<std::pair<std::string, std::string>> DeployOptions::items() const {
         {"sqrt", sqrt == SqrtMethod::Bisect ? "bisect" : "newton:" + std::to_string(newton_steps)},
         {"weights", weights == WeightMode::InPlace ? "in-place" : "staged"},
         {"simd", simd ? "on" : "off"},
+        {"engine", engine ? "on" : "off"},
     };
 }
 

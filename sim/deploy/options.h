@@ -13,6 +13,8 @@
 //   weights=in-place|staged       read weights from flash/qspi, or copy each layer's
 //                                 weights into SRAM first (default in-place)
 //   simd=on|off                   SIMD or portable kernels (default on)
+//   engine=on|off                 linear layers on the profile's matrix engine where
+//                                 their shapes fit (default off; docs/engine.md)
 #pragma once
 #include <string>
 #include <utility>
@@ -36,6 +38,7 @@ struct DeployOptions {
     int newton_steps = 6;
     WeightMode weights = WeightMode::InPlace;
     bool simd = true;
+    bool engine = false;
 
     // Applies one "key=value"; throws OptionError.
     void set(const std::string& setting);
