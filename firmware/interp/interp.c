@@ -134,9 +134,10 @@ static int vs__linear(const vs__ctx_t *c, const vs_layer_record_t *r) {
     int8_t *y = (int8_t *)(c->arena + r->out_offset);
     if (r->variant > 1) return VS_RUN_ERR_OP;
     VS_PHASE_BEGIN(VS_PHASE_GEMM);
-    const int offloaded = (c->hdr->flags & VS_MODEL_FLAG_ENGINE) && r->variant == 0
-                              ? vs_interp_linear_offload(d.tokens, d.in_features, d.out_features, q.mul, q.shift,
-                                                         (const int8_t *)(c->arena + r->in_offset), w, b, y)
+    /* token-overwrite (variant 1) reads its input from y itself */
+    const int8_t *x = r->variant == 1 ? y : (const int8_t *)(c->arena + r->in_offset);
+    const int offloaded = (c->hdr->flags & VS_MODEL_FLAG_ENGINE)
+                              ? vs_interp_linear_offload(d.tokens, d.in_features, d.out_features, q.mul, q.shift, x, w, b, y)
                               : 0;
     if (offloaded)
         st = offloaded > 0 ? VS_RUN_OK : VS_RUN_ERR_OP;

@@ -20,7 +20,7 @@ int vs_interp_copy(void *dst, const void *src, uint32_t bytes);
 
 /*
  * A linear layer y = requant(bias + x . w) (tokens x in_f -> out_f, rows packed) on
- * an accelerator: 1 when done there, 0 when it does not fit (the caller runs the
+ * an accelerator, x == y for the token-overwrite form: 1 when done there, 0 when it does not fit (the caller runs the
  * kernel), -1 when the accelerator reported an error. The host (golden model)
  * never offloads: its kernels are what the accelerator must equal bit for bit.
  */

@@ -99,6 +99,9 @@ int vs_interp_linear_offload(int32_t tokens, int32_t in_f, int32_t out_f, int32_
     uint32_t mb = (room - w_bytes - 4u * nb) / (k + nb + 1u);
     if (mb > (uint32_t)tokens) mb = (uint32_t)tokens;
     if (mb == 0) return 0;
+    /* Over its own input (token-overwrite): a block's outputs may only land on rows
+     * already read, so one pass over the columns, forward when rows shrink. */
+    if ((const int8_t *)y == x && (nb != (uint32_t)out_f || (out_f > in_f && mb != (uint32_t)tokens))) return 0;
     int8_t *w_l1 = (int8_t *)l1;
     int32_t *b_l1 = (int32_t *)(l1 + w_bytes);
     int8_t *x_l1 = (int8_t *)(b_l1 + nb);
