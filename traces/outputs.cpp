@@ -49,9 +49,11 @@ void write_traces(const TraceOptions& trace, Soc& soc, const TraceRecorder& reco
         if (!trace.vcd.empty() && soc.engine()) {
             soc.engine()->close_trace();
             std::ifstream in(engine_vcd_scratch(), std::ios::binary);
-            const std::string waves((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-            std::remove(engine_vcd_scratch().c_str());
-            write_text_file(engine_vcd_path(trace.vcd), waves);
+            if (in) {  // the engine was clocked at least once
+                const std::string waves((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+                std::remove(engine_vcd_scratch().c_str());
+                write_text_file(engine_vcd_path(trace.vcd), waves);
+            }
         }
         if (!trace.fst.empty()) write_text_file(trace.fst, vcd_to_fst(vcd));
     }

@@ -86,6 +86,16 @@ int main(void) {
     vs_dma_to_l1(b, b_l2, sizeof b_l2);
     vs_dma_wait(vs_dma_to_l1(bias, bias_l2, sizeof bias_l2));
     const uint32_t config = ENGINE(VITSIM_ENGINE_CONFIG);
+#ifdef VS_ENGINE_REPEAT
+    /* engine_gemm_speed: the simulator's speed with the RTL busy (bench/, docs/engine.md). */
+    uint64_t engine_cycles = 0;
+    for (unsigned r = 0; r < VS_ENGINE_REPEAT; r++) {
+        engine_run(a, b, bias, c, M, N, VITSIM_ENGINE_CTRL_BIAS);
+        engine_cycles += ENGINE(VITSIM_ENGINE_CYCLES);
+    }
+    printf("%u tiles, %lu engine cycles\n", (unsigned)VS_ENGINE_REPEAT, (unsigned long)engine_cycles);
+    return 0;
+#endif
     printf("engine: %lu lanes, K up to %lu\n", (unsigned long)(config & 0xFFFF), (unsigned long)(config >> 16));
 
     int failed = 0;

@@ -5,6 +5,7 @@
 #include <verilated_vcd_c.h>
 
 #include <memory>
+#include <string>
 
 #include "engine/direct_signal.h"
 #include "engine/engine_rtl.h"
@@ -72,19 +73,17 @@ public:
     }
     const EnginePins& pins() const override { return pins_; }
 
+    // Opened at the first clock edge: Verilator refuses trace() before elaboration ends.
     void trace_to(const std::string& path, uint64_t half_period_ps) override {
         close_trace();
         half_ps_ = half_period_ps;
-        vcd_ = std::make_unique<VerilatedVcdC>();
-        model_->trace(vcd_.get(), 99);
-        vcd_->set_time_unit("1ps");
-        vcd_->set_time_resolution("1ps");
-        vcd_->open(path.c_str());
+        trace_path_ = path;
     }
     void set_time_ps(uint64_t ps) override { time_ps_ = ps; }
     void close_trace() override {
         if (vcd_) vcd_->close();
         vcd_.reset();
+        trace_path_.clear();
     }
 
 private:
@@ -98,6 +97,7 @@ private:
 
     // One rising edge: the low phase evaluates the inputs, the high phase the flops.
     void edge() {
+        if (!trace_path_.empty() && !vcd_) open_trace();
         clk_.write(false);
         evaluate();
         if (vcd_) vcd_->dump(time_ps_);
@@ -113,12 +113,21 @@ private:
         pins_.state = state_.read();
     }
 
+    void open_trace() {
+        vcd_ = std::make_unique<VerilatedVcdC>();
+        model_->trace(vcd_.get(), 99);
+        vcd_->set_time_unit("1ps");
+        vcd_->set_time_resolution("1ps");
+        vcd_->open(trace_path_.c_str());
+    }
+
     DirectSignal<bool> clk_, rst_n_, reg_write_, mem_req_, mem_we_, mem_gnt_, irq_, array_active_;
     DirectSignal<uint32_t> reg_addr_, reg_wdata_, reg_rdata_, mem_base_, mem_size_, mem_addr_, mem_be_, mem_wdata_,
         mem_rdata_, state_;
     std::unique_ptr<V> model_;
     std::unique_ptr<VerilatedVcdC> vcd_;
     uint64_t time_ps_ = 0, half_ps_ = 0;
+    std::string trace_path_;
     EnginePins pins_;
 };
 
