@@ -501,6 +501,8 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
     const deploy::DeployOptions options = deploy::parse_options(settings);
     json.doc["soc"] = profile.name;
     json.doc["options"] = options.to_json();
+    if (options.engine && !profile.cluster.engine_lanes)
+        throw deploy::OptionError("deploy option 'engine=on': profile '" + profile.name + "' has no matrix engine");
 
     // Deploy: the firmware's layout sets the budgets. Shapes are checked against the
     // memories before any weight is generated; the plan is refused here if it cannot
@@ -563,8 +565,17 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
     const std::vector<deploy::LayerPlan>& planned = deployed.plan.layers;
     std::vector<uint64_t> macs_before(planned.size() + 1, 0);  // MACs of the layers before each one: the ETA
     for (size_t i = 0; i < planned.size(); i++) macs_before[i + 1] = macs_before[i] + uint64_t(planned[i].macs);
+    // The engine's counters at each layer's markers (it is idle there: the FC waited).
+    std::map<uint32_t, MatrixEngine::Stats> engine_begin, engine_layer;  // by layer id
     soc.simctrl().on_event([&](const SimCtrlEvent& e) {
         if (batch) batch->on_event(e, soc, arena_base);
+        if (soc.engine() && e.kind == SimCtrlEvent::Kind::kLayerBegin) engine_begin[e.id] = soc.engine()->stats();
+        if (soc.engine() && e.kind == SimCtrlEvent::Kind::kLayerEnd) {
+            const MatrixEngine::Stats &now = soc.engine()->stats(), &then = engine_begin[e.id];
+            engine_layer[e.id] = {now.jobs - then.jobs, now.errors - then.errors, now.busy_cycles - then.busy_cycles,
+                                  now.stall_cycles - then.stall_cycles, now.active_cycles - then.active_cycles,
+                                  now.macs - then.macs};
+        }
         if (e.kind == SimCtrlEvent::Kind::kLayerBegin) data->clear_touched();
         if (progress.on() && e.kind == SimCtrlEvent::Kind::kLayerBegin && e.id < planned.size())
             progress.layer(e.id, planned.size(), planned[e.id].name, macs_before[e.id], macs_before.back(),
@@ -623,6 +634,14 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
         mem.staging_peak = std::max(mem.staging_peak, uint64_t(r.plan->staging_bytes));
         mem.stack_used = std::max(mem.stack_used, r.touch.stack);
         layers.push_back(layer_json(r, measured));
+        if (soc.engine()) {  // busy cycles, and MACs per MAC the array could have done
+            const MatrixEngine::Stats& s = engine_layer[r.plan->index];
+            const double peak = double(s.busy_cycles) * 4 * soc.engine()->lanes();
+            layers.back()["engine_cycles"] = s.busy_cycles;
+            layers.back()["engine_stall_cycles"] = s.stall_cycles;
+            layers.back()["engine_macs"] = s.macs;
+            layers.back()["engine_utilisation"] = peak > 0 ? double(s.macs) / peak : 0.0;
+        }
     }
 
     mem.arena = uint64_t(deployed.plan.arena_bytes);

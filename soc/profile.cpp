@@ -428,6 +428,12 @@ ClusterParams parse_cluster(Fields f, const Profile& p) {
     if (!c.dma.l2_bytes_per_cycle || !c.dma.l1_ports || !c.dma.queue_depth)
         dma.fail("cluster.dma", "l2_bytes_per_cycle, l1_ports and queue_depth must be at least 1");
     dma.finish();
+    if (f.has("engine")) {
+        Fields engine = f.object("engine");
+        c.engine_lanes = unsigned(engine.number("lanes", 64));
+        if (c.engine_lanes == 0) engine.fail("cluster.engine.lanes", "must be 1 to 64");
+        engine.finish();
+    }
     f.finish();
     return c;
 }

@@ -138,6 +138,16 @@ void Soc::make_cluster(ConsoleSink console) {
     cluster_ = std::make_unique<Cluster>("cluster", config, memories, console);
     attach("cluster", VITSIM_CLUSTER_BASE, VITSIM_CLUSTER_SIZE, cluster_->regs);
     cluster_->socket.bind(bus_->targets_side);
+    const unsigned lanes = profile_.cluster.engine_lanes;
+    if (!lanes || !options_.engine) return;
+    // The matrix engine: registers on the SoC bus, memory port on the L1 banks.
+    const MemoryTiming& l1 = profile_.memory(profile_.cluster.l1_memory);
+    engine_ = std::make_unique<MatrixEngine>("engine", profile_.peripheral_latency * period_, period_, lanes, l1.base,
+                                             l1.size);
+    attach("engine", VITSIM_ENGINE_BASE, VITSIM_ENGINE_SIZE, engine_->socket);
+    engine_->mem.bind(cluster_->tcdm);
+    cluster_->add_master(*engine_);
+    engine_->on_start([this] { cluster_->wake(); });
 }
 
 Memory* Soc::memory_at(uint64_t addr, uint64_t len) {

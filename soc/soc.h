@@ -19,6 +19,7 @@
 #include "bus/bus.h"
 #include "cluster/cluster.h"
 #include "core/core.h"
+#include "engine/matrix_engine.h"
 #include "mem/memory.h"
 #include "periph/dma.h"
 #include "periph/simctrl.h"
@@ -34,6 +35,7 @@ struct RunOptions {
     bool dmi = true;          // cores access memories through host pointers
     uint64_t max_cycles = 0;  // 0 = no limit
     unsigned cluster_cores = 0;  // 0 = the profile's cluster.cores (--cores)
+    bool engine = true;          // the profile's matrix engine, if it has one (--set engine=off: none)
 };
 
 struct RunResult {
@@ -84,6 +86,7 @@ public:
     // Every core's counters (with the cycles it slept) and the DMAs' bytes so far: what
     // the energy model charges (soc/energy.h).
     SocActivity activity();
+    MatrixEngine* engine() { return engine_.get(); }  // nullptr: the profile has none
 
 private:
     // Maps [base, base + size) on the bus to `target` (map order = binding order).
@@ -105,6 +108,7 @@ private:
     std::unique_ptr<Dma> dma_;
     std::vector<std::unique_ptr<Core>> cores_;
     std::unique_ptr<Cluster> cluster_;
+    std::unique_ptr<MatrixEngine> engine_;
 };
 
 }  // namespace vitsim

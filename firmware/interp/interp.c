@@ -164,7 +164,14 @@ static int vs__linear(const vs__ctx_t *c, const vs_layer_record_t *r) {
     if (vs__on_cluster())
         return vs__linear_on_cluster(r, &d, &q, x_of(c, r), w, b, y, c->arena + r->scratch_offset);
     VS_PHASE_BEGIN(VS_PHASE_GEMM);
-    if (r->variant == 1)
+    /* token-overwrite (variant 1) reads its input from y itself */
+    const int8_t *x = r->variant == 1 ? y : (const int8_t *)(c->arena + r->in_offset);
+    const int offloaded = (c->hdr->flags & VS_MODEL_FLAG_ENGINE)
+                              ? vs_interp_linear_offload(d.tokens, d.in_features, d.out_features, q.mul, q.shift, x, w, b, y)
+                              : 0;
+    if (offloaded)
+        st = offloaded > 0 ? VS_RUN_OK : VS_RUN_ERR_OP;
+    else if (r->variant == 1)
         st = vs__status(vs_linear_overwrite_s8(&d, &q, y, w, b, c->arena + r->scratch_offset));
     else
         st = vs__status(vs_linear_s8(&d, &q, (const int8_t *)(c->arena + r->in_offset), w, b, y));

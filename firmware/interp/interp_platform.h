@@ -36,6 +36,15 @@ void vs_interp_parallel(vs_interp_task_t task, void *arg, int32_t items);
 void *vs_interp_fast_alloc(uint32_t bytes);
 void vs_interp_fast_free(void);
 
+/*
+ * A linear layer y = requant(bias + x . w) (tokens x in_f -> out_f, rows packed) on
+ * an accelerator, x == y for the token-overwrite form: 1 when done there, 0 when it does not fit (the caller runs the
+ * kernel), -1 when the accelerator reported an error. The host (golden model)
+ * never offloads: its kernels are what the accelerator must equal bit for bit.
+ */
+int vs_interp_linear_offload(int32_t tokens, int32_t in_f, int32_t out_f, int32_t mul, int32_t shift,
+                             const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y);
+
 /* Host only: hooks called by the host implementation (NULL = none). */
 typedef void (*vs_interp_layer_hook_t)(void *user, uint32_t index, int end);
 typedef void (*vs_interp_copy_hook_t)(void *user, uint32_t bytes);

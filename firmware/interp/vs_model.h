@@ -30,6 +30,7 @@
 /* header.flags */
 #define VS_MODEL_FLAG_SIMD 0x1u   /* deployed for the SIMD kernels (simd=on) */
 #define VS_MODEL_FLAG_STAGED 0x2u /* weights=staged: layers copy weights into the arena */
+#define VS_MODEL_FLAG_ENGINE 0x4u /* engine=on: linear layers on the matrix engine where they fit */
 
 typedef struct {
     uint32_t magic;               /* VS_MODEL_MAGIC */

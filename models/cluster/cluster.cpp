@@ -58,7 +58,7 @@ struct Cluster::DmaJob {
 
 Cluster::Cluster(sc_core::sc_module_name name, const Config& config, const std::vector<ClusterMemory>& memories,
                  std::function<void(std::string_view)> console)
-    : sc_module(name), regs("regs"), socket("socket"), config_(config), period_ps_(config.period.value()),
+    : sc_module(name), regs("regs"), socket("socket"), tcdm("tcdm"), config_(config), period_ps_(config.period.value()),
       memories_(memories), bank_claims_(size_t(config.params.l1_banks) * BankedMemory::kRing, 0), dma_done_cycle_(1, 0) {
     for (const ClusterMemory& m : memories_)
         if (m.timing.name == config_.params.l1_memory) l1_ = m;
@@ -89,6 +89,7 @@ Cluster::Cluster(sc_core::sc_module_name name, const Config& config, const std::
         workers_.push_back(std::move(w));
     }
     regs.register_b_transport(this, &Cluster::b_transport);
+    tcdm.register_b_transport(this, &Cluster::tcdm_transport);
     SC_HAS_PROCESS(Cluster);
     SC_THREAD(run_thread);
 }
@@ -123,7 +124,10 @@ void Cluster::fail(const std::string& what) {
 // The thread: idle (no host time) until there is work, then windows, one quantum at a time.
 
 bool Cluster::has_work() const {
-    return busy_ || !dma_queue_.empty();
+    if (busy_ || !dma_queue_.empty()) return true;
+    for (const ClusterMaster* m : masters_)
+        if (m->next_cycle() != kNever) return true;
+    return false;
 }
 
 void Cluster::run_thread() {
@@ -157,6 +161,7 @@ uint64_t Cluster::next_activity() const {
         next = std::min(next, w->running ? w->hart->cycles() : wake_cycle(*w));
     }
     if (!dma_queue_.empty()) next = std::min(next, std::max(dma_cycle_, dma_queue_.front().ready));
+    for (const ClusterMaster* m : masters_) next = std::min(next, m->next_cycle());
     return next;
 }
 
@@ -169,6 +174,10 @@ void Cluster::step_window() {
         if (m == cores()) dma_advance(end);
         else run_worker(m, end);
     }
+    // Added masters (the engine) run last: they lose every tie with a core or the
+    // DMA (the lowest priority on the banks), and the others' order is unchanged.
+    for (ClusterMaster* m : masters_)
+        if (failure_.empty()) m->advance(end);
     window_ = end;
 }
 
@@ -412,6 +421,32 @@ void Cluster::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay)
         }
     }
     tx.set_response_status(ok ? tlm::TLM_OK_RESPONSE : tlm::TLM_COMMAND_ERROR_RESPONSE);
+}
+
+// An added master's L1 access (word-wide at most, byte enables allowed): it claims its
+// bank at its cycle or stalls to the bank's next free cycle, like a core's.
+void Cluster::tcdm_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
+    const uint32_t addr = uint32_t(tx.get_address());
+    const unsigned len = tx.get_data_length();
+    if (tx.get_address() > UINT32_MAX || len == 0 || len > 4 || ((addr & 3) + len) > 4 || !in_l1(addr, len)) {
+        tx.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+        return;
+    }
+    const uint64_t cycle = (sc_core::sc_time_stamp() + delay).value() / period_ps_;
+    const uint64_t granted = banks_.claim(addr, cycle);
+    delay += sc_core::sc_time::from_value((granted - cycle) * period_ps_);
+    uint8_t* host = l1_.host + (addr - l1_.timing.base);
+    const unsigned char* enable = tx.get_byte_enable_ptr();
+    const unsigned enable_len = tx.get_byte_enable_length();
+    unsigned bytes = 0;
+    for (unsigned i = 0; i < len; i++) {
+        if (enable && enable_len && enable[i % enable_len] != TLM_BYTE_ENABLED) continue;
+        if (tx.is_write()) host[i] = tx.get_data_ptr()[i];
+        else tx.get_data_ptr()[i] = host[i];
+        bytes++;
+    }
+    if (bytes) (tx.is_write() ? l1_.counters->writes : l1_.counters->reads)[width_index(bytes == 3 ? 1 : bytes)]++;
+    tx.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -29,6 +29,18 @@
 
 namespace vitsim {
 
+// A bus master on the L1 beside the cores and the DMA (the matrix engine,
+// models/engine): the cluster steps it in its windows, after the cores and the DMA, and
+// its accesses reach the L1 through `Cluster::tcdm`, claiming banks like a core's.
+class ClusterMaster {
+public:
+    virtual ~ClusterMaster() = default;
+    // The first cycle it has work in, or UINT64_MAX when idle (no host time then).
+    virtual uint64_t next_cycle() const = 0;
+    // Runs until cycle `end` (absolute cycles of the SoC clock).
+    virtual void advance(uint64_t end) = 0;
+};
+
 // One memory as the workers see it (host storage of the SoC's Memory).
 struct ClusterMemory {
     MemoryTiming timing;
@@ -40,6 +52,9 @@ class Cluster : public sc_core::sc_module {
 public:
     tlm_utils::simple_target_socket<Cluster> regs;       // the FC's view of VITSIM_CLUSTER_BASE
     tlm_utils::simple_initiator_socket<Cluster> socket;  // workers' accesses to the devices
+    // L1 port of the added masters: the access's cycle is sc_time_stamp() + delay; it
+    // claims its bank then or at the bank's next free cycle (the wait is added to delay).
+    tlm_utils::simple_target_socket_optional<Cluster> tcdm;  // unbound without such a master
 
     struct Config {
         ClusterParams params;
@@ -61,6 +76,10 @@ public:
     const ClusterDmaStats& dma_stats() const { return dma_stats_; }
     ClusterCounters counters() const;  // every worker's and the DMA's, now
     void clear_l1_touched();           // l1_touched_bytes counts from here
+    // Steps `master` in the windows from now on (its L1 accesses go to `tcdm`).
+    void add_master(ClusterMaster& master) { masters_.push_back(&master); }
+    // An added master got work (its next_cycle() changed from idle): run the windows.
+    void wake() { work_event_.notify(sc_core::SC_ZERO_TIME); }
     // A worker trapped or exited: the simulation was stopped; this says why.
     const std::string& failure() const { return failure_; }
 
@@ -77,6 +96,7 @@ private:
     // SystemC side.
     void run_thread();
     void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
+    void tcdm_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
     void fc_block_until(const std::function<bool()>& done, sc_core::sc_time& delay);
     uint64_t stamp_cycles() const;
 
@@ -138,6 +158,7 @@ private:
     DmaSetup fc_dma_;
     ClusterDmaStats dma_stats_;
 
+    std::vector<ClusterMaster*> masters_;  // added masters (matrix engine)
     std::string failure_;
 };
 

@@ -21,6 +21,9 @@ struct ClusterParams {
         unsigned l1_ports = 4;             // words per cycle into the TCDM, each on its bank
         unsigned queue_depth = 8;          // outstanding transfers
     } dma;
+    // The matrix engine on the L1 (models/engine, docs/engine.md): its array size in
+    // lanes (4 int8 MACs each per cycle), one of the verilated sizes; 0: none.
+    unsigned engine_lanes = 0;
 };
 
 }  // namespace vitsim

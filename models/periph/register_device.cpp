@@ -20,6 +20,7 @@ void RegisterDevice::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time&
         tx.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
         return;
     }
+    before_access(tx, delay);
     const sc_core::sc_time now = sc_core::sc_time_stamp() + delay;
     Access result = Access::kOk;
     if (tx.is_read()) {

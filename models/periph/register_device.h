@@ -29,6 +29,10 @@ protected:
                                  const sc_core::sc_time& now) = 0;
     virtual Access write_register(uint32_t offset, uint32_t value, const tlm::tlm_generic_payload& tx,
                                   const sc_core::sc_time& now) = 0;
+    // Called first for every well-formed access; a device whose state is computed
+    // ahead of time (the matrix engine) may block the initiator here (wait, then
+    // fold `delay` into the time waited) until its state at the access is known.
+    virtual void before_access(const tlm::tlm_generic_payload& /*tx*/, sc_core::sc_time& /*delay*/) {}
 
 private:
     void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);

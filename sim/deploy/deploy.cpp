@@ -342,7 +342,8 @@ DeployResult deploy(const Graph& graph, const Weights& weights, const DeployOpti
 
     ByteWriter out;
     const uint32_t flags = (options.simd ? VS_MODEL_FLAG_SIMD : 0u) |
-                           (options.weights == WeightMode::Staged ? VS_MODEL_FLAG_STAGED : 0u);
+                           (options.weights == WeightMode::Staged ? VS_MODEL_FLAG_STAGED : 0u) |
+                           (options.engine ? VS_MODEL_FLAG_ENGINE : 0u);
     const uint32_t records_offset = sizeof(vs_model_header_t);
     const uint32_t input_offset = records_offset + static_cast<uint32_t>(l.layers.size() * sizeof(vs_layer_record_t));
     const uint32_t header_fields[] = {

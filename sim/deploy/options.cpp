@@ -35,7 +35,7 @@ T pick(const std::string& setting, const std::string& key, const std::string& va
 }  // namespace
 
 std::vector<std::string> option_keys() {
-    return {"fwsa", "linear", "mhsa", "patch-embed", "simd", "split", "sqrt", "tile", "weights"};
+    return {"engine", "fwsa", "linear", "mhsa", "patch-embed", "simd", "split", "sqrt", "tile", "weights"};
 }
 
 void DeployOptions::set(const std::string& setting) {
@@ -77,6 +77,8 @@ void DeployOptions::set(const std::string& setting) {
     } else if (key == "split") {
         split = pick<AttentionSplit>(setting, key, value,
                                      {{"balanced", AttentionSplit::Balanced}, {"heads", AttentionSplit::Heads}});
+    } else if (key == "engine") {
+        engine = pick<bool>(setting, key, value, {{"on", true}, {"off", false}});
     } else {
         std::string keys;
         for (const auto& k : option_keys()) keys += (keys.empty() ? "" : ", ") + k;
@@ -95,6 +97,7 @@ std::vector<std::pair<std::string, std::string>> DeployOptions::items() const {
         {"weights", weights == WeightMode::InPlace ? "in-place" : "staged"},
         {"simd", simd ? "on" : "off"},
         {"split", split == AttentionSplit::Balanced ? "balanced" : "heads"},
+        {"engine", engine ? "on" : "off"},
     };
 }
 

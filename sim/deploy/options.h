@@ -16,6 +16,8 @@
 //   split=balanced|heads          how the cores of a cluster share attention: (head,
 //                                 query row) items evenly, or whole heads (the published
 //                                 kernels' split, for comparison; default balanced)
+//   engine=on|off                 linear layers on the profile's matrix engine where
+//                                 their shapes fit (default off; docs/engine.md)
 #pragma once
 #include <string>
 #include <utility>
@@ -43,6 +45,7 @@ struct DeployOptions {
     WeightMode weights = WeightMode::InPlace;
     bool simd = true;
     AttentionSplit split = AttentionSplit::Balanced;
+    bool engine = false;
 
     // Applies one "key=value"; throws OptionError.
     void set(const std::string& setting);

@@ -11,7 +11,7 @@ using test::error_of;
 TEST(Options, Defaults) {
     EXPECT_EQ(DeployOptions().text(),
               "mhsa=layer-wise fwsa=off tile=8 patch-embed=direct linear=out-of-place sqrt=newton:6 weights=in-place "
-              "simd=on split=balanced");
+              "simd=on split=balanced engine=off");
 }
 
 TEST(Options, EveryKeyIsParsed) {
@@ -39,7 +39,7 @@ TEST(Options, TextRoundTrips) {
 
 TEST(Options, UnknownKeyListsTheKeys) {
     EXPECT_EQ(error_of<OptionError>([] { parse_options({"heads=4"}); }),
-              "deploy option 'heads=4': unknown option 'heads' (allowed: fwsa, linear, mhsa, patch-embed, simd, split, "
+              "deploy option 'heads=4': unknown option 'heads' (allowed: engine, fwsa, linear, mhsa, patch-embed, simd, split, "
               "sqrt, tile, weights)");
 }
 

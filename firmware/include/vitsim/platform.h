@@ -90,4 +90,43 @@
 #define VITSIM_CLUSTER_DMA_TO_L1  0u
 #define VITSIM_CLUSTER_DMA_TO_L2  1u
 
+/*
+ * MATRIX ENGINE (profiles with an "engine", e.g. gap9; docs/engine.md): a Verilated
+ * RTL int8 GEMM tile engine on the L1. C[m][n] = requant(bias[n] + A[m] . B[n]),
+ * both operands read along rows; registers are read-only while it runs.
+ */
+#define VITSIM_ENGINE_BASE     0x40020000u
+#define VITSIM_ENGINE_SIZE     0x00001000u
+#define VITSIM_ENGINE_A        0x00u /* RW: A (M rows of K int8, LDA apart), word-aligned */
+#define VITSIM_ENGINE_B        0x04u /* RW: B (N rows of K int8, LDB apart), word-aligned */
+#define VITSIM_ENGINE_BIAS     0x08u /* RW: N int32 biases (CTRL.BIAS)                   */
+#define VITSIM_ENGINE_C        0x0Cu /* RW: C (M rows of N int8, LDC apart)              */
+#define VITSIM_ENGINE_M        0x10u /* RW: rows of A and C (1..65535)                   */
+#define VITSIM_ENGINE_N        0x14u /* RW: rows of B, columns of C (1..65535)           */
+#define VITSIM_ENGINE_K        0x18u /* RW: depth, a multiple of 4 up to CONFIG.KMAX     */
+#define VITSIM_ENGINE_LDA      0x1Cu /* RW: bytes between rows of A (multiple of 4)      */
+#define VITSIM_ENGINE_LDB      0x20u /* RW: bytes between rows of B (multiple of 4)      */
+#define VITSIM_ENGINE_LDC      0x24u /* RW: bytes between rows of C                      */
+#define VITSIM_ENGINE_QMUL     0x28u /* RW: requantization multiplier (int32)            */
+#define VITSIM_ENGINE_QSHIFT   0x2Cu /* RW: requantization shift (1..62)                 */
+#define VITSIM_ENGINE_QZERO    0x30u /* RW: output zero point (int32 added after shift)  */
+#define VITSIM_ENGINE_CTRL     0x34u /* RW: bit 0 ReLU, bit 1 bias                        */
+#define VITSIM_ENGINE_START    0x38u /* W: 1 starts (ignored while busy)                  */
+#define VITSIM_ENGINE_STATUS   0x3Cu /* R: bit 0 busy, 1 done, 2 error, 15..8 error code; W: clears done */
+#define VITSIM_ENGINE_CYCLES   0x40u /* R: cycles of the last job                         */
+#define VITSIM_ENGINE_STALLS   0x44u /* R: of those, cycles its memory access waited      */
+#define VITSIM_ENGINE_ACTIVE   0x48u /* R: of those, cycles the array computed            */
+#define VITSIM_ENGINE_CONFIG   0x4Cu /* R: lanes (15..0), KMAX (31..16)                   */
+#define VITSIM_ENGINE_WAIT     0x50u /* W: sleep until the done event (the FC's "interrupt") */
+#define VITSIM_ENGINE_CTRL_RELU 0x1u
+#define VITSIM_ENGINE_CTRL_BIAS 0x2u
+#define VITSIM_ENGINE_BUSY      0x1u
+#define VITSIM_ENGINE_DONE      0x2u
+#define VITSIM_ENGINE_ERROR     0x4u
+#define VITSIM_ENGINE_ERR_DIM   1u /* a dimension is 0 or above 65535                    */
+#define VITSIM_ENGINE_ERR_DEPTH 2u /* K not a multiple of 4 or above KMAX                */
+#define VITSIM_ENGINE_ERR_ALIGN 3u /* A, B, LDA, LDB or the bias not word-aligned        */
+#define VITSIM_ENGINE_ERR_RANGE 4u /* a tile outside the L1                              */
+#define VITSIM_ENGINE_ERR_SHIFT 5u /* QSHIFT outside 1..62                               */
+
 #endif /* VITSIM_PLATFORM_H */
