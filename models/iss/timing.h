@@ -86,7 +86,7 @@ struct MemoryTiming {
     // Stretches of this memory with their own timing, in address order and covering it
     // (the F746's DTCM, SRAM1 and SRAM2 are one 320 KiB range on three paths). Each is
     // a whole description (name, base, size, waits); empty: one timing for the memory.
-    std::vector<MemoryTiming> parts;
+    std::vector<MemoryTiming> parts = {};
     uint32_t offset_in_memory = 0;  // of a part: where it starts in its memory (touch map)
 
     // The timing of the byte at addr (an address inside this memory).

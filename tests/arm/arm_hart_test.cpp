@@ -199,9 +199,9 @@ struct Machine {
     std::string console;
 
     explicit Machine(bool dmi = true, const ArmTiming& timing = {}, unsigned flash_wait = 0) : hart(0, timing, ArmOptions{}, bus) {
-        hart.add_memory(MemoryTiming{"flash", kCode, kSize, true, true, 0, 0, flash_wait, 16, false, 0, {}, 0},
+        hart.add_memory(MemoryTiming{"flash", kCode, kSize, true, true, 0, 0, flash_wait, 16, false, 0},
                         dmi ? bus.code.data() : nullptr, &code_counters);
-        hart.add_memory(MemoryTiming{"sram", kData, kSize, true, true, 0, 0, 0, 16, true, 0, {}, 0},
+        hart.add_memory(MemoryTiming{"sram", kData, kSize, true, true, 0, 0, 0, 16, true, 0},
                         dmi ? bus.data.data() : nullptr, &data_counters);
         hart.set_console([this](std::string_view s) { console += s; });
         word(0, kData + kSize);  // initial SP

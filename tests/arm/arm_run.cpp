@@ -101,8 +101,8 @@ int main(int argc, char** argv) {
         hart.configure_memory_system(system);
     }
     AccessCounters code_counters, data_counters;
-    hart.add_memory(MemoryTiming{"code", kCodeBase, kMemSize, true, true, 0, 0, 0, 16, true, 0, {}, 0}, board.code.data(), &code_counters);
-    hart.add_memory(MemoryTiming{"data", kDataBase, kMemSize, true, true, 0, 0, 0, 16, true, 0, {}, 0}, board.data.data(), &data_counters);
+    hart.add_memory(MemoryTiming{"code", kCodeBase, kMemSize, true, true, 0, 0, 0, 16, true, 0}, board.code.data(), &code_counters);
+    hart.add_memory(MemoryTiming{"data", kDataBase, kMemSize, true, true, 0, 0, 0, 16, true, 0}, board.data.data(), &data_counters);
     hart.set_console([](std::string_view s) { fwrite(s.data(), 1, s.size(), stdout); });
     hart.set_command_line(path);  // as qemu -kernel path: argv[0] is the ELF's name
     hart.reset(kCodeBase);

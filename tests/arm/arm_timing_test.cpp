@@ -56,8 +56,8 @@ struct Rig {
     uint64_t start = 0;
 
     explicit Rig(const ArmTiming& timing, const MemorySystem& system = {}, bool dmi = true,
-                 MemoryTiming flash = {"flash", kCode, kSize, true, true, 0, 0, 0, 16, true, 0, {}, 0},
-                 MemoryTiming sram = {"sram", kData, kSize, true, true, 0, 0, 0, 16, true, 0, {}, 0})
+                 MemoryTiming flash = {"flash", kCode, kSize, true, true, 0, 0, 0, 16, true, 0},
+                 MemoryTiming sram = {"sram", kData, kSize, true, true, 0, 0, 0, 16, true, 0})
         : hart(0, timing, ArmOptions{}, bus) {
         hart.configure_memory_system(system);
         hart.add_memory(flash, dmi ? bus.code.data() : nullptr, &code_counters);
@@ -163,7 +163,7 @@ MemorySystem icache_only() {
 
 TEST(Caches, InstructionCacheMissesThenHits) {
     // Flash with 7 wait states, 32-byte accesses: a line refill costs 1 x (7 + 1) - 1 = 7.
-    const MemoryTiming flash{"flash", kCode, kSize, false, true, 0, 0, 7, 32, false, 0, {}, 0};
+    const MemoryTiming flash{"flash", kCode, kSize, false, true, 0, 0, 7, 32, false, 0};
     for (bool dmi : {true, false}) {
         Rig rig(ArmTiming{}, icache_only(), dmi, flash);
         // 20 movs + bkpt (0x100..0x129): two lines, both missed the first time ...
@@ -184,8 +184,8 @@ TEST(Caches, DataCacheHitMissAndWriteBack) {
     MemorySystem s;
     s.dcache = {64, 1, 32};
     s.cacheable = {"sram"};
-    const MemoryTiming flash{"flash", kCode, kSize, true, true, 0, 0, 0, 16, true, 0, {}, 0};
-    const MemoryTiming sram{"sram", kData, kSize, true, true, 2, 3, 0, 8, false, 0, {}, 0};
+    const MemoryTiming flash{"flash", kCode, kSize, true, true, 0, 0, 0, 16, true, 0};
+    const MemoryTiming sram{"sram", kData, kSize, true, true, 2, 3, 0, 8, false, 0};
     for (bool dmi : {true, false}) {
         Rig rig(ArmTiming{}, s, dmi, flash, sram);
         // M4 costs: ldr 1 (pipelined), ldr 1 (pipelined), str 1, ldr 2, bkpt 1 = 6;
@@ -208,7 +208,7 @@ MemorySystem art_on_flash() {
 TEST(Caches, ArtPrefetchHitsOnSequentialCode) {
     // Flash with 5 wait states, 16-byte lines (ART line = flash access): a miss costs 5.
     // 0x100..0x129 spans three lines: the first misses, the prefetcher has the next two.
-    const MemoryTiming flash{"flash", kCode, kSize, false, true, 0, 0, 5, 16, false, 0, {}, 0};
+    const MemoryTiming flash{"flash", kCode, kSize, false, true, 0, 0, 5, 16, false, 0};
     Rig rig(ArmTiming{}, art_on_flash(), true, flash);
     EXPECT_EQ(rig.run(kStraight20), 21u + 5);
     EXPECT_EQ(rig.hart.counters().caches.flash_accelerator.misses, 1u);
@@ -218,7 +218,7 @@ TEST(Caches, ArtPrefetchHitsOnSequentialCode) {
 TEST(Caches, ArtMissesOnAJump) {
     // b 0x140 (1 + refill 2): the line at 0x100 misses (5), the target line was neither
     // cached nor prefetched (0x110 was): another miss (5); movs 1, bkpt 1.
-    const MemoryTiming flash{"flash", kCode, kSize, false, true, 0, 0, 5, 16, false, 0, {}, 0};
+    const MemoryTiming flash{"flash", kCode, kSize, false, true, 0, 0, 5, 16, false, 0};
     for (bool dmi : {true, false}) {
         Rig rig(ArmTiming{}, art_on_flash(), dmi, flash);
         EXPECT_EQ(rig.run(kFarJump), 1u + 2 + 5 + 5 + 1 + 1) << "dmi " << dmi;
@@ -234,7 +234,7 @@ const std::vector<uint16_t> kFlashLoads = {0x680a, 0x684b, 0x690c, 0x680c, 0xbe0
 TEST(Caches, ArtDataLinesServeRepeatedFlashReads) {
     // Flash: 5 read wait states, 16-byte accesses. Without data lines every load pays 5;
     // with them the first load of each line misses (5) and the other two hit (0).
-    const MemoryTiming flash{"flash", kCode, kSize, false, true, 5, 0, 5, 16, false, 0, {}, 0};
+    const MemoryTiming flash{"flash", kCode, kSize, false, true, 5, 0, 5, 16, false, 0};
     MemorySystem with_data = art_on_flash();
     with_data.accelerators[0].data_lines = 8;
     Rig plain(ArmTiming{}, art_on_flash(), true, flash), lines(ArmTiming{}, with_data, true, flash);
@@ -269,7 +269,7 @@ TEST(Caches, InstructionCacheRefillsThroughTheArt) {
     // and 0x130 both prefetched (1 + 1): 1. 20 movs + bkpt: 21.
     MemorySystem s = icache_only();
     s.accelerators.push_back(AcceleratorConfig{"flash", "art", 8, 16, true});
-    const MemoryTiming flash{"flash", kCode, kSize, false, true, 0, 0, 5, 16, false, 0, {}, 0};
+    const MemoryTiming flash{"flash", kCode, kSize, false, true, 0, 0, 5, 16, false, 0};
     Rig rig(ArmTiming{}, s, true, flash);
     EXPECT_EQ(rig.run(kStraight20), 21u + 6 + 1);
     EXPECT_EQ(rig.hart.counters().caches.icache.misses, 2u);
@@ -282,8 +282,8 @@ TEST(Caches, CortexM7WithCachesGivesTheSameCyclesWithAndWithoutDirectAccess) {
     s.icache = {1024, 2, 32};
     s.dcache = {64, 1, 32};
     s.cacheable = {"flash", "sram"};
-    const MemoryTiming flash{"flash", kCode, kSize, true, true, 1, 0, 7, 32, false, 0, {}, 0};
-    const MemoryTiming sram{"sram", kData, kSize, true, true, 2, 3, 0, 8, false, 0, {}, 0};
+    const MemoryTiming flash{"flash", kCode, kSize, true, true, 1, 0, 7, 32, false, 0};
+    const MemoryTiming sram{"sram", kData, kSize, true, true, 2, 3, 0, 8, false, 0};
     Rig dmi(cortex_m7_timing(), s, true, flash, sram), bus(cortex_m7_timing(), s, false, flash, sram);
     for (const auto* program : {&kDataCache, &kLoop10, &kMacOperand}) {
         EXPECT_EQ(dmi.run(*program), bus.run(*program));

@@ -26,8 +26,8 @@ struct Core {
     Core(BankedMemory& banks, std::vector<uint8_t>& l1, AccessCounters& l1_counters, uint32_t address)
         : hart(0, CoreTiming{}, IsaExtensions{}, bus) {
         std::memcpy(bus.code.data(), kLoadAndExit, sizeof kLoadAndExit);
-        hart.add_memory({"flash", kCode, 4096, false, true, 0, 0, 0, 16, true, 0, {}, 0}, bus.code.data(), &code_counters);
-        hart.add_banked_memory({"l1", kL1, uint32_t(l1.size()), true, false, 0, 0, 0, 4, false, 0, {}, 0}, l1.data(),
+        hart.add_memory({"flash", kCode, 4096, false, true, 0, 0, 0, 16, true, 0}, bus.code.data(), &code_counters);
+        hart.add_banked_memory({"l1", kL1, uint32_t(l1.size()), true, false, 0, 0, 0, 4, false, 0}, l1.data(),
                                &l1_counters, &banks);
         hart.reset(kCode);
         hart.set_reg(11, address);

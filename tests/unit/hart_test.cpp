@@ -26,8 +26,8 @@ struct Machine {
     explicit Machine(const std::vector<uint32_t>& program, bool dmi = true, CoreTiming timing = {})
         : hart(0, timing, IsaExtensions{}, bus) {
         std::memcpy(bus.code.data(), program.data(), program.size() * 4);
-        MemoryTiming flash{"flash", kCode, 4096, false, true, 0, 0, 0, 16, true, 0, {}, 0};
-        MemoryTiming sram{"sram", kData, 4096, true, true, bus.data_read_wait, 0, 0, 4, true, 0, {}, 0};
+        MemoryTiming flash{"flash", kCode, 4096, false, true, 0, 0, 0, 16, true, 0};
+        MemoryTiming sram{"sram", kData, 4096, true, true, bus.data_read_wait, 0, 0, 4, true, 0};
         hart.add_memory(flash, dmi ? bus.code.data() : nullptr, &code_counters);
         hart.add_memory(sram, dmi ? bus.data.data() : nullptr, &data_counters);
         hart.reset(kCode);

@@ -41,8 +41,8 @@ struct Machine {
     Hart hart;
     explicit Machine(const Program& p) : hart(0, CoreTiming{}, IsaExtensions{}, bus) {
         std::memcpy(bus.code.data(), p.bytes.data(), p.bytes.size());
-        hart.add_memory({"flash", kCode, 4096, false, true, 0, 0, 0, 16, true, 0, {}, 0}, bus.code.data(), &code_counters);
-        hart.add_memory({"sram", kData, 4096, true, true, 0, 0, 0, 4, true, 0, {}, 0}, bus.data.data(), &data_counters);
+        hart.add_memory({"flash", kCode, 4096, false, true, 0, 0, 0, 16, true, 0}, bus.code.data(), &code_counters);
+        hart.add_memory({"sram", kData, 4096, true, true, 0, 0, 0, 4, true, 0}, bus.data.data(), &data_counters);
         hart.reset(kCode);
     }
     void run() { ASSERT_EQ(hart.run(100000), StopReason::kExit) << hart.describe_trap(); }
