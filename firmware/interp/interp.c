@@ -92,7 +92,7 @@ static int vs__gelu_in_place(const vs_layer_record_t *r, int8_t *y, int32_t rows
     gp.in = vs__quant(p);
     gp.out = vs__quant(p + 2);
     VS_PHASE_BEGIN(VS_PHASE_ACTIVATION);
-    const int st = vs__status(vs_gelu_s8(&d, &gp, y, y));
+    const int st = vs__status(vs__on_cluster() ? vs_par_gelu_in_place(&d, &gp, y) : vs_gelu_s8(&d, &gp, y, y));
     VS_PHASE_END(VS_PHASE_ACTIVATION);
     return st;
 }
@@ -133,21 +133,21 @@ static const int8_t *x_of(const vs__ctx_t *c, const vs_layer_record_t *r) {
     return (const int8_t *)(c->arena + r->in_offset);
 }
 
-/* The GEMM and its GELU pass on the same rows, one fork (phase: the GEMM's);
- * out of place (variant 0) or token overwriting (variant 1). */
+/* The GEMM and its GELU pass on the same rows, one fork; out of place (variant 0)
+ * or token overwriting (variant 1). */
 static int vs__linear_on_cluster(const vs_layer_record_t *r, const vs_linear_dims_t *d, const vs_quant_t *q,
                                  const int8_t *x, const int8_t *w, const int32_t *b, int8_t *y, void *scratch) {
     vs_gelu_params_t gp;
     gp.in = vs__quant(r->param + 2);
     gp.out = vs__quant(r->param + 4);
-    VS_PHASE_BEGIN(VS_PHASE_GEMM);
     const vs_gelu_params_t *gelu = (r->flags & VS_LAYER_GELU) ? &gp : (const vs_gelu_params_t *)0;
-    const int st = vs__status(r->variant == 1 ? vs_par_linear_overwrite(d, q, y, w, b, gelu, scratch)
-                                              : vs_par_linear(d, q, x, w, b, y, gelu));
-    VS_PHASE_END(VS_PHASE_GEMM);
-    return st;
+    return vs__status(r->variant == 1 ? vs_par_linear_overwrite(d, q, y, w, b, gelu, scratch)
+                                      : vs_par_linear(d, q, x, w, b, y, gelu));
 }
 
+/* The matrix engine first where the model asks for it and the shape fits, else the
+ * cluster's cores, else this core; GELU after the GEMM (the cluster's pass does it on
+ * its own rows). One GEMM phase whichever ran it. */
 static int vs__linear(const vs__ctx_t *c, const vs_layer_record_t *r) {
     vs_linear_dims_t d;
     const vs_quant_t q = vs__quant(r->param);
@@ -160,23 +160,25 @@ static int vs__linear(const vs__ctx_t *c, const vs_layer_record_t *r) {
     const int8_t *w = (const int8_t *)vs__tensor(r, base, 0);
     const int32_t *b = (const int32_t *)vs__tensor(r, base, 1);
     int8_t *y = (int8_t *)(c->arena + r->out_offset);
+    void *scratch = c->arena + r->scratch_offset;
     if (r->variant > 1) return VS_RUN_ERR_OP;
-    if (vs__on_cluster())
-        return vs__linear_on_cluster(r, &d, &q, x_of(c, r), w, b, y, c->arena + r->scratch_offset);
-    VS_PHASE_BEGIN(VS_PHASE_GEMM);
     /* token-overwrite (variant 1) reads its input from y itself */
-    const int8_t *x = r->variant == 1 ? y : (const int8_t *)(c->arena + r->in_offset);
+    const int8_t *x = r->variant == 1 ? y : x_of(c, r);
+    VS_PHASE_BEGIN(VS_PHASE_GEMM);
     const int offloaded = (c->hdr->flags & VS_MODEL_FLAG_ENGINE)
                               ? vs_interp_linear_offload(d.tokens, d.in_features, d.out_features, q.mul, q.shift, x, w, b, y)
                               : 0;
+    const int gelu_done = !offloaded && vs__on_cluster();
     if (offloaded)
         st = offloaded > 0 ? VS_RUN_OK : VS_RUN_ERR_OP;
+    else if (gelu_done)
+        st = vs__linear_on_cluster(r, &d, &q, x, w, b, y, scratch);
     else if (r->variant == 1)
-        st = vs__status(vs_linear_overwrite_s8(&d, &q, y, w, b, c->arena + r->scratch_offset));
+        st = vs__status(vs_linear_overwrite_s8(&d, &q, y, w, b, scratch));
     else
-        st = vs__status(vs_linear_s8(&d, &q, (const int8_t *)(c->arena + r->in_offset), w, b, y));
+        st = vs__status(vs_linear_s8(&d, &q, x, w, b, y));
     VS_PHASE_END(VS_PHASE_GEMM);
-    if (st != VS_RUN_OK) return st;
+    if (st != VS_RUN_OK || gelu_done) return st;
     return vs__gelu_in_place(r, y, d.tokens, d.out_features, r->param + 2);
 }
 

@@ -164,6 +164,28 @@ vs_status_t vs_par_add(const vs_mat_dims_t *dims, const vs_add_params_t *params,
 }
 
 typedef struct {
+    const vs_mat_dims_t *dims;
+    const vs_gelu_params_t *params;
+    int8_t *y;
+    volatile int32_t failed;
+} vs__gelu_job_t;
+
+static void vs__gelu_share(void *arg, uint32_t core, int32_t begin, int32_t end) {
+    vs__gelu_job_t *j = (vs__gelu_job_t *)arg;
+    (void)core;
+    if (begin >= end) return;
+    vs_mat_dims_t part;
+    const int32_t at = vs__rows(begin, end, &part, j->dims->cols);
+    if (vs_gelu_s8(&part, j->params, j->y + at, j->y + at) != VS_OK) j->failed = 1;
+}
+
+vs_status_t vs_par_gelu_in_place(const vs_mat_dims_t *dims, const vs_gelu_params_t *params, int8_t *y) {
+    vs__gelu_job_t j = {dims, params, y, 0};
+    vs_interp_parallel(vs__gelu_share, &j, dims->rows);
+    return j.failed ? VS_ERR_ARG : VS_OK;
+}
+
+typedef struct {
     vs_mhsa_part_t part;
     uint32_t *exps;      /* S per core */
     int32_t item_rows;   /* attention items: 1 (head, row) or S (whole heads) */

@@ -34,6 +34,8 @@ vs_status_t vs_par_layernorm(const vs_mat_dims_t *dims, const vs_layernorm_param
                              const int8_t *x, const int8_t *gamma, const int32_t *beta, int8_t *y);
 vs_status_t vs_par_add(const vs_mat_dims_t *dims, const vs_add_params_t *params, const int8_t *a,
                        const int8_t *b, int8_t *y);
+/* GELU over the rows of y, in place (after a GEMM the matrix engine did). */
+vs_status_t vs_par_gelu_in_place(const vs_mat_dims_t *dims, const vs_gelu_params_t *params, int8_t *y);
 /*
  * MHSA in the three steps of vs_mhsa_part_* (kernels.h), one fork each: the
  * projections over (head, token) items, attention over (head, query row) items
