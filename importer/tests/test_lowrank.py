@@ -87,6 +87,11 @@ def import_cli(d, *extra):
     return p, out
 
 
+def read_bytes(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
 class LowRankCommandTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -102,6 +107,15 @@ class LowRankCommandTest(unittest.TestCase):
             self.assertIn("--lowrank", p.stderr)
             for path in out:
                 self.assertFalse(os.path.exists(path))
+
+    def test_low_rank_import_is_deterministic(self):
+        outputs = []
+        for _ in range(2):
+            p, out = import_cli(self.dir.name, "--lowrank", "0.5")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            outputs.append([read_bytes(path) for path in out])
+        self.assertEqual(outputs[0], outputs[1])
+        self.assertIn(b'"low_rank_ratio": 0.5', outputs[0][0])
 
     def test_ratio_one_is_the_dense_network(self):
         p, out = import_cli(self.dir.name, "--lowrank", "1")
