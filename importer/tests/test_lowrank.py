@@ -17,7 +17,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
 
-from test_import import export, small  # noqa: E402
+from test_import import example_for, export, small  # noqa: E402
 from vitsim_import import lowrank, quantize, recover  # noqa: E402
 from vitsim_import.errors import EXIT_USAGE  # noqa: E402
 from vitsim_import.vit import float_forward  # noqa: E402
@@ -126,10 +126,11 @@ class LowRankCommandTest(unittest.TestCase):
 
 @unittest.skipUnless(VITSIM, "VITSIM (the vitsim executable) is not set")
 class LowRankRunTest(unittest.TestCase):
-    def test_imported_low_rank_network_runs_bit_exact(self):
+    def run_imported(self, model, example):
         with tempfile.TemporaryDirectory() as d:
-            onnx.save(small_model()[1], os.path.join(d, "m.onnx"))
-            np.savez(os.path.join(d, "calib.npz"), x=samples(), y=np.arange(6) % 4)
+            onnx.save(export(model, example), os.path.join(d, "m.onnx"))
+            x = np.random.default_rng(4).standard_normal((6,) + tuple(example.shape[1:]))
+            np.savez(os.path.join(d, "calib.npz"), x=x, y=np.arange(6) % 4)
             p, (net, weights) = import_cli(d, "--lowrank", "0.5")
             self.assertEqual(p.returncode, 0, p.stderr)
             self.assertIn("low-rank 0.5 vs dense float", p.stdout)
@@ -141,7 +142,15 @@ class LowRankRunTest(unittest.TestCase):
             with open(report) as f:
                 doc = json.load(f)
             self.assertTrue(doc["golden_match"])
+            self.assertTrue(doc["inputs"]["golden_match"])
             self.assertTrue(any(layer["op"] == "lowrank" for layer in doc["layers"]), doc["layers"][:3])
+
+    def test_patch_embedding_mean_pool_runs_bit_exact(self):
+        self.run_imported(small_model()[0], torch.randn(1, 2, 8, 8))
+
+    def test_linear_tokenizer_class_token_runs_bit_exact(self):
+        kw = dict(tokenizer="linear", length=6, classes=4)
+        self.run_imported(small(**kw), example_for(None, kw))
 
 
 if __name__ == "__main__":

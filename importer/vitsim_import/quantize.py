@@ -111,7 +111,8 @@ def calibrate(vit, samples):
             seen[name] = max(seen.get(name, 0.0), m)
     scales = {name: scale_for_max(seen[name]) for name in scale_names(vit) if name in seen}
     if vit.class_token:  # the class-token kernel needs token and tokens at one scale
-        scales["cls"] = scales["embed"] = max(scales["cls"], scales["embed"])
+        emb = vit.embed_output()
+        scales["cls"] = scales[emb] = max(scales["cls"], scales[emb])
     if "pool" in scale_names(vit) and vit.pool != "mean":
         scales["pool"] = scales["norm" if vit.final_norm else scale_names(vit)[scale_names(vit).index("pool") - 1]]
     for name, values in vit.params.items():

@@ -47,6 +47,10 @@ class ViT:
         outs = [name + s for s in (".a", ".b", ".c")] if self.low_rank_ratio > 0 else [name]
         return outs + ([outs[-1] + ":pre_gelu"] if gelu else [])
 
+    def embed_output(self):
+        """The tokenizer's output tensor (a linear one is dense or a chain)."""
+        return self.dense_points("embed")[-1] if self.embed_op == "linear_embed" else "embed"
+
     def output_of(self, name):
         """The tensor a dense layer (or attention, "<block>.attn") hands on."""
         if name.endswith(".attn"):
