@@ -14,8 +14,8 @@ import tempfile
 
 import numpy as np
 
-from . import quantize, recover, vswt
-from .errors import EXIT_BAD_DATA, ImportFailure
+from . import lowrank, quantize, recover, vswt
+from .errors import EXIT_BAD_DATA, EXIT_USAGE, ImportFailure
 
 VERIFY_SAMPLES = 16  # samples on which the ONNX graph and the recovered network are compared
 
@@ -68,12 +68,17 @@ def run(args):
     vit, graph = recover.recover(model, name)
     samples, labels = read_samples(args.calib, graph.input_shape[1:])
     onnx_diff = recover.verify(vit, graph, samples[:VERIFY_SAMPLES])
+    dense = vit
+    if args.lowrank < 1.0:
+        vit = low_rank(vit, args.lowrank)
     local = np.stack([recover.to_vitsim_layout(vit, x) for x in samples])
     q = quantize.calibrate(vit, local)
     if args.test:  # evaluated (and exported) instead of the calibration set
         tx, labels = read_samples(args.test, graph.input_shape[1:])
         local = np.stack([recover.to_vitsim_layout(vit, x) for x in tx])
-    report, _, _ = quantize.compare(vit, q, local, labels)
+    report, factorised_logits, _ = quantize.compare(vit, q, local, labels)
+    if vit is not dense:
+        report.update(lowrank.compare_with_dense(dense, vit, local, factorised_logits, labels))
     report["evaluated_on"] = "test" if args.test else "calibration"
     report["onnx_vs_float_max_relative"] = onnx_diff
     network = vit.network_json(f"imported from {os.path.basename(args.model)}")
@@ -100,8 +105,26 @@ def run(args):
     if labels is not None:
         line += f"; top-1 float {100 * report['float_top1']:.1f}%, int8 (fake-quantized) {100 * report['fake_quant_top1']:.1f}%"
     print(line)
+    if vit is not dense:
+        print(lowrank.summary(report))
     print(f"wrote {args.net} and {args.weights}")
     return 0
+
+
+def low_rank(vit, ratio):
+    if lowrank.smallest_rank(vit, ratio) < 1:
+        raise ImportFailure(EXIT_USAGE, f"--lowrank {ratio}: gives rank 0 for the smallest layer "
+                            f"(rank = int(ratio x min(in, out)))")
+    return lowrank.factorise(vit, ratio)
+
+
+def parse_ratio(text):
+    """--lowrank's value: a number in (0, 1] (1: dense), else None."""
+    try:
+        ratio = float(text)
+    except ValueError:
+        return None
+    return ratio if 0.0 < ratio <= 1.0 else None
 
 
 def main(argv=None):
@@ -116,7 +139,15 @@ def main(argv=None):
     parser.add_argument("--export-inputs", help="also write the evaluated samples (x, and y when labelled) in "
                         "vitsim's layout, for vitsim run --inputs")
     parser.add_argument("--report", help="write the float / fake-quantized comparison as JSON")
+    parser.add_argument("--lowrank", default="1", metavar="RATIO",
+                        help="factorise the dense layers by truncated SVD to rank int(RATIO x min(in, out)), "
+                        "RATIO in (0, 1]; 1 (default): dense")
     args = parser.parse_args(argv)
+    ratio = parse_ratio(args.lowrank)
+    if ratio is None:
+        print(f"vitsim-import: --lowrank {args.lowrank!r}: not a ratio in (0, 1]", file=sys.stderr)
+        return EXIT_USAGE
+    args.lowrank = ratio
     try:
         return run(args)
     except ImportFailure as e:

@@ -42,36 +42,47 @@ def _role(name):
 
 def scale_names(vit):
     """Graph::activation_scale_names() of the network the ViT describes."""
-    names = ["input", "embed"] + (["cls"] if vit.class_token else []) + (["pos"] if vit.pos_embed else [])
+    low_rank = vit.low_rank_ratio > 0
+    embed = vit.dense_points("embed") if vit.embed_op == "linear_embed" else ["embed"]
+    names = ["input"] + embed + (["cls"] if vit.class_token else []) + (["pos"] if vit.pos_embed else [])
     for i in range(len(vit.blocks)):
         b = f"block{i}"
-        names += [f"{b}.ln1", f"{b}.attn"] + [f"{b}.attn{p}" for p in (":q", ":k", ":v", ":scores", ":context",
-                                                                       ":t", ":scores_fused")]
-        names += [f"{b}.add1", f"{b}.ln2", f"{b}.mlp.fc1", f"{b}.mlp.fc1:pre_gelu", f"{b}.mlp.fc2", f"{b}.add2"]
+        names += [f"{b}.ln1"] + ([f"{b}.attn.qkv.a", f"{b}.attn.qkv.b"] if low_rank else [])
+        names += [f"{b}.attn"] + [f"{b}.attn{p}" for p in (":q", ":k", ":v", ":scores", ":context",
+                                                           ":t", ":scores_fused")]
+        names += [f"{b}.attn.proj.b", f"{b}.attn.proj.c"] if low_rank else []
+        names += [f"{b}.add1", f"{b}.ln2"] + vit.dense_points(f"{b}.mlp.fc1", gelu=True)
+        names += vit.dense_points(f"{b}.mlp.fc2") + [f"{b}.add2"]
     if vit.final_norm:
         names.append("norm")
     if vit.pool == "mean" or not vit.final_norm:
         names.append("pool")
-    return names + ["head"]
+    return names + vit.dense_points("head")
+
+
+def _before_head(vit):
+    """The tensor the classifier reads (the pooled row)."""
+    order = scale_names(vit)
+    return order[order.index(vit.dense_points("head")[0]) - 1]
 
 
 def _bias_input(vit, name):
     """The activation a GEMM's bias is added to the product of (its accumulator scale)."""
     node = name.rsplit(".", 1)[0]
+    if node.endswith(".c") and vit.low_rank_ratio > 0:  # a low-rank chain's last factor reads its .b
+        return node[:-1] + "b", node + ".weight"
     if name.endswith(".bo"):
         return node + ":context", node + ".wo"
     if name.rsplit(".", 1)[-1] in ("bq", "bk", "bv"):
         block = node.rsplit(".", 1)[0]
-        return block + ".ln1", node + ".w" + name[-1]
-    order = scale_names(vit)
+        return (node + ".qkv.b" if vit.low_rank_ratio > 0 else block + ".ln1"), node + ".w" + name[-1]
     if node == "embed":
         return "input", "embed.weight"
     if node.endswith("mlp.fc1"):
         return node[: -len("mlp.fc1")] + "ln2", node + ".weight"
     if node.endswith("mlp.fc2"):
-        return node[: -len("fc2")] + "fc1", node + ".weight"
-    # the classifier: its input is the last tensor before it
-    return order[order.index("head") - 1], "head.weight"
+        return vit.output_of(node[: -len("fc2")] + "fc1"), node + ".weight"
+    return _before_head(vit), "head.weight"  # the classifier
 
 
 class Quantized:
@@ -100,9 +111,10 @@ def calibrate(vit, samples):
             seen[name] = max(seen.get(name, 0.0), m)
     scales = {name: scale_for_max(seen[name]) for name in scale_names(vit) if name in seen}
     if vit.class_token:  # the class-token kernel needs token and tokens at one scale
-        scales["cls"] = scales["embed"] = max(scales["cls"], scales["embed"])
+        emb = vit.embed_output()
+        scales["cls"] = scales[emb] = max(scales["cls"], scales[emb])
     if "pool" in scale_names(vit) and vit.pool != "mean":
-        scales["pool"] = scales["norm" if vit.final_norm else scale_names(vit)[-3]]
+        scales["pool"] = scales["norm" if vit.final_norm else scale_names(vit)[scale_names(vit).index("pool") - 1]]
     for name, values in vit.params.items():
         role = _role(name)
         if role == "bias":

@@ -39,6 +39,23 @@ class ViT:
     eps: float = 1e-5
     params: dict = field(default_factory=dict)
     onnx_layout: str = "nchw"   # the ONNX input's layout: "nchw" image, "ncl" or "nsc" sequence
+    low_rank_ratio: float = 0.0  # > 0: the dense layers are low-rank chains (lowrank.py)
+
+    def dense_points(self, name, gelu=False):
+        """The scale points of dense layer `name`: its output (the chain's `.a`,
+        `.b`, `.c` when low-rank) and `:pre_gelu` of the GELU one."""
+        outs = [name + s for s in (".a", ".b", ".c")] if self.low_rank_ratio > 0 else [name]
+        return outs + ([outs[-1] + ":pre_gelu"] if gelu else [])
+
+    def embed_output(self):
+        """The tokenizer's output tensor (a linear one is dense or a chain)."""
+        return self.dense_points("embed")[-1] if self.embed_op == "linear_embed" else "embed"
+
+    def output_of(self, name):
+        """The tensor a dense layer (or attention, "<block>.attn") hands on."""
+        if name.endswith(".attn"):
+            return name + ".proj.c" if self.low_rank_ratio > 0 else name
+        return self.dense_points(name)[-1]
 
     def network_json(self, description):
         layers = []
@@ -57,9 +74,13 @@ class ViT:
             layers.append({"op": "layernorm", "name": "norm"})
         layers.append({"op": "pool", "name": "pool", "mode": self.pool})
         layers.append({"op": "classifier", "name": "head", "classes": self.classes})
-        return {"format": "vitsim-network", "version": 1, "name": self.name, "description": description,
-                "assumptions": ["imported from ONNX by vitsim_import; int8 scales calibrated on the user's data"],
-                "input": self.input, "layernorm_eps": self.eps, "layers": layers}
+        network = {"format": "vitsim-network", "version": 1, "name": self.name, "description": description,
+                   "assumptions": ["imported from ONNX by vitsim_import; int8 scales calibrated on the user's data"],
+                   "input": self.input}
+        if self.low_rank_ratio > 0:
+            network["low_rank_ratio"] = self.low_rank_ratio
+        network.update({"layernorm_eps": self.eps, "layers": layers})
+        return network
 
     def input_shape(self):
         """The vitsim layout of one sample: HWC image or [tokens][features]."""
@@ -90,7 +111,7 @@ class Forward:
         if v.embed_op == "patch_embed":
             x = self._patch_embed(x)
         else:
-            x = self.point("embed", x @ p["embed.weight"].T + p["embed.bias"])
+            x = self._dense("embed", x)
         if v.class_token:
             x = self.point("cls", np.vstack([p["cls.token"][None, :], x]))
         if v.pos_embed:
@@ -104,7 +125,7 @@ class Forward:
             x = self.point("pool", x.mean(axis=0, keepdims=True))
         else:
             x = x[:1]  # a view (or the one row the LayerNorm wrote)
-        return self.point("head", x @ p["head.weight"].T + p["head.bias"])[0]
+        return self._dense("head", x)[0]
 
     def _patch_embed(self, img):
         p, k = self.p, self.v.patch
@@ -118,15 +139,30 @@ class Forward:
         h = self.point(f"{b}.ln1", _layer_norm(x, p[f"{b}.ln1.gamma"], p[f"{b}.ln1.beta"], eps))
         x = self.point(f"{b}.add1", x + self._attention(f"{b}.attn", blk, h))
         h = self.point(f"{b}.ln2", _layer_norm(x, p[f"{b}.ln2.gamma"], p[f"{b}.ln2.beta"], eps))
-        fc1 = f"{b}.mlp.fc1"
-        h = self.point(f"{fc1}:pre_gelu", h @ p[f"{fc1}.weight"].T + p[f"{fc1}.bias"])
-        h = self.point(fc1, _gelu(h))
-        fc2 = f"{b}.mlp.fc2"
-        h = self.point(fc2, h @ p[f"{fc2}.weight"].T + p[f"{fc2}.bias"])
+        h = self._dense(f"{b}.mlp.fc1", h, gelu=True)
+        h = self._dense(f"{b}.mlp.fc2", h)
         return self.point(f"{b}.add2", x + h)
 
+    def _dense(self, name, x, gelu=False):
+        """A dense layer, or its low-rank chain a, b, c (only c has the bias and GELU)."""
+        p = self.p
+        points = self.v.dense_points(name, gelu)
+        if self.v.low_rank_ratio > 0:
+            for factor, point in zip((".a", ".b"), points):
+                x = self.point(point, x @ p[name + factor + ".weight"].T)
+            name += ".c"
+        y = x @ p[name + ".weight"].T + p[name + ".bias"]
+        if gelu:
+            return self.point(name, _gelu(self.point(name + ":pre_gelu", y)))
+        return self.point(name, y)
+
     def _attention(self, a, blk, x):
+        """MHSA; low-rank: qkv.a, qkv.b, the MHSA at width k, proj.b, proj.c."""
         p, hd = self.p, blk.head_dim
+        low_rank = self.v.low_rank_ratio > 0
+        if low_rank:
+            for f in ("a", "b"):
+                x = self.point(f"{a}.qkv.{f}", x @ p[f"{a}.qkv.{f}.weight"].T)
         q = self.point(f"{a}:q", x @ p[f"{a}.wq"].T + p[f"{a}.bq"])
         k = self.point(f"{a}:k", x @ p[f"{a}.wk"].T + p[f"{a}.bk"])
         v = self.point(f"{a}:v", x @ p[f"{a}.wv"].T + p[f"{a}.bv"])
@@ -138,7 +174,11 @@ class Forward:
         context = self.point(f"{a}:context", (probs @ vh).transpose(1, 0, 2).reshape(s, blk.heads * hd))
         if self.fused_points:
             self._fused(a, blk, x)
-        return self.point(a, context @ p[f"{a}.wo"].T + p[f"{a}.bo"])
+        if not low_rank:
+            return self.point(a, context @ p[f"{a}.wo"].T + p[f"{a}.bo"])
+        y = self.point(a, context @ p[f"{a}.wo"].T)
+        y = self.point(f"{a}.proj.b", y @ p[f"{a}.proj.b.weight"].T)
+        return self.point(f"{a}.proj.c", y @ p[f"{a}.proj.c.weight"].T + p[f"{a}.proj.c.bias"])
 
     def _fused(self, a, blk, x):
         """FWSA's internal tensors T = X Wf^T + bf and T X^T / sqrt(P), per head."""

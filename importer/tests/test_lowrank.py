@@ -1,0 +1,157 @@
+"""--lowrank: the truncated-SVD factorisation (vitsim_import/lowrank.py) on a small
+PyTorch export. LowRankTest: float error vs rank, every scale vitsim needs;
+LowRankCommandTest: bad ratios refused; LowRankRunTest: the imported low-rank
+network on the simulated MCU equals the golden model bit for bit (VITSIM names the
+vitsim executable, set by ctest)."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import numpy as np
+import onnx
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+
+from test_import import example_for, export, small  # noqa: E402
+from vitsim_import import lowrank, quantize, recover  # noqa: E402
+from vitsim_import.errors import EXIT_USAGE  # noqa: E402
+from vitsim_import.vit import float_forward  # noqa: E402
+
+VITSIM = os.environ.get("VITSIM", "")
+KW = dict(mlp=16, depth=2, pool="mean", classes=4)  # E 8, HP 8: ranks 2, 4, 6, 8 at 0.25 .. 1.0
+
+
+def small_model():
+    model = small(**KW)
+    return model, export(model, torch.randn(1, 2, 8, 8))
+
+
+def samples(n=6, seed=4):
+    return np.random.default_rng(seed).standard_normal((n, 2, 8, 8))
+
+
+class LowRankTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        _, m = small_model()
+        cls.vit, _ = recover.recover(m, "t")
+        cls.x = [recover.to_vitsim_layout(cls.vit, s) for s in samples()]
+        cls.dense = np.array([float_forward(cls.vit, cls.vit.params, x)[0] for x in cls.x])
+
+    def error(self, ratio):
+        f = lowrank.factorise(self.vit, ratio)
+        out = np.array([float_forward(f, f.params, x)[0] for x in self.x])
+        return np.sqrt(np.mean((out - self.dense) ** 2)) / np.sqrt(np.mean(self.dense ** 2))
+
+    def test_error_shrinks_as_rank_grows_and_full_rank_is_exact(self):
+        errors = [self.error(r) for r in (0.25, 0.5, 0.75, 1.0)]
+        for lower, higher in zip(errors, errors[1:]):
+            self.assertLess(higher, lower, errors)
+        self.assertGreater(errors[0], 1e-3, errors)  # rank 2 of 8 really approximates
+        self.assertLess(errors[-1], 1e-12, errors)
+
+    def test_svd_factors_are_the_best_approximation(self):
+        w = np.random.default_rng(5).standard_normal((6, 9))
+        a, b, c = lowrank.svd_factors(w, 3)
+        self.assertEqual((a.shape, b.shape, c.shape), ((3, 9), (3, 3), (6, 3)))
+        s = np.linalg.svd(w, compute_uv=False)
+        self.assertAlmostEqual(np.linalg.norm(w - c @ b @ a, 2), s[3], places=10)
+
+    def test_factorised_network_has_every_vitsim_parameter_and_scale(self):
+        f = lowrank.factorise(self.vit, 0.5)
+        self.assertEqual(f.network_json("x")["low_rank_ratio"], 0.5)
+        for name in ("block0.mlp.fc1.a.weight", "block0.mlp.fc1.c.bias", "block1.attn.qkv.b.weight",
+                     "block0.attn.proj.c.bias", "head.c.weight"):
+            self.assertIn(name, f.params)
+        self.assertEqual(f.params["block0.attn.wq"].shape, (8, 4))
+        self.assertEqual(f.params["block0.attn.wo"].shape, (4, 8))
+        self.assertNotIn("block0.attn.bo", f.params)
+        q = quantize.calibrate(f, np.stack(self.x))
+        for name in quantize.scale_names(f):
+            self.assertIn(name, q.scales)
+        self.assertIn("block0.mlp.fc1.c:pre_gelu", q.scales)
+        self.assertEqual(set(q.params), set(f.params))
+
+
+def import_cli(d, *extra):
+    out = [os.path.join(d, "lr.json"), os.path.join(d, "lr.vswt")]
+    p = subprocess.run([sys.executable, "-m", "vitsim_import", os.path.join(d, "m.onnx"), "--calib",
+                        os.path.join(d, "calib.npz"), "--net", out[0], "--weights", out[1], "--name", "lr",
+                        "--export-inputs", os.path.join(d, "inputs.npz"), *extra],
+                       cwd=os.path.join(HERE, ".."), capture_output=True, text=True)
+    return p, out
+
+
+def read_bytes(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+class LowRankCommandTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.TemporaryDirectory()
+        onnx.save(small_model()[1], os.path.join(cls.dir.name, "m.onnx"))
+        np.savez(os.path.join(cls.dir.name, "calib.npz"), x=samples(), y=np.arange(6) % 4)
+
+    def test_bad_ratio_is_one_line_and_exit_2(self):
+        for bad in ("0", "-0.5", "1.5", "half", "nan", "0.05"):  # 0.05: rank 0 for an 8-wide layer
+            p, out = import_cli(self.dir.name, "--lowrank=" + bad)
+            self.assertEqual(p.returncode, EXIT_USAGE, bad + ": " + p.stderr)
+            self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+            self.assertIn("--lowrank", p.stderr)
+            for path in out:
+                self.assertFalse(os.path.exists(path))
+
+    def test_low_rank_import_is_deterministic(self):
+        outputs = []
+        for _ in range(2):
+            p, out = import_cli(self.dir.name, "--lowrank", "0.5")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            outputs.append([read_bytes(path) for path in out])
+        self.assertEqual(outputs[0], outputs[1])
+        self.assertIn(b'"low_rank_ratio": 0.5', outputs[0][0])
+
+    def test_ratio_one_is_the_dense_network(self):
+        p, out = import_cli(self.dir.name, "--lowrank", "1")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(out[0]) as f:
+            self.assertNotIn("low_rank_ratio", json.load(f))
+
+
+@unittest.skipUnless(VITSIM, "VITSIM (the vitsim executable) is not set")
+class LowRankRunTest(unittest.TestCase):
+    def run_imported(self, model, example):
+        with tempfile.TemporaryDirectory() as d:
+            onnx.save(export(model, example), os.path.join(d, "m.onnx"))
+            x = np.random.default_rng(4).standard_normal((6,) + tuple(example.shape[1:]))
+            np.savez(os.path.join(d, "calib.npz"), x=x, y=np.arange(6) % 4)
+            p, (net, weights) = import_cli(d, "--lowrank", "0.5")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn("low-rank 0.5 vs dense float", p.stdout)
+            report = os.path.join(d, "run.json")
+            r = subprocess.run([VITSIM, "run", "--net", net, "--weights", weights, "--soc", "stm32f746",
+                                "--inputs", os.path.join(d, "inputs.npz"), "--json", report],
+                               capture_output=True, text=True)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(report) as f:
+                doc = json.load(f)
+            self.assertTrue(doc["golden_match"])
+            self.assertTrue(doc["inputs"]["golden_match"])
+            self.assertTrue(any(layer["op"] == "lowrank" for layer in doc["layers"]), doc["layers"][:3])
+
+    def test_patch_embedding_mean_pool_runs_bit_exact(self):
+        self.run_imported(small_model()[0], torch.randn(1, 2, 8, 8))
+
+    def test_linear_tokenizer_class_token_runs_bit_exact(self):
+        kw = dict(tokenizer="linear", length=6, classes=4)
+        self.run_imported(small(**kw), example_for(None, kw))
+
+
+if __name__ == "__main__":
+    unittest.main()
