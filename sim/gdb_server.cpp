@@ -5,6 +5,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "cluster/cluster.h"
 #include "sim/options.h"
 #include "soc/soc.h"
 #include "vitsim/platform.h"
@@ -117,7 +118,8 @@ std::string escape_binary(const std::string& data) {
 
 }  // namespace
 
-GdbServer::GdbServer(uint16_t port, Soc& soc, bool arm) : soc_(soc), arm_(arm), link_(std::make_unique<Link>()) {
+GdbServer::GdbServer(uint16_t port, Soc& soc, bool arm)
+    : soc_(soc), arm_(arm), cluster_(arm ? nullptr : soc.cluster()), link_(std::make_unique<Link>()) {
     boost::system::error_code ec;
     const tcp::endpoint loopback(asio::ip::address_v4::loopback(), port);
     link_->acceptor.open(loopback.protocol(), ec);
@@ -337,20 +339,22 @@ GdbServer::Next GdbServer::handle(const std::string& packet, Iss& iss) {
     const std::string args = packet.substr(1);
     switch (packet[0]) {
     case '?': send_packet(kStopped); return Next::kStay;
-    case 'g': send_packet(read_registers(iss)); return Next::kStay;
-    case 'G': send_packet(write_registers(iss, args)); return Next::kStay;
+    case 'g': send_packet(read_registers(thread_iss(iss))); return Next::kStay;
+    case 'G': send_packet(write_registers(thread_iss(iss), args)); return Next::kStay;
     case 'p': {
+        const Iss& target = thread_iss(iss);
         uint64_t n = 0;
-        send_packet(parse_hex(args, n) && n < iss.debug_register_count() ? hex_le32(iss.debug_read_register(unsigned(n))) : "E01");
+        send_packet(parse_hex(args, n) && n < target.debug_register_count() ? hex_le32(target.debug_read_register(unsigned(n))) : "E01");
         return Next::kStay;
     }
     case 'P': {
+        Iss& target = thread_iss(iss);
         const size_t eq = args.find('=');
         uint64_t n = 0;
         std::vector<uint8_t> value;
         const bool ok = eq != std::string::npos && parse_hex(args.substr(0, eq), n) &&
-                        n < iss.debug_register_count() && decode_hex(args.substr(eq + 1), value) && value.size() == 4;
-        if (ok) iss.debug_write_register(unsigned(n), le32(value.data()));
+                        n < target.debug_register_count() && decode_hex(args.substr(eq + 1), value) && value.size() == 4;
+        if (ok) target.debug_write_register(unsigned(n), le32(value.data()));
         send_packet(ok ? "OK" : "E01");
         return Next::kStay;
     }
@@ -374,8 +378,12 @@ GdbServer::Next GdbServer::handle(const std::string& packet, Iss& iss) {
         std::fprintf(stderr, "vitsim: killed by the debugger\n");
         iss.request_exit(kKilledStatus);
         return Next::kLeave;
-    case 'H':  // one thread: every thread selection is fine
-    case 'T': send_packet("OK"); return Next::kStay;
+    case 'H': send_packet(select_thread(args)); return Next::kStay;
+    case 'T': {  // is the thread alive: every thread lives as long as the run
+        unsigned id = 0;
+        send_packet(parse_thread(args, id) && id >= 1 ? "OK" : "E01");
+        return Next::kStay;
+    }
     case 'Q':
         if (packet == "QStartNoAckMode") {
             send_packet("OK");
@@ -396,7 +404,12 @@ GdbServer::Next GdbServer::handle(const std::string& packet, Iss& iss) {
         else if (packet == "qC")
             send_packet("QC1");
         else if (packet == "qfThreadInfo")
-            send_packet("m1");
+            send_packet(thread_list());
+        else if (packet.rfind("qThreadExtraInfo,", 0) == 0) {
+            unsigned id = 0;
+            const std::string name = parse_thread(packet.substr(17), id) && id >= 1 ? thread_name(id) : "";
+            send_packet(name.empty() ? "E01" : hex_bytes(name.data(), name.size()));
+        }
         else if (packet == "qsThreadInfo")
             send_packet("l");
         else
@@ -404,6 +417,47 @@ GdbServer::Next GdbServer::handle(const std::string& packet, Iss& iss) {
         return Next::kStay;
     default: send_packet(""); return Next::kStay;  // not supported: gdb falls back
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Threads: core 0 and the cluster's workers (all-stop: they all stand still together)
+
+unsigned GdbServer::thread_count() const { return 1 + (cluster_ ? cluster_->cores() : 0); }
+
+// A thread id in hex; "-1" (all) and "0" (any) come back as 0.
+bool GdbServer::parse_thread(const std::string& text, unsigned& id) const {
+    if (text == "-1" || text == "0") {
+        id = 0;
+        return true;
+    }
+    uint64_t value = 0;
+    if (!parse_hex(text, value) || value < 1 || value > thread_count()) return false;
+    id = unsigned(value);
+    return true;
+}
+
+Iss& GdbServer::thread_iss(Iss& core0) const {
+    return selected_thread_ == 1 ? core0 : cluster_->hart(selected_thread_ - 2);
+}
+
+std::string GdbServer::thread_name(unsigned id) const {
+    return id == 1 ? (cluster_ ? "fc" : "core 0") : "cluster core " + std::to_string(id - 2);
+}
+
+std::string GdbServer::thread_list() const {
+    std::ostringstream list;
+    list << 'm' << std::hex;
+    for (unsigned id = 1; id <= thread_count(); id++) list << (id > 1 ? "," : "") << id;
+    return list.str();
+}
+
+// Hg selects the registers' thread; Hc (the thread to resume) is accepted, but
+// continue and step always run core 0, and the cluster with simulated time.
+std::string GdbServer::select_thread(const std::string& args) {
+    unsigned id = 0;
+    if (args.empty() || !parse_thread(args.substr(1), id)) return "E01";
+    if (args[0] == 'g' && id != 0) selected_thread_ = id;
+    return "OK";
 }
 
 std::string GdbServer::read_registers(Iss& iss) const {

@@ -1,6 +1,9 @@
 // The GDB remote serial protocol on loopback for core 0 (vitsim elf|run --gdb PORT):
 // registers, memory, breakpoints, watchpoints, single step, continue, Ctrl-C, and a
 // monitor command that stops where a layer begins. docs/cli.md, "Debugging with gdb".
+// A cluster's worker cores are gdb threads 2..N+1 beside core 0 (thread 1), all-stop:
+// while core 0 is stopped, so is simulated time and with it the cluster, so their
+// registers can be read and written; execution control (breakpoints, steps) is core 0's.
 //
 // The server runs inside the core's SystemC thread (core/core_debugger.h): while the
 // target is stopped it blocks on the socket and simulated time stands still. While no
@@ -18,6 +21,7 @@
 namespace vitsim {
 
 class Soc;
+class Cluster;
 
 class GdbServer final : public CoreDebugger {
 public:
@@ -59,6 +63,14 @@ private:
     std::string why_stopped(Iss& iss);
     bool steps_instructions() const;
 
+    // Threads: 1 is core 0, 1 + i the cluster's worker i.
+    unsigned thread_count() const;
+    bool parse_thread(const std::string& text, unsigned& id) const;
+    Iss& thread_iss(Iss& core0) const;  // the thread Hg selected
+    std::string thread_name(unsigned id) const;
+    std::string thread_list() const;
+    std::string select_thread(const std::string& args);
+
     std::string read_registers(Iss& iss) const;
     std::string write_registers(Iss& iss, const std::string& hex);
     std::string read_memory(const std::string& args);
@@ -69,6 +81,8 @@ private:
 
     Soc& soc_;
     bool arm_;
+    Cluster* cluster_ = nullptr;  // its workers are threads 2..N+1 (nullptr: none)
+    unsigned selected_thread_ = 1;  // Hg: whose registers g/G/p/P use
     uint16_t port_ = 0;
     std::unique_ptr<Link> link_;
     bool connected_ = false;

@@ -97,6 +97,7 @@ Cluster::Cluster(sc_core::sc_module_name name, const Config& config, const std::
 Cluster::~Cluster() = default;
 
 const Hart& Cluster::hart(unsigned i) const { return *workers_.at(i)->hart; }
+Hart& Cluster::hart(unsigned i) { return *workers_.at(i)->hart; }
 ClusterStalls Cluster::stalls(unsigned i) const {
     ClusterStalls s = workers_.at(i)->stalls;
     s.bank_conflict = workers_[i]->hart->bank_conflict_cycles();

@@ -72,6 +72,7 @@ public:
 
     unsigned cores() const { return unsigned(workers_.size()); }
     const Hart& hart(unsigned i) const;
+    Hart& hart(unsigned i);  // the gdb server's register writes (sim/gdb_server.h)
     ClusterStalls stalls(unsigned i) const;
     const ClusterDmaStats& dma_stats() const { return dma_stats_; }
     ClusterCounters counters() const;  // every worker's and the DMA's, now
