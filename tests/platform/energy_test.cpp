@@ -8,25 +8,15 @@
 
 #include "soc/energy.h"
 #include "soc/profile.h"
+#include "profile_json.h"
 
 namespace vitsim {
 namespace {
 
 using nlohmann::json;
 
-json shipped(const std::string& name) {
-    std::ifstream in(profile_dir() + "/" + name + ".json");
-    return json::parse(in);
-}
-
-std::string error_of(const json& doc) {
-    try {
-        parse_profile(doc.dump(), "bad.json");
-    } catch (const ProfileError& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
+using test::error_of;
+using test::shipped;
 
 // A core that ran `cycles`, `asleep` of them asleep, executing one ALU instruction per
 // awake cycle.

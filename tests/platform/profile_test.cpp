@@ -7,28 +7,18 @@
 #include <nlohmann/json.hpp>
 
 #include "soc/profile.h"
+#include "profile_json.h"
 
 namespace vitsim {
 namespace {
 
 using nlohmann::json;
 
-json shipped(const std::string& name) {
-    std::ifstream in(profile_dir() + "/" + name + ".json");
-    return json::parse(in);
-}
+using test::error_of;
+using test::shipped;
 
 // A profile with an RV32 core (the RISC-V fields' tests).
 json canonical() { return shipped("stm32f746-rv32"); }
-
-std::string error_of(const json& doc) {
-    try {
-        parse_profile(doc.dump(), "bad.json");
-    } catch (const ProfileError& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
 
 TEST(Profile, EveryShippedProfileLoads) {
     const std::vector<std::string> names = profile_names();
