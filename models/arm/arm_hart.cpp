@@ -81,7 +81,8 @@ struct ArmHart::Region {
     // (write-back or write-through by the default memory map), the I-cache or the flash
     // accelerator its fetches, looked up per line of fetch_mask (0: the static fetch model).
     // Without a D-cache, data reads may go through the accelerator's data lines instead.
-    bool cached_data = false, write_back = false, cached_code = false, accelerated_data = false;
+    // dynamic_reads: either, decided here so that a plain load tests one flag.
+    bool cached_data = false, write_back = false, cached_code = false, dynamic_reads = false;
     std::unique_ptr<FlashAccelerator> accelerator;
     uint32_t fetch_mask = 0;
 
@@ -141,7 +142,7 @@ void ArmHart::attach_memory_structures(Region& r) {
             r.accelerator = std::make_unique<FlashAccelerator>();
             r.accelerator->configure(a);
         }
-    r.accelerated_data = !r.cached_data && r.accelerator && r.accelerator->caches_data();
+    r.dynamic_reads = r.cached_data || (r.accelerator && r.accelerator->caches_data());
     r.fetch_mask = r.cached_code ? ~(icache_.line_bytes() - 1) : r.accelerator ? ~(r.accelerator->line_bytes() - 1) : 0;
 }
 
@@ -777,10 +778,12 @@ template <typename T, bool kTrackTouched> inline T ArmHart::load(uint32_t addr) 
     Region* r = fast_->block[addr >> kBlockShift];
     const uint32_t off = addr - r->t.base;
     if (__builtin_expect(uint64_t(off) + sizeof(T) <= r->read_limit, 1)) {
-        if (__builtin_expect(r->cached_data, 0)) {
-            if (!dcache_.hit_mru(addr)) cycles_ += data_cache_cost(*r, addr, false);
-        } else if (__builtin_expect(r->accelerated_data, 0)) {
-            cycles_ += accelerated_read_cost(*r, addr);
+        if (__builtin_expect(r->dynamic_reads, 0)) {
+            if (r->cached_data) {
+                if (!dcache_.hit_mru(addr)) cycles_ += data_cache_cost(*r, addr, false);
+            } else {
+                cycles_ += accelerated_read_cost(*r, addr);
+            }
         } else {
             cycles_ += r->t.read_wait;
             stalls_.memory += r->t.read_wait;
@@ -840,7 +843,7 @@ uint32_t ArmHart::load_slow(uint32_t addr, unsigned len) {
     Region* r = region_of(addr);
     if (r && r->cached_data) {  // the cache answers, as on the direct path: same cycles
         cycles_ += data_cache_cost(*r, addr, false);
-    } else if (r && r->accelerated_data) {
+    } else if (r && r->dynamic_reads) {  // the accelerator's data lines
         cycles_ += accelerated_read_cost(*r, addr);
     } else {
         cycles_ += res.latency_cycles;
