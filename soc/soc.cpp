@@ -110,7 +110,14 @@ Soc::Soc(sc_core::sc_module_name name, const Profile& profile, const RunOptions&
 
 SocActivity Soc::activity() {
     SocActivity a;
-    for (auto& core : cores_) a.cores.push_back(core->iss().counters());
+    for (auto& core : cores_) {
+        // The FC waiting in the cluster's JOIN is asleep on the event unit, not stalled.
+        HartCounters c = core->iss().counters();
+        const uint64_t blocked = std::min(core->blocked_cycles(), c.stalls.memory);
+        c.stalls.memory -= blocked;
+        c.sleep_cycles += blocked;
+        a.cores.push_back(c);
+    }
     a.dma_bytes = dma_->stats().bytes;
     if (!cluster_) return a;
     for (unsigned i = 0; i < cluster_->cores(); i++) {

@@ -33,11 +33,35 @@ uint32_t layer_id(const std::string& option, const TraceBound& bound, const std:
 
 }  // namespace
 
+// The interval's state: a worker with nothing executed is asleep ("asleep:barrier",
+// "asleep:dma_wait") or "idle" (not forked). Otherwise the largest of the stall and
+// sleep causes when they took more than half of its cycles ("stalled:memory",
+// "stalled:bank_conflict", "asleep" for a clock-gated FC), else "running"; "halted"
+// once stopped.
+std::string core_state(const CoreSample& s) {
+    const std::string activity = s.activity;
+    if (s.instructions == 0 && activity != "running") return activity == "idle" ? activity : "asleep:" + activity;
+    const std::pair<const char*, uint64_t> causes[] = {
+        {"stalled:load_use", s.stalls.load_use}, {"stalled:branch", s.stalls.branch},
+        {"stalled:muldiv", s.stalls.muldiv},     {"stalled:memory", s.stalls.memory},
+        {"stalled:fetch", s.stalls.fetch},       {"stalled:bank_conflict", s.cluster.bank_conflict},
+        {"asleep", s.sleep_cycles},              {"asleep:barrier", s.cluster.barrier},
+        {"asleep:dma_wait", s.cluster.dma_wait}, {"idle", s.cluster.idle}};
+    uint64_t total = 0;
+    const auto* largest = &causes[0];
+    for (const auto& c : causes) {
+        total += c.second;
+        if (c.second > largest->second) largest = &c;
+    }
+    return 2 * total > s.cycles ? largest->first : "running";
+}
+
 TraceRecorder::TraceRecorder(Soc& soc, const TraceBound& from, const TraceBound& to,
                              const std::vector<std::string>& layer_names)
     : soc_(soc),
       cores_(soc.core_count()),
       last_(soc.core_count()),
+      last_blocked_(soc.core_count(), 0),
       has_baseline_(soc.core_count(), true),  // from reset: every counter is zero
       last_accesses_(soc.memory_count(), 0) {
     const uint64_t period_ps = soc.core(0).config().clock_period.value();
@@ -51,6 +75,11 @@ TraceRecorder::TraceRecorder(Soc& soc, const TraceBound& from, const TraceBound&
     for (size_t i = 0; i < soc.core_count(); i++)
         soc.core(i).on_quantum([this, i](const Core& core) { sample(i, core); });
     soc.dma().log_transfers(true);
+    if (Cluster* cluster = soc.cluster()) {
+        workers_.resize(cluster->cores());
+        if (from_ps_ == uint64_t{0}) cluster_baseline_.emplace();  // from reset: zero
+        cluster->on_quantum([this, cluster](uint64_t end_ps) { sample_cluster(*cluster, end_ps); });
+    }
 }
 
 // Layer bounds become times when their markers are written: the first begin of the
@@ -61,7 +90,14 @@ void TraceRecorder::follow_markers() {
         const SimCtrlEvent& e = events[events_seen_];
         if (from_layer_ && !from_ps_ && e.kind == SimCtrlEvent::Kind::kLayerBegin && e.id == *from_layer_) {
             from_ps_ = e.time.value();
-            if (e.hartid < last_.size()) take_baseline(e.hartid, e.counters, from_ps_.value());
+            if (e.hartid < last_.size()) {
+                take_baseline(e.hartid, e.counters, from_ps_.value());
+                last_blocked_[e.hartid] = soc_.core(e.hartid).blocked_cycles();
+            }
+            if (soc_.cluster()) {
+                cluster_baseline_ = soc_.cluster()->counters();
+                cluster_end_ps_ = *from_ps_;
+            }
         }
         if (to_layer_ && from_ps_ && !to_ps_ && e.kind == SimCtrlEvent::Kind::kLayerEnd && e.id == *to_layer_)
             to_ps_ = e.time.value();
@@ -72,6 +108,11 @@ void TraceRecorder::follow_markers() {
 bool TraceRecorder::wanted(uint64_t begin_ps, uint64_t end_ps) const {
     if (!from_ps_ || end_ps < *from_ps_) return false;
     return !to_ps_ || begin_ps <= *to_ps_;
+}
+
+// The next interval of this length reaches the window's start: take a baseline now.
+bool TraceRecorder::entering(uint64_t begin_ps, uint64_t end_ps) const {
+    return from_ps_ && end_ps < *from_ps_ && end_ps + (end_ps - begin_ps) >= *from_ps_;
 }
 
 // Iss::counters() walks the decode cache (instruction counts live in the decoded
@@ -85,9 +126,9 @@ void TraceRecorder::sample(size_t index, const Core& core) {
     if (index == 0) sample_memories(begin_ps, end_ps);  // cheap: keeps the access totals current
     if (!wanted(begin_ps, end_ps)) {
         last.end_ps = end_ps;
-        const bool entering_next = from_ps_ && end_ps < *from_ps_ && end_ps + (end_ps - begin_ps) >= *from_ps_;
+        last_blocked_[index] = core.blocked_cycles();
         has_baseline_[index] = false;
-        if (entering_next) take_baseline(index, core.iss().counters(), end_ps);
+        if (entering(begin_ps, end_ps)) take_baseline(index, core.iss().counters(), end_ps);
         if (index == 0) sample_power(begin_ps, end_ps, false);
         return;
     }
@@ -100,9 +141,15 @@ void TraceRecorder::sample(size_t index, const Core& core) {
     s.cycles = now.cycles - last.cycles;
     s.instructions = now.instructions - last.instructions;
     s.stalls = minus(now.stalls, last.stalls);
+    s.sleep_cycles = now.sleep_cycles - last.sleep_cycles;
+    // Cycles blocked in the cluster's JOIN are asleep (as the energy model counts them).
+    const uint64_t blocked = std::min(core.blocked_cycles() - last_blocked_[index], s.stalls.memory);
+    s.stalls.memory -= blocked;
+    s.sleep_cycles += blocked;
     s.pc = core.iss().pc();
     s.halted = core.finished();
     take_baseline(index, now, end_ps);
+    last_blocked_[index] = core.blocked_cycles();
     if (recorded) cores_[index].push_back(s);
 }
 
@@ -112,6 +159,7 @@ void TraceRecorder::take_baseline(size_t index, const HartCounters& counters, ui
     last.cycles = counters.cycles;
     last.instructions = counters.instructions;
     last.stalls = counters.stalls;
+    last.sleep_cycles = counters.sleep_cycles;
     has_baseline_[index] = true;
 }
 
@@ -130,8 +178,7 @@ void TraceRecorder::sample_memories(uint64_t begin_ps, uint64_t end_ps) {
 void TraceRecorder::sample_power(uint64_t begin_ps, uint64_t end_ps, bool record) {
     const EnergyParams& params = soc_.profile().energy;
     if (!params.present) return;
-    const bool entering_next = from_ps_ && end_ps < *from_ps_ && end_ps + (end_ps - begin_ps) >= *from_ps_;
-    if (!record && !entering_next) {
+    if (!record && !entering(begin_ps, end_ps)) {
         last_activity_.reset();
         return;
     }
@@ -150,6 +197,37 @@ void TraceRecorder::sample_power(uint64_t begin_ps, uint64_t end_ps, bool record
         power_.push_back(std::move(p));
     }
     last_activity_ = std::move(now);
+}
+
+// Like the cores' counters, the cluster's are read inside the window (and one
+// quantum before it) only.
+void TraceRecorder::sample_cluster(const Cluster& cluster, uint64_t end_ps) {
+    follow_markers();
+    const uint64_t begin_ps = cluster_end_ps_;
+    cluster_end_ps_ = end_ps;
+    const bool keep = wanted(begin_ps, end_ps);
+    if (!keep && !entering(begin_ps, end_ps)) {
+        cluster_baseline_.reset();
+        return;
+    }
+    ClusterCounters now = cluster.counters();
+    if (keep && cluster_baseline_) {
+        const ClusterCounters d = now - *cluster_baseline_;
+        for (unsigned i = 0; i < cluster.cores(); i++) {
+            CoreSample s;
+            s.begin_ps = begin_ps;
+            s.end_ps = end_ps;
+            s.cycles = d.cores[i].hart.cycles;
+            s.instructions = d.cores[i].hart.instructions;
+            s.stalls = d.cores[i].hart.stalls;
+            s.cluster = d.cores[i].stalls;
+            s.activity = cluster.activity(i);
+            s.pc = cluster.hart(i).pc();
+            workers_[i].push_back(s);
+        }
+        cluster_dma_.push_back({begin_ps, end_ps, d.dma.bytes, d.dma.bytes > 0 || cluster.dma_busy()});
+    }
+    cluster_baseline_ = std::move(now);
 }
 
 TraceSpan TraceRecorder::span() const {

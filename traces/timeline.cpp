@@ -10,7 +10,9 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 constexpr int kPid = 1;
-constexpr int kDmaTid = 1000;  // after every core's track (core i is tid i + 1)
+constexpr int kDmaTid = 1000;         // after every core's track (core i is tid i + 1)
+constexpr int kWorkerTid = 2000;      // cluster core i is tid kWorkerTid + i
+constexpr int kClusterDmaTid = 3000;
 
 double us_of_ps(uint64_t ps) { return double(ps) * 1e-6; }
 uint64_t ps_of_s(double s) { return uint64_t(s * 1e12 + 0.5); }
@@ -102,6 +104,35 @@ void add_dma(Json& events, const TraceSpan& window, Soc& soc) {
                                  {"queued_us", us_of_ps(x.begin.value() - x.requested.value())}}));
 }
 
+// Consecutive samples in the same state become one span ("running", "asleep:barrier"...).
+void add_worker_states(Json& events, const TraceSpan& window, int tid, const std::vector<CoreSample>& samples) {
+    for (size_t i = 0; i < samples.size();) {
+        const std::string state = core_state(samples[i]);
+        uint64_t instructions = 0;
+        size_t j = i;
+        for (; j < samples.size() && core_state(samples[j]) == state; j++) instructions += samples[j].instructions;
+        push(events, span_event(window, tid, "core", state, samples[i].begin_ps, samples[j - 1].end_ps,
+                                {{"instructions", instructions}}));
+        i = j;
+    }
+}
+
+// The cluster DMA's busy stretches, with the bytes moved in each.
+void add_cluster_dma(Json& events, const TraceSpan& window, const std::vector<ClusterDmaSample>& samples) {
+    for (size_t i = 0; i < samples.size();) {
+        if (!samples[i].busy) {
+            i++;
+            continue;
+        }
+        uint64_t bytes = 0;
+        size_t j = i;
+        for (; j < samples.size() && samples[j].busy; j++) bytes += samples[j].bytes;
+        push(events, span_event(window, kClusterDmaTid, "dma", "transfers " + std::to_string(bytes) + " B",
+                                samples[i].begin_ps, samples[j - 1].end_ps, {{"bytes", bytes}}));
+        i = j;
+    }
+}
+
 // Counter tracks "power mW" (the total) and "power mW DOMAIN" per power domain, a value
 // per quantum of core 0 (separate tracks: Perfetto stacks the values of one counter).
 void add_power(Json& events, Soc& soc, const TraceRecorder& recorder) {
@@ -127,6 +158,17 @@ Json timeline_json(Soc& soc, const TraceRecorder& recorder, const LayerProfile& 
     }
     events.push_back(track_name(kDmaTid, "dma0"));
     events.push_back(track_order(kDmaTid));
+    const auto& workers = recorder.worker_samples();
+    for (size_t i = 0; i < workers.size(); i++) {
+        events.push_back(track_name(kWorkerTid + int(i), "cluster core" + std::to_string(i)));
+        events.push_back(track_order(kWorkerTid + int(i)));
+        add_worker_states(events, window, kWorkerTid + int(i), workers[i]);
+    }
+    if (!workers.empty()) {
+        events.push_back(track_name(kClusterDmaTid, "cluster dma"));
+        events.push_back(track_order(kClusterDmaTid));
+        add_cluster_dma(events, window, recorder.cluster_dma_samples());
+    }
     add_layers(events, window, profile, layers);
     add_dma(events, window, soc);
     add_live_sram(events, window, profile, layers);

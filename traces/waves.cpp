@@ -133,34 +133,30 @@ std::string VcdBuilder::text(const TraceSpan& span) {
     return out;
 }
 
-// The interval's state: "stalled:CAUSE" when stalls took more than half of its
-// cycles (CAUSE the largest), "running" otherwise, "halted" once stopped.
-std::string core_state(const CoreSample& s) {
-    const std::pair<const char*, uint64_t> causes[] = {{"load_use", s.stalls.load_use}, {"branch", s.stalls.branch},
-                                                        {"muldiv", s.stalls.muldiv},     {"memory", s.stalls.memory},
-                                                        {"fetch", s.stalls.fetch}};
-    uint64_t total = 0;
-    const auto* largest = &causes[0];
-    for (const auto& c : causes) {
-        total += c.second;
-        if (c.second > largest->second) largest = &c;
-    }
-    return 2 * total > s.cycles ? std::string("stalled:") + largest->first : "running";
-}
-
 void add_core_samples(VcdBuilder& vcd, const std::string& scope, const std::vector<CoreSample>& samples) {
     const size_t state = vcd.text_signal(scope, "state"), pc = vcd.wire(scope, "pc", 32),
                  instructions = vcd.wire(scope, "instructions", 32), stalls = vcd.wire(scope, "stall_cycles", 32);
     for (const CoreSample& s : samples) {
         vcd.set_text(s.begin_ps, state, core_state(s));
         vcd.set(s.begin_ps, instructions, s.instructions);
-        vcd.set(s.begin_ps, stalls, s.stalls.load_use + s.stalls.branch + s.stalls.muldiv + s.stalls.memory + s.stalls.fetch);
+        vcd.set(s.begin_ps, stalls, s.stalls.load_use + s.stalls.branch + s.stalls.muldiv + s.stalls.memory +
+                                        s.stalls.fetch + s.cluster.bank_conflict);
         vcd.set(s.end_ps, pc, s.pc);
         if (s.halted) {
             vcd.set_text(s.end_ps, state, "halted");
             vcd.set(s.end_ps, instructions, 0);
             vcd.set(s.end_ps, stalls, 0);
         }
+    }
+}
+
+// The cluster DMA per cluster quantum: busy, and the bytes it moved.
+void add_cluster_dma(VcdBuilder& vcd, const std::vector<ClusterDmaSample>& samples) {
+    if (samples.empty()) return;
+    const size_t busy = vcd.wire("soc.cluster.dma", "busy", 1), bytes = vcd.wire("soc.cluster.dma", "bytes", 32);
+    for (const ClusterDmaSample& s : samples) {
+        vcd.set(s.begin_ps, busy, s.busy);
+        vcd.set(s.begin_ps, bytes, s.bytes);
     }
 }
 
@@ -258,6 +254,9 @@ std::string waveform_vcd(Soc& soc, const TraceRecorder& recorder, const std::vec
     VcdBuilder vcd;
     for (size_t i = 0; i < soc.core_count(); i++)
         add_core_samples(vcd, "soc.core" + std::to_string(i), recorder.core_samples()[i]);
+    for (size_t i = 0; i < recorder.worker_samples().size(); i++)
+        add_core_samples(vcd, "soc.cluster.core" + std::to_string(i), recorder.worker_samples()[i]);
+    add_cluster_dma(vcd, recorder.cluster_dma_samples());
     add_markers(vcd, soc, layers);
     add_dma(vcd, soc);
     add_memories(vcd, soc, recorder.memory_samples());

@@ -112,6 +112,17 @@ ClusterCounters Cluster::counters() const {
     return c;
 }
 
+const char* Cluster::activity(unsigned i) const {
+    const Worker& w = *workers_.at(i);
+    if (w.running) return "running";
+    switch (w.wait) {
+        case Wait::kBarrier: return "barrier";
+        case Wait::kDma:
+        case Wait::kEvent: return "dma_wait";  // the stall counters' names: events are DMA completions
+        default: return "idle";
+    }
+}
+
 void Cluster::clear_l1_touched() { std::fill(l1_touched_.begin(), l1_touched_.end(), uint8_t{0}); }
 
 uint64_t Cluster::stamp_cycles() const { return sc_core::sc_time_stamp().value() / period_ps_; }
@@ -150,6 +161,7 @@ void Cluster::run_thread() {
             if (next_activity() >= window_ + w) break;  // skip ahead from the top
         }
         if (!failure_.empty()) return;
+        if (quantum_observer_) quantum_observer_(window_ * period_ps_);
         if (window_ > synced_cycle_) sc_core::wait(sc_core::sc_time::from_value((window_ - synced_cycle_) * period_ps_));
     }
 }

@@ -84,6 +84,14 @@ public:
     // A worker trapped or exited: the simulation was stopped; this says why.
     const std::string& failure() const { return failure_; }
 
+    // What worker i is doing now, for the traces: "running", or asleep waiting on
+    // "barrier", "dma_wait" (a transfer or an event), or "idle" (not forked).
+    const char* activity(unsigned i) const;
+    bool dma_busy() const { return !dma_queue_.empty(); }
+    // Called after each of the cluster's quanta with the time (ps) the workers reached
+    // (the traces sample the workers here: the FC may sleep through a whole fork).
+    void on_quantum(std::function<void(uint64_t end_ps)> observer) { quantum_observer_ = std::move(observer); }
+
 private:
     struct Worker;
     struct WorkerBus;
@@ -149,6 +157,7 @@ private:
     unsigned forked_ = 0, done_count_ = 0, arrived_ = 0;
     uint64_t last_arrival_ = 0, end_cycle_ = 0;
     bool busy_ = false;
+    std::function<void(uint64_t)> quantum_observer_;
     sc_core::sc_event work_event_, join_event_, dma_event_;
 
     // DMA.

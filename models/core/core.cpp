@@ -92,6 +92,7 @@ BusResult Core::transport(tlm::tlm_command cmd, uint32_t addr, void* data, unsig
     // is part of the access, and the core's clock is synchronised up to where it resumed.
     const sc_core::sc_time waited = sc_core::sc_time_stamp() - stamp;
     synced_cycles_ += waited.value() / config_.clock_period.value();
+    blocked_cycles_ += waited.value() / config_.clock_period.value();
     if (debugger_) debugger_->bus_access(addr, data, len, cmd == tlm::TLM_WRITE_COMMAND);
     if (!tx.is_response_ok()) return {false, 0};
     return {true, uint32_t((delay + waited - before).value() / config_.clock_period.value())};

@@ -57,6 +57,9 @@ public:
     uint64_t now_cycles() const { return iss_->cycles(); }
     // Why the run ended (valid once finished()): exit, trap, or kLimit = --max-cycles.
     bool finished() const { return finished_; }
+    // Cycles the core waited inside a blocking access (the cluster's JOIN or DMA wait:
+    // the FC asleep on the event unit); they are inside the hart's memory stalls.
+    uint64_t blocked_cycles() const { return blocked_cycles_; }
     StopReason stop_reason() const { return stop_reason_; }
 
 private:
@@ -75,6 +78,7 @@ private:
     std::unique_ptr<Iss> iss_;
     std::vector<std::pair<MemoryTiming, AccessCounters*>> memories_;
     uint64_t synced_cycles_ = 0;  // cycles already accounted for in sc_time_stamp()
+    uint64_t blocked_cycles_ = 0;
     bool reset_pending_ = false;
     uint32_t reset_entry_ = 0, reset_stack_top_ = 0;
     std::function<void(const Core&)> quantum_observer_;

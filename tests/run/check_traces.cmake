@@ -1,11 +1,14 @@
 # vitsim run with every trace: VCD, FST, timeline, checked against the run's report
 # by check_traces (tests/run/check_traces.cpp); GTKWave's tools accept the VCD and
 # the FST, and the layer names survive the conversion.
-#   -DVITSIM=... -DCHECKER=... -DOUT=prefix [-DWINDOW=layer name] [-DFULL_VCD=path: must be larger]
+#   -DVITSIM=... -DCHECKER=... -DOUT=prefix [-DSOC=profile] [-DWINDOW=layer name] [-DFULL_VCD=path: must be larger]
 foreach(f json vcd fst timeline.json)
   file(REMOVE "${OUT}.${f}")
 endforeach()
 set(args run --net tiny --json ${OUT}.json --vcd ${OUT}.vcd --fst ${OUT}.fst --timeline ${OUT}.timeline.json)
+if(SOC)
+  list(APPEND args --soc ${SOC})
+endif()
 if(WINDOW)
   list(APPEND args --trace-from layer:${WINDOW} --trace-to layer:${WINDOW})
 endif()

@@ -5,10 +5,12 @@
 // traces were windowed to that layer (--trace-from layer:L --trace-to layer:L): the
 // window is that layer's span and nothing lies outside it. Always: the documented
 // tracks and signals are there, and every kernel phase lies inside a layer of its core.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -58,6 +60,25 @@ void check_timeline(const json& report, const json& timeline, const std::string&
     }
     for (const char* track : {"core0", "dma0"})
         if (!tracks.count(track)) fail(std::string("no track ") + track);
+    // A cluster: a track per worker with its states, and one for the cluster DMA.
+    if (report.contains("cluster")) {
+        const size_t cores = report.at("cluster").at("cores").size();
+        std::map<int, std::set<std::string>> states;  // tid -> span names
+        for (const json& e : events)
+            if (e.at("ph") == "X" && e.at("cat") == "core") states[e.at("tid")].insert(e.at("name"));
+        for (size_t i = 0; i < cores; i++) {
+            const std::string track = "cluster core" + std::to_string(i);
+            if (!tracks.count(track)) fail("no track " + track);
+            if (!window_layer.empty()) continue;
+            const std::set<std::string>& seen = states[tracks[track]];
+            const bool executed = std::any_of(seen.begin(), seen.end(), [](const std::string& state) {
+                return state == "running" || state.rfind("stalled:", 0) == 0;
+            });
+            if (!executed || !seen.count("idle"))
+                fail(track + ": no executing ('running', 'stalled:...') and 'idle' state spans over a whole run");
+        }
+        if (!tracks.count("cluster dma")) fail("no track cluster dma");
+    }
     for (const char* counter : {"live SRAM bytes (plan)", "core0 stall cycles"})
         if (!counters.count(counter)) fail(std::string("no counter track ") + counter);
 
@@ -87,6 +108,7 @@ void check_timeline(const json& report, const json& timeline, const std::string&
 struct Vcd {
     std::map<std::string, std::string> codes;
     std::vector<std::pair<uint64_t, std::string>> layer_changes;
+    std::set<std::string> core0_states;  // the values soc.core0.state takes
     uint64_t first = UINT64_MAX, last = 0;
 };
 
@@ -95,7 +117,7 @@ Vcd read_vcd(const std::string& path) {
     if (!in) throw std::runtime_error("cannot open " + path);
     Vcd v;
     std::vector<std::string> scope;
-    std::string line, layer_code;
+    std::string line, layer_code, state_code;
     uint64_t now = 0;
     while (std::getline(in, line)) {
         std::istringstream words(line);
@@ -113,6 +135,7 @@ Vcd read_vcd(const std::string& path) {
             for (const std::string& s : scope) path += s + ".";
             v.codes[path + name] = code;
             if (path + name == "soc.core0.layer") layer_code = code;
+            if (path + name == "soc.core0.state") state_code = code;
         } else if (!w.empty() && w[0] == '#') {
             now = std::stoull(w.substr(1));
             v.first = std::min(v.first, now);
@@ -121,6 +144,7 @@ Vcd read_vcd(const std::string& path) {
             std::string code;
             words >> code;
             if (code == layer_code) v.layer_changes.push_back({now, w.substr(1)});
+            if (code == state_code) v.core0_states.insert(w.substr(1));
         }
     }
     return v;
@@ -129,9 +153,23 @@ Vcd read_vcd(const std::string& path) {
 void check_vcd(const json& report, const Vcd& vcd, const std::string& window_layer) {
     for (const char* signal : {"soc.core0.state", "soc.core0.pc", "soc.core0.layer", "soc.core0.layer_index",
                                "soc.core0.phase", "soc.core0.instructions", "soc.core0.stall_cycles", "soc.dma0.busy",
-                               "soc.dma0.bytes_in_flight", "soc.plan.live_bytes", "soc.plan.planned_bytes",
-                               "soc.sram.accesses", "soc.flash.accesses"})
+                               "soc.dma0.bytes_in_flight", "soc.plan.live_bytes", "soc.plan.planned_bytes"})
         if (!vcd.codes.count(signal)) fail(std::string("VCD has no signal ") + signal);
+    for (const auto& [memory, counters] : report.at("memories").items())
+        if (!vcd.codes.count("soc." + memory + ".accesses")) fail("VCD has no signal soc." + memory + ".accesses");
+    if (report.at("totals").contains("energy_uj") && !vcd.codes.count("soc.power.total_uw"))
+        fail("VCD has no signal soc.power.total_uw");
+    if (report.contains("cluster")) {
+        const size_t cores = report.at("cluster").at("cores").size();
+        for (size_t i = 0; i < cores; i++)
+            for (const char* signal : {"state", "pc", "instructions", "stall_cycles"})
+                if (!vcd.codes.count("soc.cluster.core" + std::to_string(i) + "." + signal))
+                    fail("VCD has no signal soc.cluster.core" + std::to_string(i) + "." + signal);
+        for (const char* signal : {"soc.cluster.dma.busy", "soc.cluster.dma.bytes"})
+            if (!vcd.codes.count(signal)) fail(std::string("VCD has no signal ") + signal);
+        // The FC sleeps in JOIN while the workers run a layer.
+        if (window_layer.empty() && !vcd.core0_states.count("asleep")) fail("VCD: soc.core0.state is never 'asleep'");
+    }
     auto changed = [&](uint64_t t, const std::string& value) {
         for (const auto& c : vcd.layer_changes)
             if (c.first == t && c.second == value) return true;
