@@ -89,10 +89,12 @@ static void vs__linear_compute(void *p, uint32_t t, uint32_t core, uint32_t core
     int8_t *block = j->y_at[out] + (by_cols ? rows * c0 : r0 * cols);
     const vs_linear_dims_t part = {(int32_t)my_rows, (int32_t)in_f, (int32_t)my_cols};
     const int32_t *bias = j->bias ? j->b_at[t & 1u] + c0 : (const int32_t *)0;
-    vs_status_t st = vs_linear_s8(&part, j->q, j->x_at[t & 1u] + r0 * in_f, j->w_at[t & 1u] + c0 * in_f, bias, block);
+    const vs_quant_t q = *j->q; /* on this core's stack in L1: the kernel reads it per output */
+    vs_status_t st = vs_linear_s8(&part, &q, j->x_at[t & 1u] + r0 * in_f, j->w_at[t & 1u] + c0 * in_f, bias, block);
     if (st == VS_OK && j->gelu) {
         const vs_mat_dims_t d = {(int32_t)my_rows, (int32_t)my_cols};
-        st = vs_gelu_s8(&d, j->gelu, block, block);
+        const vs_gelu_params_t gelu = *j->gelu;
+        st = vs_gelu_s8(&d, &gelu, block, block);
     }
     if (st != VS_OK) j->failed = 1;
     vs_tile_to_l2(j->y + (m0 + r0) * out_f + n0 + c0, block, my_cols, my_rows, out_f);
@@ -209,9 +211,9 @@ static vs_status_t vs__rows_run(vs__rows_tiles_t *j) {
 static vs_status_t vs__layernorm_rows(const vs__rows_tiles_t *j, int32_t rows, const int8_t *a, const int8_t *b,
                                       int8_t *y) {
     const vs_mat_dims_t d = {rows, (int32_t)j->cols};
+    const vs_layernorm_params_t p = *(const vs_layernorm_params_t *)j->params; /* L1 (stack): read per element */
     (void)b;
-    return vs_layernorm_s8(&d, (const vs_layernorm_params_t *)j->params, a, (const int8_t *)j->param_l1[0],
-                           (const int32_t *)j->param_l1[1], y);
+    return vs_layernorm_s8(&d, &p, a, (const int8_t *)j->param_l1[0], (const int32_t *)j->param_l1[1], y);
 }
 
 vs_status_t vs_tiled_layernorm(const vs_l1_plan_t *plan, const vs_mat_dims_t *dims,
@@ -227,7 +229,8 @@ vs_status_t vs_tiled_layernorm(const vs_l1_plan_t *plan, const vs_mat_dims_t *di
 
 static vs_status_t vs__add_rows(const vs__rows_tiles_t *j, int32_t rows, const int8_t *a, const int8_t *b, int8_t *y) {
     const vs_mat_dims_t d = {rows, (int32_t)j->cols};
-    return vs_add_s8(&d, (const vs_add_params_t *)j->params, a, b, y);
+    const vs_add_params_t p = *(const vs_add_params_t *)j->params; /* L1 (stack): read per element */
+    return vs_add_s8(&d, &p, a, b, y);
 }
 
 vs_status_t vs_tiled_add(const vs_l1_plan_t *plan, const vs_mat_dims_t *dims, const vs_add_params_t *params,
