@@ -251,7 +251,7 @@ void print_phases(const std::vector<LayerRow>& rows) {
 
 // On a profile with a cluster: per layer the busiest core's cycles, the balance
 // (mean / busiest), the stalls summed over the cores, the cluster DMA's bytes and
-// the L1 in use (docs/cli.md, layers[].cluster). Nothing elsewhere.
+// the L1 plan's peak (docs/cli.md, layers[].cluster). Nothing elsewhere.
 void print_cluster_table(const std::vector<LayerRow>& rows) {
     bool any = false;
     for (const LayerRow& r : rows) any = any || (r.record && !r.record->cluster.cores.empty());
@@ -264,7 +264,7 @@ void print_cluster_table(const std::vector<LayerRow>& rows) {
         std::printf("%4u %-24.24s %12" PRIu64 " %7.2f %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %9" PRIu64
                     " %8" PRIu64 "\n",
                     r.plan->index, r.plan->name.c_str(), c.busy_max, c.balance(), c.bank_conflict, c.barrier, c.dma_wait,
-                    c.l2_latency, r.record->cluster.dma.bytes, r.record->cluster.l1_touched_bytes);
+                    c.l2_latency, r.record->cluster.dma.bytes, r.plan->l1.peak_bytes);
     }
 }
 
@@ -407,7 +407,9 @@ nlohmann::ordered_json layer_json(const LayerRow& r, const nlohmann::ordered_jso
         if (measured.contains("cluster")) {  // profiles with a cluster (docs/cli.md)
             j["cluster"] = measured["cluster"];
             j["dma_bytes"] = measured["cluster"]["dma_bytes"];
-            j["l1_peak_bytes"] = measured["cluster"]["l1_peak_bytes"];
+            j["l1_peak_bytes"] = r.plan->l1.peak_bytes;  // the L1 plan's (deploy)
+            j["l1_touched_bytes"] = measured["cluster"]["l1_peak_bytes"];  // L1 words the layer touched
+            j["l1"] = deploy::l1_plan_json(r.plan->l1);
             j["l2_peak_bytes"] = r.sram_peak;
         }
     }

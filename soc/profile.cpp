@@ -420,6 +420,7 @@ ClusterParams parse_cluster(Fields f, const Profile& p) {
     c.fork_cycles = unsigned(f.number("fork_cycles", kTimingMax));
     c.lockstep_cycles = unsigned(f.number("lockstep_cycles", 64));
     if (c.lockstep_cycles == 0) f.fail(f.field("lockstep_cycles"), "must be 1 to 64");
+    if (f.has("l1_reserved")) c.l1_reserved = unsigned(f.number("l1_reserved", l1->size));
     Fields dma = f.object("dma");
     c.dma.setup_cycles = unsigned(dma.number("setup_cycles", kTimingMax));
     c.dma.l2_bytes_per_cycle = unsigned(dma.number("l2_bytes_per_cycle", 64));

@@ -4,10 +4,10 @@
  * this run has: vitsim --cores N), checks every result against a plain C version
  * computed on the FC and prints MAC/cycle of the whole cluster. Each fork is an
  * energy window (id = its core count) for the report's energy_windows.
- * Kernel: the 4x2 output block of the published PULP kernels (8 accumulators, 6
- * post-increment loads and 8 four-lane dot products per step = 32 MACs) in a
- * zero-overhead hardware loop over K; groups of 4 output rows are split evenly
- * over the cores.
+ * Kernel: a 4x4 output block (16 accumulators, 8 loads and 16 four-lane dot
+ * products per step = 64 MACs; the published PULP kernels' 4x2 block does 32 MACs
+ * in 14) in a zero-overhead hardware loop over K; groups of 4 output rows are
+ * split evenly over the cores.
  * Exits 1 when a result differs from the reference.
  */
 #include <stdint.h>
@@ -61,34 +61,63 @@ struct gemm_args {
     int8_t* c;           /* L1 */
 };
 
-/* acc[r * 2 + c] = row a + r (x) column b + c over KW words (r < 4, c < 2): rows
- * and columns are KW words apart, so one post-incremented pointer each reaches
- * the others by offset (6 loads, 8 dot products per 32 MACs). */
-static void block_4x2(const uint32_t* a, const uint32_t* b, int32_t acc[8]) {
-    int32_t c00 = 0, c01 = 0, c10 = 0, c11 = 0, c20 = 0, c21 = 0, c30 = 0, c31 = 0;
-    uint32_t x0, x1, y0, y1;
+/* C[4][4] at c (row stride N) = requant(rows a .. a + 3 (x) columns b .. b + 3)
+ * over KW words: rows and columns are KW words apart, so one post-incremented
+ * pointer each reaches the others by offset. Per step 8 loads (4 of B, 2 + 2 of A
+ * through two registers) and 16 four-lane dot products: 64 MACs in 24
+ * instructions, in a zero-overhead hardware loop; the 16 accumulators stay in
+ * registers and are requantised straight into C. */
+static void block_4x4(const uint32_t* a, const uint32_t* b, int8_t* c) {
+    int32_t c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33;
+    uint32_t x0, x1, y0, y1, y2, y3;
+    /* The accumulators start at 0 inside the asm: as in-out operands they would
+     * count twice, past GCC's 30 operands. */
     __asm__ volatile(
+        "li %[c00], 0\nli %[c01], 0\nli %[c02], 0\nli %[c03], 0\n"
+        "li %[c10], 0\nli %[c11], 0\nli %[c12], 0\nli %[c13], 0\n"
+        "li %[c20], 0\nli %[c21], 0\nli %[c22], 0\nli %[c23], 0\n"
+        "li %[c30], 0\nli %[c31], 0\nli %[c32], 0\nli %[c33], 0\n"
         VS_LP_NORELAX VS_LP_COUNT(0, "%[kw]") VS_LP_START(0, ".Ls%=") VS_LP_END(0, ".Le%=")
         ".Ls%=: .insn i 0x2b, 2, %[y0], %[b], 4\n" /* lw.pi y0, 4(b!) */
         "lw %[y1], %[row1](%[b])\n"
+        "lw %[y2], %[row2](%[b])\n"
+        "lw %[y3], %[row3](%[b])\n"
         ".insn i 0x2b, 2, %[x0], %[a], 4\n"
         "lw %[x1], %[row1](%[a])\n"
         ".insn r CUSTOM_0, 0, 0, %[c00], %[x0], %[y0]\n" /* sdotp4 */
         ".insn r CUSTOM_0, 0, 0, %[c01], %[x0], %[y1]\n"
+        ".insn r CUSTOM_0, 0, 0, %[c02], %[x0], %[y2]\n"
+        ".insn r CUSTOM_0, 0, 0, %[c03], %[x0], %[y3]\n"
         "lw %[x0], %[row2](%[a])\n"
         ".insn r CUSTOM_0, 0, 0, %[c10], %[x1], %[y0]\n"
         ".insn r CUSTOM_0, 0, 0, %[c11], %[x1], %[y1]\n"
+        ".insn r CUSTOM_0, 0, 0, %[c12], %[x1], %[y2]\n"
+        ".insn r CUSTOM_0, 0, 0, %[c13], %[x1], %[y3]\n"
         "lw %[x1], %[row3](%[a])\n"
         ".insn r CUSTOM_0, 0, 0, %[c20], %[x0], %[y0]\n"
         ".insn r CUSTOM_0, 0, 0, %[c21], %[x0], %[y1]\n"
+        ".insn r CUSTOM_0, 0, 0, %[c22], %[x0], %[y2]\n"
+        ".insn r CUSTOM_0, 0, 0, %[c23], %[x0], %[y3]\n"
         ".insn r CUSTOM_0, 0, 0, %[c30], %[x1], %[y0]\n"
-        ".Le%=: .insn r CUSTOM_0, 0, 0, %[c31], %[x1], %[y1]\n" VS_LP_RELAX
-        : [c00] "+r"(c00), [c01] "+r"(c01), [c10] "+r"(c10), [c11] "+r"(c11), [c20] "+r"(c20), [c21] "+r"(c21),
-          [c30] "+r"(c30), [c31] "+r"(c31), [x0] "=&r"(x0), [x1] "=&r"(x1), [y0] "=&r"(y0), [y1] "=&r"(y1),
-          [a] "+r"(a), [b] "+r"(b)
+        ".insn r CUSTOM_0, 0, 0, %[c31], %[x1], %[y1]\n"
+        ".insn r CUSTOM_0, 0, 0, %[c32], %[x1], %[y2]\n"
+        ".Le%=: .insn r CUSTOM_0, 0, 0, %[c33], %[x1], %[y3]\n" VS_LP_RELAX
+        : [c00] "=&r"(c00), [c01] "=&r"(c01), [c02] "=&r"(c02), [c03] "=&r"(c03), [c10] "=&r"(c10),
+          [c11] "=&r"(c11), [c12] "=&r"(c12), [c13] "=&r"(c13), [c20] "=&r"(c20), [c21] "=&r"(c21),
+          [c22] "=&r"(c22), [c23] "=&r"(c23), [c30] "=&r"(c30), [c31] "=&r"(c31), [c32] "=&r"(c32),
+          [c33] "=&r"(c33), [x0] "=&r"(x0), [x1] "=&r"(x1),
+          [y0] "=&r"(y0), [y1] "=&r"(y1), [y2] "=&r"(y2), [y3] "=&r"(y3), [a] "+r"(a), [b] "+r"(b)
         : [kw] "r"(KW), [row1] "i"(KW * 4 - 4), [row2] "i"(2 * KW * 4 - 4), [row3] "i"(3 * KW * 4 - 4)
         : "memory");
-    acc[0] = c00, acc[1] = c01, acc[2] = c10, acc[3] = c11, acc[4] = c20, acc[5] = c21, acc[6] = c30, acc[7] = c31;
+#define VS_Q(acc) ((int8_t)vs_clip(((acc) * kMultiplier) >> kShift, 8))
+    c[0] = VS_Q(c00), c[1] = VS_Q(c01), c[2] = VS_Q(c02), c[3] = VS_Q(c03);
+    c += N;
+    c[0] = VS_Q(c10), c[1] = VS_Q(c11), c[2] = VS_Q(c12), c[3] = VS_Q(c13);
+    c += N;
+    c[0] = VS_Q(c20), c[1] = VS_Q(c21), c[2] = VS_Q(c22), c[3] = VS_Q(c23);
+    c += N;
+    c[0] = VS_Q(c30), c[1] = VS_Q(c31), c[2] = VS_Q(c32), c[3] = VS_Q(c33);
+#undef VS_Q
 }
 
 static void gemm_kernel(void* p) {
@@ -99,11 +128,7 @@ static void gemm_kernel(void* p) {
     for (unsigned r = 0; r < VS_MATMUL_REPEAT; r++)
     for (unsigned iq = begin; iq < end; iq++) {
         const unsigned i = 4 * iq;
-        for (unsigned j = 0; j < N; j += 2) {
-            int32_t acc[8];
-            block_4x2(g->a + i * KW, g->bt + j * KW, acc);
-            for (unsigned k = 0; k < 8; k++) g->c[(i + k / 2) * N + j + k % 2] = (int8_t)vs_clip((acc[k] * kMultiplier) >> kShift, 8);
-        }
+        for (unsigned j = 0; j < N; j += 4) block_4x4(g->a + i * KW, g->bt + j * KW, g->c + i * N + j);
     }
     worker_instructions[vs_core_id()] = vs_minstret() - instret;
     vs_barrier(); /* every row written before anyone returns (and the FC reads C) */

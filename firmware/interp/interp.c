@@ -13,6 +13,9 @@
 #include "interp_parallel.h"
 #include "interp_platform.h"
 #include "vitsim/kernels.h"
+#if defined(VS_CLUSTER) && VS_CLUSTER
+#include "interp_tiling.h"
+#endif
 #include "vs_phase.h"
 
 /* The layout is part of the format: fail the build if a compiler pads it. */
@@ -23,6 +26,8 @@ typedef struct {
     const vs_model_header_t *hdr;
     uint8_t *arena;
     const uint8_t *weights; /* where header.weights_address can be read */
+    const vs_l1_plan_t *l1_plans; /* one per layer, or NULL (vs_model.h) */
+    const vs_layer_record_t *records;
 } vs__ctx_t;
 
 /* Built for a profile with a cluster (VS_CLUSTER=1, firmware/interp/CMakeLists.txt):
@@ -32,6 +37,16 @@ typedef struct {
 #define VS_CLUSTER 0
 #endif
 static int vs__on_cluster(void) { return VS_CLUSTER && vs_interp_cores() > 0; }
+
+#if VS_CLUSTER
+/* The layer's L1 plan when it runs tiled on the cluster, else NULL (the layer
+ * then reads its operands where they are). */
+static const vs_l1_plan_t *vs__l1_plan(const vs__ctx_t *c, const vs_layer_record_t *r) {
+    if (!vs__on_cluster() || !c->l1_plans) return (const vs_l1_plan_t *)0;
+    const vs_l1_plan_t *plan = &c->l1_plans[r - c->records];
+    return plan->tile_rows ? plan : (const vs_l1_plan_t *)0;
+}
+#endif
 
 static uint32_t vs__align4(uint32_t n) { return (n + 3u) & ~3u; }
 
@@ -135,12 +150,19 @@ static const int8_t *x_of(const vs__ctx_t *c, const vs_layer_record_t *r) {
 
 /* The GEMM and its GELU pass on the same rows, one fork; out of place (variant 0)
  * or token overwriting (variant 1). */
-static int vs__linear_on_cluster(const vs_layer_record_t *r, const vs_linear_dims_t *d, const vs_quant_t *q,
-                                 const int8_t *x, const int8_t *w, const int32_t *b, int8_t *y, void *scratch) {
+static int vs__linear_on_cluster(const vs__ctx_t *c, const vs_layer_record_t *r, const vs_linear_dims_t *d,
+                                 const vs_quant_t *q, const int8_t *x, const int8_t *w, const int32_t *b, int8_t *y,
+                                 void *scratch) {
     vs_gelu_params_t gp;
     gp.in = vs__quant(r->param + 2);
     gp.out = vs__quant(r->param + 4);
     const vs_gelu_params_t *gelu = (r->flags & VS_LAYER_GELU) ? &gp : (const vs_gelu_params_t *)0;
+#if VS_CLUSTER
+    const vs_l1_plan_t *plan = vs__l1_plan(c, r);
+    if (plan) return vs__status(vs_tiled_linear(plan, d, q, x, w, b, y, gelu));
+#else
+    (void)c;
+#endif
     return vs__status(r->variant == 1 ? vs_par_linear_overwrite(d, q, y, w, b, gelu, scratch)
                                       : vs_par_linear(d, q, x, w, b, y, gelu));
 }
@@ -172,7 +194,7 @@ static int vs__linear(const vs__ctx_t *c, const vs_layer_record_t *r) {
     if (offloaded)
         st = offloaded > 0 ? VS_RUN_OK : VS_RUN_ERR_OP;
     else if (gelu_done)
-        st = vs__linear_on_cluster(r, &d, &q, x, w, b, y, scratch);
+        st = vs__linear_on_cluster(c, r, &d, &q, x, w, b, y, scratch);
     else if (r->variant == 1)
         st = vs__status(vs_linear_overwrite_s8(&d, &q, y, w, b, scratch));
     else
@@ -227,6 +249,10 @@ static int vs__layernorm(const vs__ctx_t *c, const vs_layer_record_t *r) {
     const int8_t *gamma = (const int8_t *)vs__tensor(r, base, 0);
     const int32_t *beta = (const int32_t *)vs__tensor(r, base, 1);
     int8_t *y = (int8_t *)(c->arena + r->out_offset);
+#if VS_CLUSTER
+    const vs_l1_plan_t *plan = vs__l1_plan(c, r);
+    if (plan && gamma && beta) return vs__status(vs_tiled_layernorm(plan, &d, &p, x_of(c, r), gamma, beta, y));
+#endif
     if (vs__on_cluster()) return vs__status(vs_par_layernorm(&d, &p, x_of(c, r), gamma, beta, y));
     return vs__status(vs_layernorm_s8(&d, &p, x_of(c, r), gamma, beta, y));
 }
@@ -312,6 +338,10 @@ static int vs__add(const vs__ctx_t *c, const vs_layer_record_t *r) {
     p.b_mul = r->param[1];
     p.shift = r->param[2];
     int8_t *y = (int8_t *)(c->arena + r->out_offset);
+#if VS_CLUSTER
+    const vs_l1_plan_t *plan = vs__l1_plan(c, r);
+    if (plan) return vs__status(vs_tiled_add(plan, &d, &p, x_of(c, r), b, y));
+#endif
     if (vs__on_cluster()) return vs__status(vs_par_add(&d, &p, x_of(c, r), b, y));
     return vs__status(vs_add_s8(&d, &p, x_of(c, r), b, y));
 }
@@ -411,6 +441,10 @@ int vs_run_model_input(const void *image, uint8_t *arena, uint32_t arena_bytes, 
     }
     const vs_layer_record_t *records =
         (const vs_layer_record_t *)((const uint8_t *)image + c.hdr->records_offset);
+    c.records = records;
+    c.l1_plans = c.hdr->l1_plans_offset && c.hdr->l1_plan_bytes == sizeof(vs_l1_plan_t)
+                     ? (const vs_l1_plan_t *)((const uint8_t *)image + c.hdr->l1_plans_offset)
+                     : (const vs_l1_plan_t *)0;
     for (uint32_t i = 0; i < c.hdr->layer_count; i++) {
         vs_interp_layer_begin(i);
         const int st = vs__run_layer(&c, &records[i]);

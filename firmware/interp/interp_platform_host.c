@@ -29,8 +29,3 @@ int vs_interp_copy(void *dst, const void *src, uint32_t bytes) {
     return 0;
 }
 
-int vs_interp_linear_offload(int32_t tokens, int32_t in_f, int32_t out_f, int32_t mul, int32_t shift,
-                             const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y) {
-    (void)tokens, (void)in_f, (void)out_f, (void)mul, (void)shift, (void)x, (void)w, (void)bias, (void)y;
-    return 0;
-}

@@ -55,7 +55,8 @@ typedef struct {
     uint32_t output_bytes;
     uint32_t flags;               /* VS_MODEL_FLAG_* */
     uint32_t staging_bytes;       /* largest staged weight group (0 if not staged) */
-    uint32_t reserved[2];
+    uint32_t l1_plans_offset;     /* layer_count vs_l1_plan_t in the model part (0: none) */
+    uint32_t l1_plan_bytes;       /* sizeof(vs_l1_plan_t) = 64 when there are plans */
     char name[32];                /* network name, NUL-terminated */
 } vs_model_header_t;
 
@@ -141,5 +142,34 @@ typedef struct {
     uint32_t reserved;
     char name[VS_RECORD_NAME];
 } vs_layer_record_t;
+
+/*
+ * L1 plan of a layer that runs on a cluster (profiles with an L1; docs/deploy.md,
+ * "L1 plan"): the layer's rows (tokens) in tiles of tile_rows, a linear layer's
+ * output columns in tiles of tile_cols; every operand tile in one of two L1
+ * buffers (double buffering: the cluster DMA fills one while the cores compute
+ * on the other). Offsets are from the L1 base; both offsets are equal when the
+ * operand has a single tile (it is fetched once). tile_rows == 0: not tiled.
+ * Buffers:  linear     x, w, bias, y
+ *           layernorm  x, gamma, beta, y
+ *           add        a, b, -, y
+ */
+#define VS_L1_BUFFERS 4
+enum { VS_L1_X = 0, VS_L1_W = 1, VS_L1_BIAS = 2, VS_L1_Y = 3 };
+#define VS_L1_COLS_OUTER 0x1u /* order: every row tile of a column tile, then the next column tile */
+#define VS_L1_BACKWARD 0x2u   /* row tiles from the last to the first (token overwrite, out > in) */
+
+typedef struct {
+    uint32_t offset[2]; /* L1 offsets of the two buffers */
+    uint32_t bytes;     /* one buffer */
+} vs_l1_buffer_t;
+
+typedef struct {
+    uint32_t tile_rows;   /* rows per tile; 0: the layer is not tiled */
+    uint32_t tile_cols;   /* output columns per tile (linear), else the row width */
+    uint32_t order;       /* VS_L1_COLS_OUTER, VS_L1_BACKWARD */
+    uint32_t peak_bytes;  /* highest L1 byte in use, from the L1 base */
+    vs_l1_buffer_t buffer[VS_L1_BUFFERS];
+} vs_l1_plan_t;
 
 #endif /* VITSIM_MODEL_H */

@@ -15,6 +15,7 @@ struct ClusterParams {
     unsigned barrier_cycles = 11;   // from the last core's arrival to every core running again
     unsigned fork_cycles = 10;      // from the FC's FORK write to the workers' first instruction
     unsigned lockstep_cycles = 16;  // cycles each core runs before the next one (arbitration window)
+    unsigned l1_reserved = 8192;    // L1 bytes the deploy tool leaves to the runtime (worker stacks, ...)
     struct {
         unsigned setup_cycles = 20;        // from the start command to the first byte moved
         unsigned l2_bytes_per_cycle = 8;   // external (L2) side bandwidth

@@ -8,6 +8,7 @@
 
 #include "deploy/bytes.h"
 #include "deploy/errors.h"
+#include "deploy/l1_plan.h"
 #include "deploy/lower.h"
 #include "deploy/planner.h"
 #include "soc/profile.h"
@@ -35,10 +36,20 @@ const char* kind_name(BufferKind k) {
 // SRAM the plan may use.
 int64_t sram_budget(const DeployTarget& t) { return static_cast<int64_t>(t.sram_budget ? t.sram_budget : t.data.size); }
 
-int64_t model_part_bytes(const Graph& g, size_t layers) {
-    return static_cast<int64_t>(round_up(sizeof(vs_model_header_t) + layers * sizeof(vs_layer_record_t) +
-                                             static_cast<uint64_t>(g.input_shape.bytes()),
-                                         kModelPadding));
+// Images for a cluster carry one L1 plan per layer after the input (4-byte aligned).
+bool has_l1_plans(const DeployTarget& t) { return t.cluster_cores > 0 && t.l1_budget > 0; }
+
+uint64_t l1_plans_offset(const Graph& g, size_t layers) {
+    return round_up(sizeof(vs_model_header_t) + layers * sizeof(vs_layer_record_t) +
+                        static_cast<uint64_t>(g.input_shape.bytes()),
+                    4);
+}
+
+int64_t model_part_bytes(const Graph& g, size_t layers, bool l1_plans) {
+    const uint64_t end = l1_plans ? l1_plans_offset(g, layers) + layers * sizeof(vs_l1_plan_t)
+                                  : sizeof(vs_model_header_t) + layers * sizeof(vs_layer_record_t) +
+                                        static_cast<uint64_t>(g.input_shape.bytes());
+    return static_cast<int64_t>(round_up(end, kModelPadding));
 }
 
 int64_t weights_bytes(const Lowered& l) {
@@ -97,12 +108,23 @@ Plan make_plan(const Graph& g, Lowered& l, const DeployOptions& o, const DeployT
         lp.output_offset = arena_offset(l, layer.out);
         lp.output_bytes = out.bytes;
         lp.output_scale = layer.out_scale;
+        if (has_l1_plans(t)) {
+            try {
+                lp.l1 = plan_l1(layer, lp.index, t);
+            } catch (const NoFitError& e) {
+                if (p.fits) p.misfit = "network '" + g.name + "' does not fit: " + e.what();
+                p.fits = false;
+            }
+            p.l1_peak_bytes = std::max(p.l1_peak_bytes, lp.l1.peak_bytes);
+        }
         p.max_planned_bytes = std::max(p.max_planned_bytes, lp.planned_bytes);
         p.staging_bytes = std::max(p.staging_bytes, lp.staging_bytes);
         p.layers.push_back(std::move(lp));
     }
     p.peak_sram_bytes = p.arena_bytes + p.stack_reserve + p.static_bytes;
     p.sram_budget = sram_budget(t);
+    p.l1_budget = static_cast<int64_t>(t.l1_budget);
+    if (!p.fits) return p;  // a layer that cannot be tiled for the L1
     // The first layer whose own buffers cannot fit; if every layer could, the
     // first one the placement pushed over (fragmentation).
     const int64_t reserve = p.stack_reserve + p.static_bytes;
@@ -216,6 +238,18 @@ void write_record(ByteWriter& out, const LoweredLayer& layer, const Lowered& l, 
     out.fixed_string(layer.name, VS_RECORD_NAME);
 }
 
+void write_l1_plan(ByteWriter& out, const L1Plan& p) {
+    out.u32(static_cast<uint32_t>(p.tile_rows));
+    out.u32(static_cast<uint32_t>(p.tile_cols));
+    out.u32((p.cols_outer ? VS_L1_COLS_OUTER : 0u) | (p.backward ? VS_L1_BACKWARD : 0u));
+    out.u32(static_cast<uint32_t>(p.peak_bytes));
+    for (const L1Buffer& b : p.buffers) {
+        out.u32(static_cast<uint32_t>(b.offset[0]));
+        out.u32(static_cast<uint32_t>(b.offset[1]));
+        out.u32(static_cast<uint32_t>(b.bytes));
+    }
+}
+
 void check_address(uint64_t address, uint64_t bytes, const std::string& what) {
     if (address + bytes > (uint64_t{1} << 32))
         throw NoFitError(what + " at 0x" + std::to_string(address) + " does not fit the 32-bit address space");
@@ -234,6 +268,12 @@ DeployTarget target_for_profile(const Profile& profile, uint64_t firmware_code_b
     t.stack_reserve = stack_reserve;
     t.static_bytes = static_bytes;
     t.cluster_cores = profile.cluster.cores;
+    if (t.cluster_cores > 0) {
+        const uint64_t l1 = profile.memory(profile.cluster.l1_memory).size;
+        t.l1_budget = l1 > profile.cluster.l1_reserved ? l1 - profile.cluster.l1_reserved : 0;
+        t.l1_dma_bytes_per_cycle = profile.cluster.dma.l2_bytes_per_cycle;
+        t.l1_dma_setup_cycles = profile.cluster.dma.setup_cycles;
+    }
     std::vector<TargetMemory> read_only;  // "qspi" first
     for (const auto& m : profile.memories) {
         if (m.name == code.name || m.name == data.name || m.writable) continue;
@@ -299,7 +339,8 @@ DeployResult deploy(const Graph& graph, const Weights& weights, const DeployOpti
 
     // Weights: next to the model part in the code memory when both fit, else
     // the first other memory that holds them.
-    const uint64_t model_bytes = static_cast<uint64_t>(model_part_bytes(graph, l.layers.size()));
+    const bool l1_plans = has_l1_plans(target);
+    const uint64_t model_bytes = static_cast<uint64_t>(model_part_bytes(graph, l.layers.size(), l1_plans));
     const uint64_t blob_bytes = static_cast<uint64_t>(weights_bytes(l));
     if (target.code.name == target.data.name)
         throw InternalError("deploy target: the model image cannot go into the data memory '" + target.data.name + "'");
@@ -355,11 +396,17 @@ DeployResult deploy(const Graph& graph, const Weights& weights, const DeployOpti
         fnv1a32(blob.data().data(), blob.size()), static_cast<uint32_t>(target.arena_address),
         static_cast<uint32_t>(plan.arena_bytes), static_cast<uint32_t>(arena_offset(l, l.input)),
         static_cast<uint32_t>(arena_offset(l, l.output)), static_cast<uint32_t>(l.values[l.output].bytes), flags,
-        static_cast<uint32_t>(plan.staging_bytes), 0u, 0u};
+        static_cast<uint32_t>(plan.staging_bytes),
+        l1_plans ? static_cast<uint32_t>(l1_plans_offset(graph, l.layers.size())) : 0u,
+        l1_plans ? static_cast<uint32_t>(sizeof(vs_l1_plan_t)) : 0u};
     for (uint32_t f : header_fields) out.u32(f);
     out.fixed_string(graph.name, 32);
     for (size_t i = 0; i < l.layers.size(); i++) write_record(out, l.layers[i], l, layer_address[i]);
     out.bytes(weights.input.data(), weights.input.size());
+    if (l1_plans) {
+        out.align(4);
+        for (const LayerPlan& lp : plan.layers) write_l1_plan(out, lp.l1);
+    }
     out.align(kModelPadding);
     if (out.size() != model_bytes) throw InternalError("image: model part has " + std::to_string(out.size()) + " bytes");
     write_le32(out.data().data() + offsetof(vs_model_header_t, model_checksum), fnv1a32(out.data().data(), out.size()));
@@ -378,6 +425,19 @@ DeployResult deploy(const Graph& graph, const Weights& weights, const DeployOpti
     return r;
 }
 
+nlohmann::json l1_plan_json(const L1Plan& p) {
+    if (p.tile_rows == 0) return nullptr;
+    nlohmann::json buffers = nlohmann::json::array();
+    for (const L1Buffer& b : p.buffers)
+        if (b.slots)
+            buffers.push_back({{"name", b.name}, {"offsets", std::vector<int64_t>(b.offset, b.offset + b.slots)},
+                               {"bytes", b.bytes}});
+    return {{"tile_rows", p.tile_rows}, {"tile_cols", p.tile_cols},   {"row_tiles", p.row_tiles},
+            {"col_tiles", p.col_tiles}, {"order", p.cols_outer ? "columns-outer" : "rows-outer"},
+            {"backward", p.backward},   {"peak_bytes", p.peak_bytes}, {"dma_bytes", p.dma_bytes},
+            {"buffers", buffers}};
+}
+
 nlohmann::json plan_to_json(const Plan& p) {
     nlohmann::json layers = nlohmann::json::array();
     for (const auto& l : p.layers) {
@@ -394,6 +454,8 @@ nlohmann::json plan_to_json(const Plan& p) {
                           {"arena_high_water", l.arena_high_water},
                           {"sram_bytes", l.sram_bytes},
                           {"weight_bytes", l.weight_bytes},
+                          {"l1_peak_bytes", l.l1.peak_bytes},
+                          {"l1", l1_plan_json(l.l1)},
                           {"output", {{"tensor", l.output}, {"offset", l.output_offset}, {"bytes", l.output_bytes},
                                       {"scale", l.output_scale}}}});
     }
@@ -415,6 +477,8 @@ nlohmann::json plan_to_json(const Plan& p) {
             {"staging_bytes", p.staging_bytes},
             {"patch_groups", p.patch_groups},
             {"weights_bytes", p.weights_bytes},
+            {"l1_budget", p.l1_budget},
+            {"l1_peak_bytes", p.l1_peak_bytes},
             {"fits", p.fits},
             {"misfit", p.misfit},
             {"layers", layers},

@@ -47,6 +47,10 @@ struct DeployTarget {
     uint64_t static_bytes = 2048;             // .data + .bss of the firmware
     unsigned cluster_cores = 0;               // worker cores of a cluster that runs the kernels
                                               // (0: none; its MHSA needs the layer-wise scratch)
+    // The cluster's L1 (cluster_cores > 0): bytes the layers' tiles may use (the L1
+    // minus the profile's cluster.l1_reserved), and its DMA, for the tiling's costs.
+    uint64_t l1_budget = 0;
+    unsigned l1_dma_bytes_per_cycle = 8, l1_dma_setup_cycles = 20;
 };
 
 // A target from a SoC profile: the model part follows a firmware of
@@ -83,6 +87,27 @@ struct PlannedTensor {
     int first = 0, last = 0;  // the layer that writes it (0: the input) to the last reader
 };
 
+// One operand's L1 buffers (two for double buffering; one when the operand is a
+// single tile), in use during the whole layer (L1 holds nothing across layers).
+struct L1Buffer {
+    std::string name;  // "x", "w", "bias", "y", "gamma", "beta", "a", "b"; empty: unused
+    int64_t offset[2] = {0, 0};
+    int64_t bytes = 0;
+    int slots = 0;
+};
+
+// How a layer the cluster runs is tiled for its L1 (docs/deploy.md, "L1 plan").
+struct L1Plan {
+    int64_t tile_rows = 0;  // 0: the layer is not tiled (the cores read L2)
+    int64_t tile_cols = 0;  // output columns per tile (linear), else the row width
+    int64_t row_tiles = 0, col_tiles = 0;
+    bool cols_outer = false;  // every row tile of a column tile, then the next column tile
+    bool backward = false;    // row tiles last to first (token overwrite with out > in)
+    L1Buffer buffers[4];      // vs_model.h VS_L1_X, VS_L1_W, VS_L1_BIAS, VS_L1_Y
+    int64_t peak_bytes = 0;   // highest L1 byte in use
+    int64_t dma_bytes = 0;    // bytes the cluster DMA moves for the layer
+};
+
 struct LayerPlan {
     uint32_t index = 0;
     std::string name;                // report name ("block0.attn")
@@ -100,6 +125,7 @@ struct LayerPlan {
     std::string output;              // output tensor
     int64_t output_offset = 0, output_bytes = 0;
     double output_scale = 0;
+    L1Plan l1;                       // cluster profiles: the layer's L1 tiling
 };
 
 struct Plan {
@@ -117,6 +143,8 @@ struct Plan {
     int64_t staging_bytes = 0;       // largest staging area
     int patch_groups = 1;            // output-channel groups of a staged patch embedding
     int64_t weights_bytes = 0;
+    int64_t l1_budget = 0;           // cluster profiles: L1 bytes the tiles may use
+    int64_t l1_peak_bytes = 0;       // max over layers of l1.peak_bytes
     bool fits = true;
     std::string misfit;              // the NoFitError message when !fits
 };
@@ -153,5 +181,7 @@ Plan plan_network(const Graph& graph, const Weights& weights, const DeployOption
 
 // Stable JSON of a plan (schema "vitsim-plan", version 1; docs/deploy.md).
 nlohmann::json plan_to_json(const Plan& plan);
+// A layer's L1 plan in that JSON (null when the layer is not tiled).
+nlohmann::json l1_plan_json(const L1Plan& plan);
 
 }  // namespace vitsim::deploy

@@ -303,6 +303,12 @@ void check_header_ranges(const vs_model_header_t& h, size_t image_size) {
         fail(std::to_string(h.layer_count) + " layer records at offset " + std::to_string(h.records_offset) +
              " do not fit the model part of " + std::to_string(h.model_bytes) + " bytes");
     if (!inside(h.input_offset, h.input_bytes, h.model_bytes)) fail("input tensor outside the model part");
+    if (h.l1_plans_offset != 0 &&
+        (h.l1_plan_bytes != sizeof(vs_l1_plan_t) || h.l1_plans_offset % 4 != 0 ||
+         !inside(h.l1_plans_offset, uint64_t{h.layer_count} * sizeof(vs_l1_plan_t), h.model_bytes)))
+        fail(std::to_string(h.layer_count) + " L1 plans of " + std::to_string(h.l1_plan_bytes) + " bytes at offset " +
+             std::to_string(h.l1_plans_offset) + " do not fit the model part of " + std::to_string(h.model_bytes) +
+             " bytes");
     if (!inside(h.weights_file_offset, h.weights_bytes, image_size)) fail(truncated);
     if (h.weights_file_offset % 4 != 0) fail("weights blob is not 4-byte aligned");
     if (h.arena_bytes > kMaxImageArenaBytes)
@@ -314,7 +320,8 @@ void check_header_ranges(const vs_model_header_t& h, size_t image_size) {
 }  // namespace
 
 void validate_image(const std::vector<uint8_t>& image) {
-    static_assert(sizeof(vs_model_header_t) == 128 && sizeof(vs_layer_record_t) == 256, "image layout");
+    static_assert(sizeof(vs_model_header_t) == 128 && sizeof(vs_layer_record_t) == 256 && sizeof(vs_l1_plan_t) == 64,
+                  "image layout");
     if (image.size() < sizeof(vs_model_header_t) || vs_model_check_header(image.data()) != VS_RUN_OK)
         throw InputError("model image: not a vitsim model image of version " + std::to_string(VS_MODEL_VERSION));
     vs_model_header_t h;

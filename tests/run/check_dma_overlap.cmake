@@ -1,0 +1,43 @@
+# The cluster DMA overlaps the cores' compute on the tiled layers: the time the
+# cores sleep waiting for transfers (dma_wait, summed over the cores, per core) is
+# well below the time the DMA is busy (its bytes at the profile's 8 bytes per
+# cycle), over every layer with an L1 plan. -DVITSIM, -DARGS (|-separated), -DREPORT,
+# -DCORES, -DMAX_SHARE_PCT (dma_wait per core / DMA busy time, in percent).
+string(REPLACE "|" ";" args "${ARGS}")
+execute_process(COMMAND ${VITSIM} ${args} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "vitsim ${ARGS}: exit ${rc}\n${err}")
+endif()
+file(READ ${REPORT} report)
+string(JSON n LENGTH "${report}" layers)
+math(EXPR last "${n} - 1")
+set(wait 0)
+set(bytes 0)
+set(tiled 0)
+foreach(i RANGE ${last})
+  string(JSON l1 TYPE "${report}" layers ${i} l1)
+  if(NOT l1 STREQUAL "OBJECT")
+    continue()
+  endif()
+  string(JSON w GET "${report}" layers ${i} cluster stalls dma_wait)
+  string(JSON b GET "${report}" layers ${i} dma_bytes)
+  string(JSON planned GET "${report}" layers ${i} l1 dma_bytes)
+  if(NOT b EQUAL planned)
+    string(JSON name GET "${report}" layers ${i} name)
+    message(FATAL_ERROR "layer ${name}: the DMA moved ${b} bytes, the L1 plan says ${planned}")
+  endif()
+  math(EXPR wait "${wait} + ${w}")
+  math(EXPR bytes "${bytes} + ${b}")
+  math(EXPR tiled "${tiled} + 1")
+endforeach()
+if(tiled EQUAL 0)
+  message(FATAL_ERROR "no layer has an L1 plan")
+endif()
+# dma_wait / CORES < MAX_SHARE_PCT / 100 * bytes / 8, in integers
+math(EXPR lhs "${wait} * 8 * 100")
+math(EXPR rhs "${MAX_SHARE_PCT} * ${CORES} * ${bytes}")
+message(STATUS "${tiled} tiled layers: dma_wait ${wait} cycles over ${CORES} cores, DMA ${bytes} bytes")
+if(NOT lhs LESS rhs)
+  message(FATAL_ERROR "the cores waited ${wait} cycles (over ${CORES} cores) for ${bytes} bytes of DMA: "
+                      "more than ${MAX_SHARE_PCT}% of the DMA's busy time, transfers do not overlap compute")
+endif()
