@@ -27,6 +27,17 @@ void vs_interp_parallel(vs_interp_task_t task, void *arg, int32_t items) {
     vs_cluster_fork(vs__run_share, &job);
 }
 
+static vs__job_t vs__started; /* the job of vs_interp_parallel_begin, until its end */
+
+void vs_interp_parallel_begin(vs_interp_task_t task, void *arg, int32_t items) {
+    vs__started.task = task;
+    vs__started.arg = arg;
+    vs__started.items = items;
+    vs_cluster_start_n(vs_cluster_cores(), vs__run_share, &vs__started);
+}
+
+void vs_interp_parallel_end(void) { vs_cluster_join(); }
+
 void *vs_interp_fast_alloc(uint32_t bytes) { return vs_l1_alloc(bytes); }
 
 void vs_interp_fast_free(void) { vs_l1_free_all(); }

@@ -34,3 +34,13 @@ int vs_interp_linear_offload(int32_t tokens, int32_t in_f, int32_t out_f, int32_
     (void)tokens, (void)in_f, (void)out_f, (void)mul, (void)shift, (void)x, (void)w, (void)bias, (void)y;
     return 0;
 }
+
+int vs_interp_gemm_fits(uint32_t k, int32_t shift) {
+    (void)k, (void)shift;
+    return 0;
+}
+
+int vs_interp_gemm_offload(const vs_interp_gemm_t *g) {
+    (void)g;
+    return 0;
+}

@@ -9,6 +9,10 @@ void vs_interp_barrier(void) {}
 
 void vs_interp_parallel(vs_interp_task_t task, void *arg, int32_t items) { task(arg, 0, 0, items); }
 
+void vs_interp_parallel_begin(vs_interp_task_t task, void *arg, int32_t items) { task(arg, 0, 0, items); }
+
+void vs_interp_parallel_end(void) {}
+
 void *vs_interp_fast_alloc(uint32_t bytes) {
     (void)bytes;
     return (void *)0;
