@@ -373,12 +373,12 @@ void check_memory_map(const Profile& p, Fields& f) {
         if (overlaps(m.base, m.size, VITSIM_PERIPH_BASE, VITSIM_PERIPH_SIZE))
             f.fail(where, escape_for_message(m.name) + " overlaps the peripheral window " + hex(VITSIM_PERIPH_BASE) + ".." +
                               hex(uint64_t{VITSIM_PERIPH_BASE} + VITSIM_PERIPH_SIZE));
-        if (p.cluster.engine_lanes && overlaps(m.base, m.size, p.cluster.engine_base, VITSIM_ENGINE_SIZE))
-            f.fail(where, escape_for_message(m.name) + " overlaps the matrix engine's registers " +
-                              hex(p.cluster.engine_base) + " (cluster.engine.base)");
         if (p.cluster.cores && overlaps(m.base, m.size, VITSIM_CLUSTER_BASE, VITSIM_CLUSTER_SIZE))
             f.fail(where, escape_for_message(m.name) + " overlaps the cluster's registers " + hex(VITSIM_CLUSTER_BASE) +
                               ".." + hex(uint64_t{VITSIM_CLUSTER_BASE} + VITSIM_CLUSTER_SIZE));
+        if (p.cluster.engine_lanes && overlaps(m.base, m.size, p.cluster.engine_base, VITSIM_ENGINE_SIZE))
+            f.fail(where, escape_for_message(m.name) + " overlaps the matrix engine's registers " +
+                              hex(p.cluster.engine_base) + " (cluster.engine.base)");
         if (find_memory_or_part(p, m.name) != &m)
             f.fail(where + ".name", "duplicate memory name " + escape_for_message(m.name));
         for (size_t k = 0; k < m.parts.size(); k++)

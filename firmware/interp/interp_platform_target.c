@@ -36,7 +36,15 @@ void vs_interp_host_set_hooks(vs_interp_layer_hook_t layer_hook, vs_interp_copy_
     (void)user;
 }
 
+/* Profiles without an engine (no VITSIM_ENGINE_BASE; deploy refuses engine=on there):
+ * vs_interp_gemm_fits says no before any engine register would be touched. */
 #ifdef VITSIM_ENGINE_BASE
+#define VS_ENGINE_PRESENT 1
+#else
+#define VS_ENGINE_PRESENT 0
+#define VITSIM_ENGINE_BASE 0u
+#endif
+
 /* ---- linear layers on the matrix engine (engine=on; docs/engine.md) ---------------
  * The engine reaches the L1 only: the FC moves blocks of weight rows (with their
  * biases) and of token rows into the L1 with the cluster DMA, the engine computes
@@ -107,6 +115,7 @@ static int vs__engine_blocks(uint32_t m, uint32_t n, uint32_t k, vs__engine_bloc
 }
 
 int vs_interp_gemm_fits(uint32_t k, int32_t shift) {
+    if (!VS_ENGINE_PRESENT) return 0;
     const uint32_t kmax = vs_mmio_read(VITSIM_ENGINE_BASE + VITSIM_ENGINE_CONFIG) >> 16;
     vs__engine_blocks_t b;
     return k > 0 && !(k & 3u) && k <= kmax && shift >= 1 && shift <= 62 && vs__engine_blocks(1, 1, k, &b);
@@ -152,27 +161,11 @@ int vs_interp_linear_offload(int32_t tokens, int32_t in_f, int32_t out_f, int32_
     const vs_interp_gemm_t g = {(uint32_t)tokens, (uint32_t)out_f, (uint32_t)in_f, x, (uint32_t)in_f, 1, 0,
                                 w, (uint32_t)in_f, bias, y, (uint32_t)out_f, mul, shift};
     vs__engine_blocks_t blk;
-    if (tokens <= 0 || out_f <= 0 || in_f <= 0 || !vs__engine_blocks(g.m, g.n, g.k, &blk)) return 0;
+    if (tokens <= 0 || out_f <= 0 || in_f <= 0 || !vs_interp_gemm_fits(g.k, shift) ||
+        !vs__engine_blocks(g.m, g.n, g.k, &blk))
+        return 0;
     /* Over its own input (token-overwrite): a block's outputs may only land on rows
      * already read, so one pass over the columns, forward when rows shrink. */
     if ((const int8_t *)y == x && (blk.nb != g.n || (out_f > in_f && blk.mb != g.m))) return 0;
     return vs_interp_gemm_offload(&g);
 }
-#else
-/* No engine in this profile (deploy refuses engine=on there): every layer stays on the cores. */
-int vs_interp_linear_offload(int32_t tokens, int32_t in_f, int32_t out_f, int32_t mul, int32_t shift,
-                             const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y) {
-    (void)tokens, (void)in_f, (void)out_f, (void)mul, (void)shift, (void)x, (void)w, (void)bias, (void)y;
-    return 0;
-}
-
-int vs_interp_gemm_fits(uint32_t k, int32_t shift) {
-    (void)k, (void)shift;
-    return 0;
-}
-
-int vs_interp_gemm_offload(const vs_interp_gemm_t *g) {
-    (void)g;
-    return 0;
-}
-#endif

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "vcd_reader.h"
+
 using nlohmann::json;
 
 namespace {
@@ -30,47 +32,22 @@ void fail(const std::string& what) {
 
 const std::string kScope = "soc.cluster.engine.";
 
-// A 1-bit signal's rising and falling times; a text signal's values.
+// The VCD's bits as (time, value) and the strings a text signal took.
 struct Signals {
-    std::map<std::string, std::string> codes;                     // full name -> code
+    std::map<std::string, std::string> codes;                            // full name -> code
     std::map<std::string, std::vector<std::pair<uint64_t, bool>>> bits;  // code -> (time, value)
-    std::map<std::string, std::set<std::string>> texts;            // code -> values seen
-    uint64_t last = 0;
+    std::map<std::string, std::set<std::string>> texts;                  // code -> values seen
 };
 
 Signals read_vcd(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error("cannot open " + path);
+    const VcdFile f = read_vcd_file(path);
     Signals v;
-    std::vector<std::string> scope;
-    std::string line;
-    uint64_t now = 0;
-    while (std::getline(in, line)) {
-        std::istringstream words(line);
-        std::string w;
-        words >> w;
-        if (w == "$scope") {
-            std::string kind, name;
-            words >> kind >> name;
-            scope.push_back(name);
-        } else if (w == "$upscope") {
-            scope.pop_back();
-        } else if (w == "$var") {
-            std::string type, width, code, name, path;
-            words >> type >> width >> code >> name;
-            for (const std::string& s : scope) path += s + ".";
-            v.codes[path + name] = code;
-        } else if (!w.empty() && w[0] == '#') {
-            now = std::stoull(w.substr(1));
-            v.last = std::max(v.last, now);
-        } else if (!w.empty() && (w[0] == '0' || w[0] == '1')) {
-            v.bits[w.substr(1)].push_back({now, w[0] == '1'});
-        } else if (!w.empty() && w[0] == 's') {
-            std::string code;
-            words >> code;
-            v.texts[code].insert(w.substr(1));
+    v.codes = f.codes;
+    for (const auto& [code, changes] : f.changes)
+        for (const auto& [t, value] : changes) {
+            if (value == "0" || value == "1") v.bits[code].push_back({t, value == "1"});
+            if (value[0] == 's') v.texts[code].insert(value.substr(1));
         }
-    }
     return v;
 }
 
