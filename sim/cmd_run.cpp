@@ -293,18 +293,20 @@ void print_energy_line(const RunReport& report) {
     int64_t memory = 0;
     for (int64_t m : e.memories) memory += m;
     std::printf("energy: %.4f uJ, %.3f mW average (uJ: core %.4f, %smemory %.4f, caches %.4f, dma %.4f, "
-                "background %.4f, leakage %.4f)\n",
+                "background %.4f, leakage %.4f%s)\n",
                 fj_to_uj(e.total()), average_power_mw(e.total(), report.sim_time_s), fj_to_uj(e.core),
                 report.cluster.empty() ? "" : ("cluster " + std::to_string(fj_to_uj(e.cluster)) + ", ").c_str(),
-                fj_to_uj(memory), fj_to_uj(e.caches), fj_to_uj(e.dma), fj_to_uj(e.background), fj_to_uj(e.leakage));
+                fj_to_uj(memory), fj_to_uj(e.caches), fj_to_uj(e.dma), fj_to_uj(e.background), fj_to_uj(e.leakage),
+                e.has_engine ? (", engine " + std::to_string(fj_to_uj(e.engine))).c_str() : "");
 }
 
 // Every byte figure of the table in bytes: one unit, no mixing of bytes and K.
 void print_table(const std::vector<LayerRow>& rows, const RunReport& report, uint64_t total_macs,
                  const MemoryTotals& mem, bool golden_match, const std::string& title) {
     std::printf("%s\n", title.c_str());
-    std::printf("%4s %-24s %-11s %12s %11s %7s %9s %9s %7s %9s%s\n", "#", "layer", "op", "cycles", "MACs", "MAC/cyc",
-                "RAM need", "touched", "stack", "weights", report.has_energy ? "   energy uJ" : "");
+    std::printf("%4s %-24s %-11s %12s %11s %7s %9s %9s %7s %9s%s%s\n", "#", "layer", "op", "cycles", "MACs", "MAC/cyc",
+                "RAM need", "touched", "stack", "weights", report.has_energy ? "   energy uJ" : "",
+                report.energy.has_engine ? "   engine uJ" : "");
     for (const LayerRow& r : rows) {
         std::printf("%4u %-24.24s %-11.11s %12" PRIu64 " %11" PRId64 " %7.2f %9" PRIu64 " %9" PRIu64 " %7" PRIu64
                     " %9" PRId64,
@@ -312,6 +314,7 @@ void print_table(const std::vector<LayerRow>& rows, const RunReport& report, uin
                     mac_per_cycle(r.plan->macs, cycles_of(r)), r.sram_peak, r.touch.touched, r.touch.stack,
                     r.plan->weight_bytes);
         if (report.has_energy) std::printf(" %12.4f", r.record ? fj_to_uj(r.record->energy.total()) : 0.0);
+        if (report.energy.has_engine) std::printf(" %12.4f", r.record ? fj_to_uj(r.record->energy.engine) : 0.0);
         std::printf("\n");
     }
     std::printf("total: %" PRIu64 " cycles (%.3f ms at %g MHz), %" PRIu64 " instructions, %" PRIu64
@@ -340,7 +343,7 @@ std::string csv_text(const std::vector<LayerRow>& rows, const std::string& soc, 
     out << "soc,network,options,index,name,op,kernel,cycles,instructions,macs,mac_per_cycle,sram_peak_bytes,"
            "planned_bytes,touched_bytes,stack_bytes,weight_bytes,stall_load_use,stall_branch,stall_muldiv,"
            "stall_memory,stall_fetch,icache_hits,icache_misses,dcache_hits,dcache_misses,flash_accel_hits,"
-           "flash_accel_misses,flash_accel_data_hits,flash_accel_data_misses,energy_uj\n";
+           "flash_accel_misses,flash_accel_data_hits,flash_accel_data_misses,energy_uj,engine_energy_uj\n";
     const std::string what = soc + ',' + network + ",\"" + options + "\",";
     auto stalls = [](const HartCounters& c) {
         const StallCounters& s = c.stalls;
@@ -352,11 +355,13 @@ std::string csv_text(const std::vector<LayerRow>& rows, const std::string& soc, 
                std::to_string(k.flash_accelerator.misses) + ',' + std::to_string(k.flash_accelerator_data.hits) + ',' +
                std::to_string(k.flash_accelerator_data.misses);
     };
-    // Empty when the profile has no energy model.
+    // The total and the engine's part; empty when the profile has no energy model (or
+    // no engine table).
     auto energy = [&](const EnergyBreakdown& e) {
-        if (!report.has_energy) return std::string();
+        if (!report.has_energy) return std::string(",");
         std::ostringstream uj;
-        uj << std::setprecision(9) << fj_to_uj(e.total());
+        uj << std::setprecision(9) << fj_to_uj(e.total()) << ',';
+        if (report.energy.has_engine) uj << fj_to_uj(e.engine);
         return uj.str();
     };
     int64_t weight_bytes = 0;

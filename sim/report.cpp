@@ -56,6 +56,7 @@ json energy_json(const EnergyBreakdown& e, const std::vector<MemoryStats>& memor
     j["dma"] = fj_to_uj(e.dma);
     j["background"] = fj_to_uj(e.background);
     j["leakage"] = fj_to_uj(e.leakage);
+    if (e.has_engine) j["engine"] = fj_to_uj(e.engine);
     return j;
 }
 

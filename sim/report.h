@@ -78,7 +78,8 @@ nlohmann::ordered_json cluster_layer_json(const ClusterCounters& counters);
 // the core has none).
 nlohmann::ordered_json caches_json(const CacheCounters& caches);
 // The parts of an energy in uJ: core, cluster (with one), memory by name, caches,
-// dma, background, leakage. They add up to fj_to_uj(e.total()).
+// dma, background, leakage, engine (with the engine's table). They add up to
+// fj_to_uj(e.total()).
 nlohmann::ordered_json energy_json(const EnergyBreakdown& e, const std::vector<MemoryStats>& memories,
                                    bool cluster);
 

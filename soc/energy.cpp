@@ -40,10 +40,18 @@ double memory_fj(const MemoryEnergy& e, const AccessCounters& c) {
     return pj * kFjPerPj;
 }
 
+// The engine's events, and its power: clocked while busy, gated for the rest.
+double engine_fj(const EngineEnergy& e, const EngineActivity& a, uint64_t cycles, uint64_t clock_hz) {
+    const double events_pj = e.mac_pj * double(a.macs) + e.output_pj * double(a.outputs) +
+                             e.port_byte_pj * double(a.port_bytes) + e.register_pj * double(a.register_accesses);
+    const uint64_t busy = std::min(a.busy_cycles, cycles);
+    return events_pj * kFjPerPj + power_fj(e.active_mw, busy, clock_hz) + power_fj(e.gated_mw, cycles - busy, clock_hz);
+}
+
 }  // namespace
 
 int64_t EnergyBreakdown::total() const {
-    int64_t sum = core + cluster + caches + dma + background + leakage;
+    int64_t sum = core + cluster + caches + dma + background + leakage + engine;
     for (int64_t m : memories) sum += m;
     return sum;
 }
@@ -54,6 +62,9 @@ SocActivity operator-(const SocActivity& end, const SocActivity& begin) {
         d.cores.push_back(i < begin.cores.size() ? end.cores[i] - begin.cores[i] : end.cores[i]);
     d.dma_bytes = end.dma_bytes - begin.dma_bytes;
     d.cluster_dma_bytes = end.cluster_dma_bytes - begin.cluster_dma_bytes;
+    const EngineActivity &e = end.engine, &b = begin.engine;
+    d.engine = {e.busy_cycles - b.busy_cycles, e.macs - b.macs, e.outputs - b.outputs, e.port_bytes - b.port_bytes,
+                e.register_accesses - b.register_accesses};
     return d;
 }
 
@@ -100,6 +111,12 @@ EnergyBreakdown estimate_energy(const EnergyParams& p, uint64_t clock_hz, const 
     const double cluster_dma = p.cluster_dma_pj_per_byte * double(activity.cluster_dma_bytes) * kFjPerPj;
     domains[soc_domain] += dma;
     domains[cluster_domain] += cluster_dma;
+    if (p.engine.present) {
+        const double engine = engine_fj(p.engine, activity.engine, cycles, clock_hz);
+        domains[cluster_domain] += engine;
+        e.engine = round_fj(engine);
+        e.has_engine = true;
+    }
     e.cluster = round_fj(cluster);
     e.caches = round_fj(caches);
     e.dma = round_fj(dma + cluster_dma);

@@ -35,6 +35,18 @@ struct CacheEnergy {
     double miss_pj = 0;
 };
 
+// The matrix engine (profiles whose cluster has one): pJ per event, mW while a job
+// runs (clocked) and while idle (clock-gated; its leakage is the cluster domain's).
+struct EngineEnergy {
+    bool present = false;           // the profile's energy section has "engine"
+    double mac_pj = 0;              // per multiply-accumulate of the array
+    double output_pj = 0;           // per requantised output (multiply, shift, clamp)
+    double port_byte_pj = 0;        // per byte read or written through its L1 port
+    double register_pj = 0;         // per register read or write
+    double active_mw = 0;           // clocked (busy cycles)
+    double gated_mw = 0;            // clock-gated (every other cycle)
+};
+
 // A power domain: background power while the SoC runs, and leakage.
 struct DomainEnergy {
     std::string name;
@@ -51,6 +63,7 @@ struct EnergyParams {
     CacheEnergy icache, dcache, flash_accelerator;
     double dma_pj_per_byte = 0;
     double cluster_dma_pj_per_byte = 0;
+    EngineEnergy engine;
     std::vector<DomainEnergy> domains;  // by name (the profile's JSON object is read sorted)
     size_t cluster_memory = SIZE_MAX;  // the cluster's L1 (index into memories), if any
 };
@@ -65,6 +78,8 @@ struct EnergyBreakdown {
     int64_t dma = 0;                  // bytes moved by the DMAs
     int64_t background = 0;           // cores clocked or gated, domains' background
     int64_t leakage = 0;
+    int64_t engine = 0;               // the matrix engine: its events, clocked and gated power
+    bool has_engine = false;          // the profile has the engine's table (report: the "engine" part)
     // The same energy by power domain (EnergyParams::domains' order: by name): the
     // cluster's workers, DMA and L1 in the domain "cluster", everything else in the
     // first other one.

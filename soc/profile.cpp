@@ -376,6 +376,9 @@ void check_memory_map(const Profile& p, Fields& f) {
         if (p.cluster.cores && overlaps(m.base, m.size, VITSIM_CLUSTER_BASE, VITSIM_CLUSTER_SIZE))
             f.fail(where, escape_for_message(m.name) + " overlaps the cluster's registers " + hex(VITSIM_CLUSTER_BASE) +
                               ".." + hex(uint64_t{VITSIM_CLUSTER_BASE} + VITSIM_CLUSTER_SIZE));
+        if (p.cluster.engine_lanes && overlaps(m.base, m.size, p.cluster.engine_base, VITSIM_ENGINE_SIZE))
+            f.fail(where, escape_for_message(m.name) + " overlaps the matrix engine's registers " +
+                              hex(p.cluster.engine_base) + " (cluster.engine.base)");
         if (find_memory_or_part(p, m.name) != &m)
             f.fail(where + ".name", "duplicate memory name " + escape_for_message(m.name));
         for (size_t k = 0; k < m.parts.size(); k++)
@@ -398,6 +401,19 @@ void check_memory_map(const Profile& p, Fields& f) {
     const MemoryTiming* data = find(p.data_memory);
     if (!data) f.fail("data_memory", "no memory is called " + escape_for_message(p.data_memory));
     if (!data->writable) f.fail("data_memory", escape_for_message(p.data_memory) + " is not writable");
+}
+
+// The engine's register block: aligned to its size, clear of the other devices
+// (the memories are checked in check_memory_map).
+void check_engine_window(Fields& f, uint64_t base) {
+    const std::string field = f.field("base");
+    if (base % VITSIM_ENGINE_SIZE) f.fail(field, hex(base) + " is not a multiple of " + hex(VITSIM_ENGINE_SIZE));
+    if (base + VITSIM_ENGINE_SIZE > kAddressSpace) f.fail(field, hex(base) + ": the register block passes 32 bits");
+    if (overlaps(base, VITSIM_ENGINE_SIZE, VITSIM_PERIPH_BASE, VITSIM_PERIPH_SIZE))
+        f.fail(field, hex(base) + " is inside the peripheral window " + hex(VITSIM_PERIPH_BASE) + ".." +
+                          hex(uint64_t{VITSIM_PERIPH_BASE} + VITSIM_PERIPH_SIZE));
+    if (overlaps(base, VITSIM_ENGINE_SIZE, VITSIM_CLUSTER_BASE, VITSIM_CLUSTER_SIZE))
+        f.fail(field, hex(base) + " overlaps the cluster's registers " + hex(VITSIM_CLUSTER_BASE));
 }
 
 // "cluster": worker cores on a banked L1, cluster DMA (docs/cluster.md).
@@ -433,6 +449,8 @@ ClusterParams parse_cluster(Fields f, const Profile& p) {
         Fields engine = f.object("engine");
         c.engine_lanes = unsigned(engine.number("lanes", 64));
         if (c.engine_lanes == 0) engine.fail("cluster.engine.lanes", "must be 1 to 64");
+        c.engine_base = uint32_t(engine.address("base"));
+        check_engine_window(engine, c.engine_base);
         engine.finish();
     }
     f.finish();
@@ -473,6 +491,20 @@ CacheEnergy parse_cache_energy(Fields f) {
     return e;
 }
 
+// "engine": the matrix engine's per-operation table (profiles whose cluster has one).
+EngineEnergy parse_engine_energy(Fields f) {
+    EngineEnergy e;
+    e.present = true;
+    e.mac_pj = f.real("mac_pj", kMaxPj);
+    e.output_pj = f.real("output_pj", kMaxPj);
+    e.port_byte_pj = f.real("port_byte_pj", kMaxPj);
+    e.register_pj = f.real("register_pj", kMaxPj);
+    e.active_mw = f.real("active_mw", kMaxMw);
+    e.gated_mw = f.real("gated_mw", kMaxMw);
+    f.finish();
+    return e;
+}
+
 EnergyParams parse_energy(Fields f, const Profile& p) {
     EnergyParams e;
     e.present = true;
@@ -500,6 +532,7 @@ EnergyParams parse_energy(Fields f, const Profile& p) {
     }
     e.dma_pj_per_byte = f.real("dma_pj_per_byte", kMaxPj);
     if (p.cluster.cores) e.cluster_dma_pj_per_byte = f.real("cluster_dma_pj_per_byte", kMaxPj);
+    if (p.cluster.engine_lanes) e.engine = parse_engine_energy(f.object("engine"));
     Fields domains = f.object("domains");
     if (domains.keys().empty()) domains.fail("energy.domains", "expected at least one power domain");
     for (const std::string& name : domains.keys()) {

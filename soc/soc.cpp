@@ -127,6 +127,10 @@ SocActivity Soc::activity() {
         a.cores.push_back(c);
     }
     a.cluster_dma_bytes = cluster_->dma_stats().bytes;
+    if (engine_) {
+        const MatrixEngine::Stats& e = engine_->stats();
+        a.engine = {e.busy_cycles, e.macs, e.outputs, e.port_bytes, e.register_accesses};
+    }
     return a;
 }
 
@@ -151,7 +155,7 @@ void Soc::make_cluster(ConsoleSink console) {
     const MemoryTiming& l1 = profile_.memory(profile_.cluster.l1_memory);
     engine_ = std::make_unique<MatrixEngine>("engine", profile_.peripheral_latency * period_, period_, lanes, l1.base,
                                              l1.size);
-    attach("engine", VITSIM_ENGINE_BASE, VITSIM_ENGINE_SIZE, engine_->socket);
+    attach("engine", profile_.cluster.engine_base, VITSIM_ENGINE_SIZE, engine_->socket);
     engine_->mem.bind(cluster_->tcdm);
     cluster_->add_master(*engine_);
     engine_->on_start([this] { cluster_->wake(); });

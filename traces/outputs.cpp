@@ -1,10 +1,5 @@
 #include "traces/outputs.h"
 
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
-#include <unistd.h>
 
 #include "sim/files.h"
 #include "sim/report.h"
@@ -22,20 +17,10 @@ void check_trace_outputs(const TraceOptions& trace) {
     if (!trace.timeline.empty()) check_output_path("--timeline", trace.timeline);
 }
 
-namespace {
-// The matrix engine's RTL waves (every signal, every clock) beside --vcd FILE, as
-// FILE.engine.vcd: Verilator's own VCD, written to a temporary file while the
-// simulation runs and moved into place whole with the other outputs.
-std::string engine_vcd_scratch() {
-    return (std::filesystem::temp_directory_path() / ("vitsim-engine-" + std::to_string(::getpid()) + ".vcd")).string();
-}
-}  // namespace
-
-std::string engine_vcd_path(const std::string& vcd) { return vcd + ".engine.vcd"; }
-
 std::unique_ptr<TraceRecorder> start_traces(Soc& soc, const TraceOptions& trace, const std::vector<TraceLayer>& layers) {
     if (!trace.any_output()) return nullptr;
-    if (!trace.vcd.empty() && soc.engine()) soc.engine()->trace_to(engine_vcd_scratch());
+    // The matrix engine's RTL signals go into the waveforms (soc.cluster.engine).
+    if ((!trace.vcd.empty() || !trace.fst.empty()) && soc.engine()) soc.engine()->record_waves();
     std::vector<std::string> names;
     for (const TraceLayer& l : layers) names.push_back(l.name);
     return std::make_unique<TraceRecorder>(soc, trace.from, trace.to, names);
@@ -46,15 +31,6 @@ void write_traces(const TraceOptions& trace, Soc& soc, const TraceRecorder& reco
     if (!trace.vcd.empty() || !trace.fst.empty()) {
         const std::string vcd = waveform_vcd(soc, recorder, layers);
         if (!trace.vcd.empty()) write_text_file(trace.vcd, vcd);
-        if (!trace.vcd.empty() && soc.engine()) {
-            soc.engine()->close_trace();
-            std::ifstream in(engine_vcd_scratch(), std::ios::binary);
-            if (in) {  // the engine was clocked at least once
-                const std::string waves((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-                std::remove(engine_vcd_scratch().c_str());
-                write_text_file(engine_vcd_path(trace.vcd), waves);
-            }
-        }
         if (!trace.fst.empty()) write_text_file(trace.fst, vcd_to_fst(vcd));
     }
     if (!trace.timeline.empty()) write_text_file(trace.timeline, timeline_json(soc, recorder, profile, layers).dump() + "\n");

@@ -21,9 +21,6 @@ void check_trace_outputs(const TraceOptions& trace);
 // speed) when not. Throws UsageError for a layer:NAME bound that names no layer.
 std::unique_ptr<TraceRecorder> start_traces(Soc& soc, const TraceOptions& trace, const std::vector<TraceLayer>& layers);
 
-// Where --vcd FILE puts the matrix engine's RTL waves (profiles with an engine).
-std::string engine_vcd_path(const std::string& vcd);
-
 // Writes every trace asked for.
 void write_traces(const TraceOptions& trace, Soc& soc, const TraceRecorder& recorder, const LayerProfile& profile,
                   const std::vector<TraceLayer>& layers);

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <sstream>
 #include <sys/wait.h>
@@ -248,6 +249,30 @@ void add_power(VcdBuilder& vcd, Soc& soc, const std::vector<PowerSample>& sample
     }
 }
 
+// The matrix engine's RTL (profiles with one): its state machine, busy, the array
+// computing, and its L1 port (request, write, lost bank, address), clock by clock.
+void add_engine(VcdBuilder& vcd, Soc& soc) {
+    const MatrixEngine* engine = soc.engine();
+    if (!engine) return;
+    static const char* const kStates[] = {"idle", "check", "bias", "loadw", "row", "quant", "write"};
+    const std::string scope = "soc.cluster.engine";
+    const size_t state = vcd.text_signal(scope, "state"), busy = vcd.wire(scope, "busy", 1),
+                 array = vcd.wire(scope, "array_active", 1), req = vcd.wire(scope, "mem_req", 1),
+                 we = vcd.wire(scope, "mem_we", 1), stall = vcd.wire(scope, "mem_stall", 1),
+                 addr = vcd.wire(scope, "mem_addr", 32);
+    auto put = [&](uint64_t t, const MatrixEngine::WaveSample& w) {
+        vcd.set_text(t, state, w.state < std::size(kStates) ? kStates[w.state] : "?");
+        vcd.set(t, busy, w.state != 0);
+        vcd.set(t, array, w.array_active);
+        vcd.set(t, req, w.mem_req);
+        vcd.set(t, we, w.mem_we);
+        vcd.set(t, stall, w.mem_stall);
+        vcd.set(t, addr, w.mem_addr);
+    };
+    put(0, MatrixEngine::WaveSample{});  // idle (clock-gated) until the first job
+    for (const MatrixEngine::WaveSample& w : engine->waves()) put(w.cycle * engine->period_ps(), w);
+}
+
 }  // namespace
 
 std::string waveform_vcd(Soc& soc, const TraceRecorder& recorder, const std::vector<TraceLayer>& layers) {
@@ -261,6 +286,7 @@ std::string waveform_vcd(Soc& soc, const TraceRecorder& recorder, const std::vec
     add_dma(vcd, soc);
     add_memories(vcd, soc, recorder.memory_samples());
     add_power(vcd, soc, recorder.power_samples());
+    add_engine(vcd, soc);
     return vcd.text(recorder.span());
 }
 

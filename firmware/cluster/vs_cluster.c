@@ -21,6 +21,11 @@ __attribute__((noreturn, used)) static void vs_cluster_entry(void* arg, void (*f
 }
 
 void vs_cluster_fork_n(unsigned n, void (*fn)(void*), void* arg) {
+    vs_cluster_start_n(n, fn, arg);
+    vs_cluster_join();
+}
+
+void vs_cluster_start_n(unsigned n, void (*fn)(void*), void* arg) {
     const uint32_t l1_end = VS_CLUSTER_REG(VITSIM_CLUSTER_L1_BASE) + VS_CLUSTER_REG(VITSIM_CLUSTER_L1_SIZE);
     __asm__ volatile("mv %0, tp" : "=r"(fc_tp));
     vs_cluster_forked = n;
@@ -30,8 +35,9 @@ void vs_cluster_fork_n(unsigned n, void (*fn)(void*), void* arg) {
     VS_CLUSTER_REG(VITSIM_CLUSTER_STACK_TOP) = l1_end;
     VS_CLUSTER_REG(VITSIM_CLUSTER_STACK_SIZE) = VS_CLUSTER_STACK_BYTES;
     VS_CLUSTER_REG(VITSIM_CLUSTER_FORK) = n;
-    VS_CLUSTER_REG(VITSIM_CLUSTER_JOIN) = 0; /* the FC sleeps here until the end event */
 }
+
+void vs_cluster_join(void) { VS_CLUSTER_REG(VITSIM_CLUSTER_JOIN) = 0; /* the FC sleeps here until the end event */ }
 
 void* vs_l1_alloc(size_t bytes) {
     const uint32_t base = VS_CLUSTER_REG(VITSIM_CLUSTER_L1_BASE);

@@ -28,6 +28,10 @@ unsigned vs_cluster_cores(void);  /* worker cores of this run (vitsim --cores) *
  * until all have returned. */
 void vs_cluster_fork_n(unsigned n, void (*fn)(void*), void* arg);
 static inline void vs_cluster_fork(void (*fn)(void*), void* arg) { vs_cluster_fork_n(vs_cluster_cores(), fn, arg); }
+/* The fork in two halves, so that the FC works meanwhile (drives the matrix engine):
+ * start returns at once, join sleeps until every started worker has returned. */
+void vs_cluster_start_n(unsigned n, void (*fn)(void*), void* arg);
+void vs_cluster_join(void);
 
 /* L1 (TCDM) memory: a bump allocator below the worker stacks; NULL when full. */
 void* vs_l1_alloc(size_t bytes);   /* 4-byte aligned */

@@ -15,6 +15,7 @@
 #include "vitsim/platform.h"
 #include "vitsim/runtime.h"
 #include "vitsim/xorshift.h"
+#include "vitsim_profile.h" /* VITSIM_ENGINE_BASE: where the profile puts the engine */
 #include "vs_cluster.h"
 
 enum { M = 32, K = 128, N = 44 };

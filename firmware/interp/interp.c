@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "interp.h"
+#include "interp_engine.h"
 #include "interp_parallel.h"
 #include "interp_platform.h"
 #include "vitsim/kernels.h"
@@ -298,6 +299,9 @@ static int vs__mhsa(const vs__ctx_t *c, const vs_layer_record_t *r) {
         w.bo = (const int32_t *)vs__tensor(r, base, 7);
         if (vs__on_cluster()) {
             if (!vs__cluster_scratch_ok(r, vs_mhsa_layerwise_s8_scratch_bytes(&d))) return VS_RUN_ERR_RANGE;
+            /* the GEMMs on the matrix engine where the model asks for it and they fit */
+            const int engine = (c->hdr->flags & VS_MODEL_FLAG_ENGINE) ? vs_engine_mhsa(&d, &p, x, &w, y, scratch) : 0;
+            if (engine) return engine > 0 ? VS_RUN_OK : VS_RUN_ERR_OP;
             return vs__status(vs_par_mhsa(&d, &p, x, &w, (const vs_mhsa_fused_weights_t *)0, y, scratch, split_heads));
         }
         return vs__status(r->variant == VS_MHSA_LAYERWISE ? vs_mhsa_layerwise_s8(&d, &p, x, &w, y, scratch)

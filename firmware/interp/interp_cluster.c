@@ -5,6 +5,7 @@
 #include "vitsim/platform.h"
 #include "vitsim/runtime.h"
 #include "vs_cluster.h"
+#include "vitsim_profile.h" /* VITSIM_ENGINE_BASE on profiles with a matrix engine */
 
 typedef struct {
     vs_interp_task_t task;
@@ -29,25 +30,50 @@ void vs_interp_parallel(vs_interp_task_t task, void *arg, int32_t items) {
     vs_cluster_fork(vs__run_share, &job);
 }
 
+static vs__job_t vs__started; /* the job of vs_interp_parallel_begin, until its end */
+
+void vs_interp_parallel_begin(vs_interp_task_t task, void *arg, int32_t items) {
+    vs__started.task = task;
+    vs__started.arg = arg;
+    vs__started.items = items;
+    vs_cluster_start_n(vs_cluster_cores(), vs__run_share, &vs__started);
+}
+
+void vs_interp_parallel_end(void) { vs_cluster_join(); }
+
 void *vs_interp_fast_alloc(uint32_t bytes) { return vs_l1_alloc(bytes); }
 
 void vs_interp_fast_free(void) { vs_l1_free_all(); }
 
-/* ---- linear layers on the matrix engine (engine=on; docs/engine.md) ---------------
- * The engine reaches the L1 only: the FC moves blocks of weight rows (with their
- * biases) and of token rows into the L1 with the cluster DMA, the engine computes
- * the block's outputs there, and a 2D transfer puts them into their columns of y.
- * The FC sleeps in DMA_WAIT and in the engine's WAIT. The top of the L1 stays free
- * for the cluster's worker stacks. */
+/* Profiles without an engine (no VITSIM_ENGINE_BASE; deploy refuses engine=on there):
+ * vs_interp_gemm_fits says no before any engine register would be touched. */
+#ifdef VITSIM_ENGINE_BASE
+#define VS_ENGINE_PRESENT 1
+#else
+#define VS_ENGINE_PRESENT 0
+#define VITSIM_ENGINE_BASE 0u
+#endif
+
+/* ---- GEMMs on the matrix engine (engine=on; docs/engine.md) -----------------------
+ * The engine reaches the L1 only: the FC moves blocks of B's rows (with their
+ * biases) and of A's rows into the L1 with the cluster DMA, the engine computes the
+ * block's outputs there, and a 2D transfer puts them into their place in C. The FC
+ * sleeps in DMA_WAIT and in the engine's WAIT. The top of the L1 stays free for the
+ * cluster's worker stacks. */
 #define VS_ENGINE_L1_RESERVED 8192u
 
 static uint32_t vs__cluster_reg(uint32_t r) { return VS_CLUSTER_REG(r); }
 static void vs__engine_set(uint32_t r, uint32_t v) { vs_mmio_write(VITSIM_ENGINE_BASE + r, v); }
 
 /* rows x row_bytes between the L1 and another memory (dir: VITSIM_CLUSTER_DMA_TO_*),
- * through the cluster runtime's DMA; the FC sleeps until it is done. */
+ * through the cluster runtime's DMA (one 1D transfer when both sides are contiguous);
+ * the FC sleeps until it is done. */
 static void vs__cluster_dma(void *l1, const void *far, uint32_t row_bytes, uint32_t rows, uint32_t l1_stride,
                             uint32_t far_stride, uint32_t dir) {
+    if (rows > 1 && l1_stride == row_bytes && far_stride == row_bytes) {
+        row_bytes *= rows;
+        rows = 1;
+    }
     vs_dma_wait(vs_dma_2d(l1, far, row_bytes, rows, l1_stride, far_stride, dir));
 }
 
@@ -73,40 +99,73 @@ static int vs__engine_block(const int8_t *x, const int8_t *w, const int32_t *bia
     return (vs_mmio_read(VITSIM_ENGINE_BASE + VITSIM_ENGINE_STATUS) & VITSIM_ENGINE_ERROR) ? -1 : 0;
 }
 
-int vs_interp_linear_offload(int32_t tokens, int32_t in_f, int32_t out_f, int32_t mul, int32_t shift,
-                             const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y) {
+/* Blocks of a GEMM in the L1: nb rows of B (a multiple of the lanes, at most half the
+ * room) with their biases, mb rows of A and of C. */
+typedef struct {
+    uint32_t nb, mb, w_bytes;
+} vs__engine_blocks_t;
+
+static int vs__engine_blocks(uint32_t m, uint32_t n, uint32_t k, vs__engine_blocks_t *b) {
     const uint32_t config = vs_mmio_read(VITSIM_ENGINE_BASE + VITSIM_ENGINE_CONFIG);
-    const uint32_t lanes = config & 0xFFFFu, kmax = config >> 16, k = (uint32_t)in_f;
-    if ((k & 3u) || k > kmax || tokens > 65535 || out_f > 65535 || shift < 1 || shift > 62 ||
-        (((uintptr_t)x | (uintptr_t)w | (uintptr_t)bias) & 3u))
+    const uint32_t lanes = config & 0xFFFFu, room = vs__cluster_reg(VITSIM_CLUSTER_L1_SIZE) - VS_ENGINE_L1_RESERVED;
+    b->nb = n;
+    if (b->nb * (k + 4u) > room / 2u) b->nb = (room / 2u) / (k + 4u) / lanes * lanes;
+    if (b->nb == 0) return 0;
+    b->w_bytes = (b->nb * k + 3u) & ~3u;
+    b->mb = (room - b->w_bytes - 4u * b->nb) / (k + b->nb + 1u);
+    if (b->mb > m) b->mb = m;
+    return b->mb > 0;
+}
+
+int vs_interp_gemm_fits(uint32_t k, int32_t shift) {
+    if (!VS_ENGINE_PRESENT) return 0;
+    const uint32_t kmax = vs_mmio_read(VITSIM_ENGINE_BASE + VITSIM_ENGINE_CONFIG) >> 16;
+    vs__engine_blocks_t b;
+    return k > 0 && !(k & 3u) && k <= kmax && shift >= 1 && shift <= 62 && vs__engine_blocks(1, 1, k, &b);
+}
+
+/* A's rows [m0, m0 + m) into x_l1 (k bytes apart): one 2D transfer per piece. */
+static void vs__engine_load_a(const vs_interp_gemm_t *g, int8_t *x_l1, uint32_t m0, uint32_t m) {
+    const uint32_t piece = g->k / g->chunks;
+    for (uint32_t i = 0; i < g->chunks; i++)
+        vs__cluster_dma(x_l1 + i * piece, g->a + i * g->a_chunk + m0 * g->lda, piece, m, g->k, g->lda,
+                        VITSIM_CLUSTER_DMA_TO_L1);
+}
+
+int vs_interp_gemm_offload(const vs_interp_gemm_t *g) {
+    vs__engine_blocks_t blk;
+    if (g->m == 0 || g->n == 0 || g->m > 65535u || g->n > 65535u || g->chunks == 0 || g->k % g->chunks ||
+        !vs_interp_gemm_fits(g->k, g->shift) || !vs__engine_blocks(g->m, g->n, g->k, &blk))
         return 0;
     uint8_t *l1 = (uint8_t *)(uintptr_t)vs__cluster_reg(VITSIM_CLUSTER_L1_BASE);
-    const uint32_t room = vs__cluster_reg(VITSIM_CLUSTER_L1_SIZE) - VS_ENGINE_L1_RESERVED;
-    /* Weight rows (and biases) in at most half the room, a multiple of the lanes. */
-    uint32_t nb = (uint32_t)out_f;
-    if (nb * (k + 4u) > room / 2u) nb = (room / 2u) / (k + 4u) / lanes * lanes;
-    if (nb == 0) return 0;
-    const uint32_t w_bytes = (nb * k + 3u) & ~3u;
-    uint32_t mb = (room - w_bytes - 4u * nb) / (k + nb + 1u);
-    if (mb > (uint32_t)tokens) mb = (uint32_t)tokens;
-    if (mb == 0) return 0;
-    /* Over its own input (token-overwrite): a block's outputs may only land on rows
-     * already read, so one pass over the columns, forward when rows shrink. */
-    if ((const int8_t *)y == x && (nb != (uint32_t)out_f || (out_f > in_f && mb != (uint32_t)tokens))) return 0;
     int8_t *w_l1 = (int8_t *)l1;
-    int32_t *b_l1 = (int32_t *)(l1 + w_bytes);
-    int8_t *x_l1 = (int8_t *)(b_l1 + nb);
-    int8_t *y_l1 = x_l1 + mb * k;
-    for (uint32_t n0 = 0; n0 < (uint32_t)out_f; n0 += nb) {
-        const uint32_t n = (uint32_t)out_f - n0 < nb ? (uint32_t)out_f - n0 : nb;
-        vs__cluster_dma(w_l1, w + n0 * k, n * k, 1, 0, 0, VITSIM_CLUSTER_DMA_TO_L1);
-        if (bias) vs__cluster_dma(b_l1, bias + n0, 4u * n, 1, 0, 0, VITSIM_CLUSTER_DMA_TO_L1);
-        for (uint32_t m0 = 0; m0 < (uint32_t)tokens; m0 += mb) {
-            const uint32_t m = (uint32_t)tokens - m0 < mb ? (uint32_t)tokens - m0 : mb;
-            vs__cluster_dma(x_l1, x + m0 * k, m * k, 1, 0, 0, VITSIM_CLUSTER_DMA_TO_L1);
-            if (vs__engine_block(x_l1, w_l1, bias ? b_l1 : 0, y_l1, m, n, k, mul, shift) != 0) return -1;
-            vs__cluster_dma(y_l1, y + m0 * (uint32_t)out_f + n0, n, m, n, (uint32_t)out_f, VITSIM_CLUSTER_DMA_TO_L2);
+    int32_t *b_l1 = (int32_t *)(l1 + blk.w_bytes);
+    int8_t *x_l1 = (int8_t *)(b_l1 + blk.nb);
+    int8_t *y_l1 = x_l1 + blk.mb * g->k;
+    for (uint32_t n0 = 0; n0 < g->n; n0 += blk.nb) {
+        const uint32_t n = g->n - n0 < blk.nb ? g->n - n0 : blk.nb;
+        vs__cluster_dma(w_l1, g->b + n0 * g->ldb, g->k, n, g->k, g->ldb, VITSIM_CLUSTER_DMA_TO_L1);
+        if (g->bias) vs__cluster_dma(b_l1, g->bias + n0, 4u * n, 1, 0, 0, VITSIM_CLUSTER_DMA_TO_L1);
+        for (uint32_t m0 = 0; m0 < g->m; m0 += blk.mb) {
+            const uint32_t m = g->m - m0 < blk.mb ? g->m - m0 : blk.mb;
+            vs__engine_load_a(g, x_l1, m0, m);
+            if (vs__engine_block(x_l1, w_l1, g->bias ? b_l1 : 0, y_l1, m, n, g->k, g->mul, g->shift) != 0) return -1;
+            vs__cluster_dma(y_l1, g->c + m0 * g->ldc + n0, n, m, n, g->ldc, VITSIM_CLUSTER_DMA_TO_L2);
         }
     }
     return 1;
+}
+
+int vs_interp_linear_offload(int32_t tokens, int32_t in_f, int32_t out_f, int32_t mul, int32_t shift,
+                             const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y) {
+    const vs_interp_gemm_t g = {(uint32_t)tokens, (uint32_t)out_f, (uint32_t)in_f, x, (uint32_t)in_f, 1, 0,
+                                w, (uint32_t)in_f, bias, y, (uint32_t)out_f, mul, shift};
+    vs__engine_blocks_t blk;
+    if (tokens <= 0 || out_f <= 0 || in_f <= 0 || !vs_interp_gemm_fits(g.k, shift) ||
+        !vs__engine_blocks(g.m, g.n, g.k, &blk))
+        return 0;
+    /* Over its own input (token-overwrite): a block's outputs may only land on rows
+     * already read, so one pass over the columns, forward when rows shrink. */
+    if ((const int8_t *)y == x && (blk.nb != g.n || (out_f > in_f && blk.mb != g.m))) return 0;
+    return vs_interp_gemm_offload(&g);
 }

@@ -33,6 +33,11 @@ uint32_t vs_interp_cores(void);
 /* Inside a task: waits until every core of the step arrived (nothing without a cluster). */
 void vs_interp_barrier(void);
 void vs_interp_parallel(vs_interp_task_t task, void *arg, int32_t items);
+/* vs_interp_parallel in two halves: begin returns while the cores work (this core
+ * drives the matrix engine meanwhile), end waits for them. One at a time, no
+ * vs_interp_parallel in between; without a cluster begin does all the work. */
+void vs_interp_parallel_begin(vs_interp_task_t task, void *arg, int32_t items);
+void vs_interp_parallel_end(void);
 void *vs_interp_fast_alloc(uint32_t bytes);
 void vs_interp_fast_free(void);
 
@@ -44,6 +49,30 @@ void vs_interp_fast_free(void);
  */
 int vs_interp_linear_offload(int32_t tokens, int32_t in_f, int32_t out_f, int32_t mul, int32_t shift,
                              const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y);
+
+/*
+ * One GEMM C = requant(bias + A . B^T) on the accelerator (the matrix engine,
+ * docs/engine.md): C is m x n (rows ldc apart), B n rows of k bytes (ldb apart),
+ * A m rows of k bytes, lda apart, made of `chunks` pieces of k / chunks bytes, piece
+ * i of row r at a + i * a_chunk + r * lda (chunks 1: plain rows; the attention's
+ * head-major context is H pieces); bias NULL for none. vs_interp_gemm_fits says
+ * whether a depth-k GEMM with this shift can go to the accelerator at all (it then
+ * takes any m, n); vs_interp_gemm_offload: 1 done, 0 not taken (nothing written),
+ * -1 the accelerator reported an error. The host has none (0).
+ */
+typedef struct {
+    uint32_t m, n, k;
+    const int8_t *a;
+    uint32_t lda, chunks, a_chunk;
+    const int8_t *b;
+    uint32_t ldb;
+    const int32_t *bias;
+    int8_t *c;
+    uint32_t ldc;
+    int32_t mul, shift;
+} vs_interp_gemm_t;
+int vs_interp_gemm_fits(uint32_t k, int32_t shift);
+int vs_interp_gemm_offload(const vs_interp_gemm_t *g);
 
 /* Host only: hooks called by the host implementation (NULL = none). */
 typedef void (*vs_interp_layer_hook_t)(void *user, uint32_t index, int end);

@@ -9,6 +9,10 @@ void vs_interp_barrier(void) {}
 
 void vs_interp_parallel(vs_interp_task_t task, void *arg, int32_t items) { task(arg, 0, 0, items); }
 
+void vs_interp_parallel_begin(vs_interp_task_t task, void *arg, int32_t items) { task(arg, 0, 0, items); }
+
+void vs_interp_parallel_end(void) {}
+
 void *vs_interp_fast_alloc(uint32_t bytes) {
     (void)bytes;
     return (void *)0;
@@ -22,5 +26,15 @@ void vs_interp_fast_free(void) {}
 int vs_interp_linear_offload(int32_t tokens, int32_t in_f, int32_t out_f, int32_t mul, int32_t shift,
                              const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y) {
     (void)tokens, (void)in_f, (void)out_f, (void)mul, (void)shift, (void)x, (void)w, (void)bias, (void)y;
+    return 0;
+}
+
+int vs_interp_gemm_fits(uint32_t k, int32_t shift) {
+    (void)k, (void)shift;
+    return 0;
+}
+
+int vs_interp_gemm_offload(const vs_interp_gemm_t *g) {
+    (void)g;
     return 0;
 }

@@ -74,6 +74,8 @@ endfunction()
 #   VITSIM_PROFILE_<name>_MEMORIES names of its memories
 #   VITSIM_PROFILE_<name>_CODE_WRITABLE ON when stores to the code memory work
 #   VITSIM_PROFILE_<name>_HAS_CLUSTER ON when it has a "cluster" of worker cores
+#   VITSIM_PROFILE_<name>_INCLUDE folder of its generated vitsim_profile.h (device
+#                                 addresses the profile sets, e.g. VITSIM_ENGINE_BASE)
 # On failure sets VITSIM_PROFILE_ERROR to one line naming the file and the field.
 function(vitsim_load_profile json_file ld_dir)
   set(VITSIM_PROFILE_ERROR "" PARENT_SCOPE)
@@ -248,5 +250,25 @@ INCLUDE ${name}.sections.ld
   else()
     set(VITSIM_PROFILE_${name}_HAS_CLUSTER OFF PARENT_SCOPE)
   endif()
+
+  # The profile's device addresses for the firmware (vitsim_profile.h): the matrix
+  # engine's register block where the profile places it (docs/engine.md).
+  set(device_lines "")
+  string(JSON engine_base ERROR_VARIABLE err GET "${json}" cluster engine base)
+  if(NOT err)
+    if(NOT engine_base MATCHES "^0[xX][0-9a-fA-F]+$")
+      set(VITSIM_PROFILE_ERROR "${json_file}: cluster.engine.base \"${engine_base}\" is not a hex address" PARENT_SCOPE)
+      return()
+    endif()
+    string(APPEND device_lines "#define VITSIM_ENGINE_BASE ${engine_base}u /* cluster.engine.base */\n")
+  endif()
+  file(CONFIGURE OUTPUT ${ld_dir}/${name}/vitsim_profile.h CONTENT
+"/* Generated from ${json_file} by firmware/target/Profiles.cmake: the devices this
+ * profile places (a macro is absent when the profile has no such device). */
+#ifndef VITSIM_PROFILE_H
+#define VITSIM_PROFILE_H
+${device_lines}#endif
+" @ONLY)
+  set(VITSIM_PROFILE_${name}_INCLUDE ${ld_dir}/${name} PARENT_SCOPE)
 
 endfunction()

@@ -718,6 +718,26 @@ void vs_mhsa_part_attend(const vs_mhsa_part_t *m, int32_t begin, int32_t end, ui
     vs__for_head_runs(m, begin, end, vs__part_attend_run, exps);
 }
 
+/* The pieces of steps 1 and 2 an accelerator does not take (the matrix engine does
+ * Q, K, the scores and the context: interp_engine.c): V^T columns, softmax rows. */
+static void vs__part_values_run(const vs_mhsa_part_t *m, int32_t h, int32_t t0, int32_t n, uint32_t *exps) {
+    (void)exps;
+    const vs_mhsa_weights_t *w = m->weights;
+    vs__part_values(m, w->wv, w->bv, h, t0, n);
+}
+
+static void vs__part_softmax_run(const vs_mhsa_part_t *m, int32_t h, int32_t t0, int32_t n, uint32_t *exps) {
+    vs__softmax_rows(&m->dims, n, m->map + (h * m->dims.seq_len + t0) * vs__s4(&m->dims), &m->params->softmax, exps);
+}
+
+void vs_mhsa_part_values(const vs_mhsa_part_t *m, int32_t begin, int32_t end) {
+    vs__for_head_runs(m, begin, end, vs__part_values_run, NULL);
+}
+
+void vs_mhsa_part_softmax(const vs_mhsa_part_t *m, int32_t begin, int32_t end, uint32_t *exps) {
+    vs__for_head_runs(m, begin, end, vs__part_softmax_run, exps);
+}
+
 void vs_mhsa_part_output(const vs_mhsa_part_t *m, int32_t begin, int32_t end) {
     if (begin >= end) return;
     const int8_t *wo = m->fused ? m->fused_weights->wo : m->weights->wo;

@@ -1,6 +1,7 @@
 // Parameters of a cluster of worker cores (a profile's "cluster", docs/profiles.md);
 // the model is models/cluster/cluster.h, its description docs/cluster.md.
 #pragma once
+#include <cstdint>
 #include <string>
 
 namespace vitsim {
@@ -25,6 +26,7 @@ struct ClusterParams {
     // The matrix engine on the L1 (models/engine, docs/engine.md): its array size in
     // lanes (4 int8 MACs each per cycle), one of the verilated sizes; 0: none.
     unsigned engine_lanes = 0;
+    uint32_t engine_base = 0;       // its register block (VITSIM_ENGINE_SIZE bytes), from the profile
 };
 
 }  // namespace vitsim

@@ -4,7 +4,6 @@
 #pragma once
 #include <cstdint>
 #include <memory>
-#include <string>
 #include <vector>
 
 namespace vitsim {
@@ -14,7 +13,7 @@ struct EnginePins {
     bool req = false, we = false;
     uint32_t addr = 0, be = 0, wdata = 0;
     bool irq = false;
-    uint32_t state = 0;  // 0 = idle (RTL state_t)
+    uint32_t state = 0;  // RTL state_t: 0 idle, 1 check, 2 bias, 3 loadw, 4 row, 5 quant, 6 write
 };
 
 // Every call that evaluates the RTL yields for a delta cycle: call from a SystemC
@@ -33,12 +32,6 @@ public:
     // One clock edge with this answer on the memory port (rdata matters with gnt on a read).
     virtual void clock(bool gnt, uint32_t rdata) = 0;
     virtual const EnginePins& pins() const = 0;
-    // Dumps every signal of the RTL into a VCD at `path` from now on: each clock's low
-    // phase at the time the wrapper passes in set_time_ps(), its high phase
-    // `half_period_ps` later.
-    virtual void trace_to(const std::string& path, uint64_t half_period_ps) = 0;
-    virtual void set_time_ps(uint64_t ps) = 0;
-    virtual void close_trace() = 0;
 };
 
 // The array sizes (lanes) verilated into this build, and a model of one of them;

@@ -20,8 +20,6 @@ MatrixEngine::MatrixEngine(sc_core::sc_module_name name, sc_core::sc_time access
 
 MatrixEngine::~MatrixEngine() = default;
 
-void MatrixEngine::trace_to(const std::string& path) { rtl_->trace_to(path, period_ps_ / 2); }
-
 // An FC access while the engine runs: the cluster thread computes the RTL ahead of
 // the FC's time, so the access waits for the done line (as JOIN waits for the cores).
 void MatrixEngine::before_access(const tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
@@ -42,6 +40,7 @@ RegisterDevice::Access MatrixEngine::read_register(uint32_t offset, uint32_t& va
     if (offset == VITSIM_ENGINE_START || offset == VITSIM_ENGINE_WAIT) return Access::kWrongDirection;
     if (offset > VITSIM_ENGINE_WAIT) return Access::kNoRegister;
     value = rtl_->read_register(offset);
+    stats_.register_accesses++;
     return Access::kOk;
 }
 
@@ -49,18 +48,18 @@ RegisterDevice::Access MatrixEngine::write_register(uint32_t offset, uint32_t va
                                                     const sc_core::sc_time& now) {
     if (offset > VITSIM_ENGINE_WAIT) return Access::kNoRegister;
     if (offset >= VITSIM_ENGINE_CYCLES && offset <= VITSIM_ENGINE_CONFIG) return Access::kWrongDirection;
+    stats_.register_accesses++;
     if (offset == VITSIM_ENGINE_WAIT) return Access::kOk;  // before_access waited for the done line
     if (running_) return Access::kOk;                       // a worker's write while busy: the RTL ignores it
     // One clock edge of the register port, at the writer's cycle.
     const uint64_t cycle = std::max(cycles_at(now), cycle_);
-    rtl_->set_time_ps(cycle * period_ps_);
     rtl_->write_register(offset, value);
     cycle_ = cycle + 1;
     if (rtl_->pins().state != 0) {  // START: the RTL left idle
         running_ = true;
         stats_.jobs++;
-        job_macs_ = uint64_t(rtl_->read_register(VITSIM_ENGINE_M)) * rtl_->read_register(VITSIM_ENGINE_N) *
-                    rtl_->read_register(VITSIM_ENGINE_K);
+        job_outputs_ = uint64_t(rtl_->read_register(VITSIM_ENGINE_M)) * rtl_->read_register(VITSIM_ENGINE_N);
+        job_macs_ = job_outputs_ * rtl_->read_register(VITSIM_ENGINE_K);
         if (wake_) wake_();
     }
     return Access::kOk;
@@ -92,6 +91,7 @@ void MatrixEngine::step() {
             const uint64_t stamp_ps = sc_core::sc_time_stamp().value(), at_ps = cycle_ * period_ps_;
             sc_core::sc_time delay = sc_core::sc_time::from_value(at_ps > stamp_ps ? at_ps - stamp_ps : 0);
             mem->b_transport(tx, delay);
+            stats_.port_bytes += pins.we ? unsigned(__builtin_popcount(pins.be & 0xF)) : 4u;
             if (!tx.is_response_ok())  // the RTL's range check keeps it inside the memory
                 throw std::logic_error("engine: memory access outside the L1 at 0x" + std::to_string(pins.addr));
             granted_at_ = std::max(cycle_, cycles_at(sc_core::sc_time_stamp() + delay));
@@ -101,10 +101,27 @@ void MatrixEngine::step() {
         gnt = granted_at_ == cycle_;
         if (gnt) granted_at_ = UINT64_MAX;
     }
-    rtl_->set_time_ps(cycle_ * period_ps_);
+    if (recording_) {
+        constexpr uint32_t kRowState = 4;  // S_ROW: the array's MACs happen on a granted A word
+        WaveSample w;
+        w.cycle = cycle_;
+        w.state = uint8_t(pins.state);
+        w.array_active = pins.state == kRowState && gnt;
+        w.mem_req = pins.req;
+        w.mem_we = pins.req && pins.we;
+        w.mem_stall = pins.req && !gnt;
+        w.mem_addr = pins.req ? pins.addr : 0;
+        record(w);
+    }
     rtl_->clock(gnt, gnt ? read_data_ : 0);
     cycle_++;
     if (rtl_->pins().state == 0) finish();
+}
+
+// Only changes: a sample equal to the last one adds nothing to the waveform.
+void MatrixEngine::record(const WaveSample& sample) {
+    if (!waves_.empty() && waves_.back() == sample) return;
+    waves_.push_back(sample);
 }
 
 void MatrixEngine::finish() {
@@ -112,11 +129,19 @@ void MatrixEngine::finish() {
     done_cycle_ = cycle_;
     const uint32_t status = rtl_->read_register(VITSIM_ENGINE_STATUS);
     if (status & VITSIM_ENGINE_ERROR) stats_.errors++;
-    else stats_.macs += job_macs_;
+    else {
+        stats_.macs += job_macs_;
+        stats_.outputs += job_outputs_;
+    }
     stats_.busy_cycles += rtl_->read_register(VITSIM_ENGINE_CYCLES);
     stats_.stall_cycles += rtl_->read_register(VITSIM_ENGINE_STALLS);
     stats_.active_cycles += rtl_->read_register(VITSIM_ENGINE_ACTIVE);
     done_event_.notify(sc_core::SC_ZERO_TIME);
+    if (recording_) {  // idle from this clock on
+        WaveSample idle;
+        idle.cycle = cycle_;
+        record(idle);
+    }
 }
 
 }  // namespace vitsim

@@ -17,6 +17,7 @@
 #pragma once
 #include <functional>
 #include <memory>
+#include <vector>
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "cluster/cluster.h"
@@ -34,6 +35,9 @@ public:
         uint64_t stall_cycles = 0;   // sum of STALLS (memory waits: bank conflicts)
         uint64_t active_cycles = 0;  // sum of ACTIVE (the array computing)
         uint64_t macs = 0;           // M*N*K of the jobs that ran
+        uint64_t outputs = 0;        // M*N of the jobs that ran: requantised outputs
+        uint64_t port_bytes = 0;     // bytes read and written through the memory port
+        uint64_t register_accesses = 0;  // register reads and writes (the FC's, the workers')
     };
     tlm_utils::simple_initiator_socket<MatrixEngine> mem;  // bind to the cluster's tcdm
 
@@ -47,9 +51,25 @@ public:
     void on_start(std::function<void()> wake) { wake_ = std::move(wake); }
     unsigned lanes() const { return lanes_; }
     const Stats& stats() const { return stats_; }
-    // VCD of every RTL signal (state machine, array activity, memory port).
-    void trace_to(const std::string& path);
-    void close_trace() { rtl_->close_trace(); }
+    // The RTL's signals at one clock, for the waveforms (traces/waves.cpp puts them in
+    // the main VCD/FST under soc.cluster.engine).
+    struct WaveSample {
+        uint64_t cycle = 0;     // SoC cycle of this clock
+        uint8_t state = 0;      // RTL state_t (EnginePins::state)
+        bool array_active = false;  // the array computed this cycle (a row word granted)
+        bool mem_req = false, mem_we = false;
+        bool mem_stall = false;     // requested and not granted: a lost bank
+        uint32_t mem_addr = 0;
+        bool operator==(const WaveSample& o) const {
+            return state == o.state && array_active == o.array_active && mem_req == o.mem_req && mem_we == o.mem_we &&
+                   mem_stall == o.mem_stall && mem_addr == o.mem_addr;
+        }
+    };
+    // From now on, keep a WaveSample for every clock where a signal changed (only when a
+    // trace is wanted: memory grows with the engine's busy cycles).
+    void record_waves() { recording_ = true; }
+    const std::vector<WaveSample>& waves() const { return waves_; }
+    uint64_t period_ps() const { return period_ps_; }
 
     uint64_t next_cycle() const override { return running_ ? cycle_ : UINT64_MAX; }
     void advance(uint64_t end) override;
@@ -62,6 +82,7 @@ private:
                           const sc_core::sc_time& now) override;
     void step();
     void finish();
+    void record(const WaveSample& sample);
     uint64_t cycles_at(const sc_core::sc_time& t) const { return t.value() / period_ps_; }
 
     uint64_t period_ps_;
@@ -74,9 +95,11 @@ private:
     uint64_t done_cycle_ = 0;     // when the last job ended
     uint64_t granted_at_ = UINT64_MAX;  // the pending access's grant cycle
     uint32_t read_data_ = 0;      // what that access read
-    uint64_t job_macs_ = 0;
+    uint64_t job_macs_ = 0, job_outputs_ = 0;
     Stats stats_;
     sc_core::sc_event done_event_;
+    bool recording_ = false;
+    std::vector<WaveSample> waves_;
 };
 
 }  // namespace vitsim

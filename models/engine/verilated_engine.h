@@ -2,10 +2,8 @@
 // variants.cpp only, where the generated headers are).
 #pragma once
 #include <verilated.h>
-#include <verilated_vcd_c.h>
 
 #include <memory>
-#include <string>
 
 #include "engine/direct_signal.h"
 #include "engine/engine_rtl.h"
@@ -21,7 +19,6 @@ public:
           reg_wdata_("reg_wdata"), reg_rdata_("reg_rdata"), mem_base_("mem_base"), mem_size_("mem_size"),
           mem_addr_("mem_addr"), mem_be_("mem_be"), mem_wdata_("mem_wdata"), mem_rdata_("mem_rdata"),
           state_("state_o") {
-        Verilated::traceEverOn(true);
         model_ = std::make_unique<V>(name);
         model_->clk(clk_);
         model_->rst_n(rst_n_);
@@ -42,7 +39,6 @@ public:
         model_->state_o(state_);
         model_->array_active(array_active_);
     }
-    ~VerilatedEngine() override { close_trace(); }
 
     void set_memory_window(uint32_t base, uint32_t size) override {
         mem_base_.write(base);
@@ -73,19 +69,6 @@ public:
     }
     const EnginePins& pins() const override { return pins_; }
 
-    // Opened at the first clock edge: Verilator refuses trace() before elaboration ends.
-    void trace_to(const std::string& path, uint64_t half_period_ps) override {
-        close_trace();
-        half_ps_ = half_period_ps;
-        trace_path_ = path;
-    }
-    void set_time_ps(uint64_t ps) override { time_ps_ = ps; }
-    void close_trace() override {
-        if (vcd_) vcd_->close();
-        vcd_.reset();
-        trace_path_.clear();
-    }
-
 private:
     // The model's SC_METHOD runs on the clock's event before this thread resumes
     // (same evaluation phase; the thread waits for the next delta). SystemC thread
@@ -97,13 +80,10 @@ private:
 
     // One rising edge: the low phase evaluates the inputs, the high phase the flops.
     void edge() {
-        if (!trace_path_.empty() && !vcd_) open_trace();
         clk_.write(false);
         evaluate();
-        if (vcd_) vcd_->dump(time_ps_);
         clk_.write(true);
         evaluate();
-        if (vcd_) vcd_->dump(time_ps_ + half_ps_);
         pins_.req = mem_req_.read();
         pins_.we = mem_we_.read();
         pins_.addr = mem_addr_.read();
@@ -113,21 +93,10 @@ private:
         pins_.state = state_.read();
     }
 
-    void open_trace() {
-        vcd_ = std::make_unique<VerilatedVcdC>();
-        model_->trace(vcd_.get(), 99);
-        vcd_->set_time_unit("1ps");
-        vcd_->set_time_resolution("1ps");
-        vcd_->open(trace_path_.c_str());
-    }
-
     DirectSignal<bool> clk_, rst_n_, reg_write_, mem_req_, mem_we_, mem_gnt_, irq_, array_active_;
     DirectSignal<uint32_t> reg_addr_, reg_wdata_, reg_rdata_, mem_base_, mem_size_, mem_addr_, mem_be_, mem_wdata_,
         mem_rdata_, state_;
     std::unique_ptr<V> model_;
-    std::unique_ptr<VerilatedVcdC> vcd_;
-    uint64_t time_ps_ = 0, half_ps_ = 0;
-    std::string trace_path_;
     EnginePins pins_;
 };
 

@@ -101,8 +101,45 @@ TEST(Energy, AWorkerThatWasNotForkedIsGatedForTheWholeStretch) {
     EXPECT_NEAR(clocked - gated, 1000 * cycle_fj * (p.energy.cluster_core.active_mw - p.energy.cluster_core.sleep_mw), 2.0);
 }
 
+// The matrix engine's part (gap9): each event at its table's energy, clocked only
+// while busy, nothing but the domain's leakage while gated; it belongs to the cluster.
+TEST(Energy, TheEnginePartIsItsEventsAndItsBusyTime) {
+    const Profile p = load_profile("gap9");
+    const EngineEnergy& t = p.energy.engine;
+    ASSERT_TRUE(t.present);
+    EXPECT_EQ(t.gated_mw, 0.0) << "an idle engine is clock-gated: only the cluster domain's leakage";
+    SocActivity a;
+    a.cores = {core_running(1000, 0)};
+    a.engine = {400, 32 * 128 * 44, 32 * 44, 9000, 17};  // busy cycles, MACs, outputs, port bytes, registers
+    const std::vector<AccessCounters> none(p.memories.size());
+    const EnergyBreakdown e = estimate_energy(p.energy, p.clock_hz, a, none, 1000);
+    EXPECT_TRUE(e.has_engine);
+    const double events_pj = t.mac_pj * 32 * 128 * 44 + t.output_pj * 32 * 44 + t.port_byte_pj * 9000 + t.register_pj * 17;
+    const double busy_fj = t.active_mw * 400 / double(p.clock_hz) * 1e12;
+    EXPECT_EQ(e.engine, std::llround(events_pj * 1000 + busy_fj));
+    int64_t sum = e.core + e.cluster + e.caches + e.dma + e.background + e.leakage + e.engine;
+    for (int64_t m : e.memories) sum += m;
+    EXPECT_EQ(sum, e.total());
+    SocActivity idle;
+    idle.cores = a.cores;
+    const EnergyBreakdown gated = estimate_energy(p.energy, p.clock_hz, idle, none, 1000);
+    EXPECT_EQ(gated.engine, 0);
+    EXPECT_EQ(gated.leakage, e.leakage);
+    EXPECT_NEAR(double(e.domains[0] - gated.domains[0]), double(e.engine), 2.0);  // "cluster"
+    EXPECT_EQ(e.domains[1], gated.domains[1]);
+}
+
 TEST(Energy, ProfileErrorsNameTheField) {
-    json doc = shipped("stm32f746");
+    json doc = shipped("gap9");
+    doc["energy"].erase("engine");
+    EXPECT_EQ(error_of(doc), "bad.json: energy.engine: missing required field");
+    doc = shipped("gap9");
+    doc["energy"]["engine"].erase("mac_pj");
+    EXPECT_EQ(error_of(doc), "bad.json: energy.engine.mac_pj: missing required field");
+    doc = shipped("gap9");
+    doc["cluster"].erase("engine");
+    EXPECT_EQ(error_of(doc), "bad.json: energy.engine: unknown field");
+    doc = shipped("stm32f746");
     doc["energy"]["memories"].erase("qspi");
     EXPECT_EQ(error_of(doc), "bad.json: energy.memories.qspi: missing: every memory needs its energies");
     doc = shipped("stm32f746");

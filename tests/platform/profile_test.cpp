@@ -365,6 +365,24 @@ TEST(Profile, NamesFromTheFileAreEscapedInMessages) {
     EXPECT_EQ(error_of(doc), "bad.json: memories[1]: sr\\nam overlaps flash");
 }
 
+// The matrix engine's register block comes from the profile (cluster.engine.base).
+TEST(Profile, TheEngineRegistersAreWhereTheProfileSays) {
+    EXPECT_EQ(load_profile("gap9").cluster.engine_base, 0x40020000u);
+    json doc = shipped("gap9");
+    doc["cluster"]["engine"]["base"] = "0x40030000";
+    EXPECT_EQ(parse_profile(doc.dump(), "moved.json").cluster.engine_base, 0x40030000u);
+    doc["cluster"]["engine"].erase("base");
+    EXPECT_EQ(error_of(doc), "bad.json: cluster.engine.base: missing required field");
+    doc["cluster"]["engine"]["base"] = "0x40020100";
+    EXPECT_EQ(error_of(doc), "bad.json: cluster.engine.base: 0x40020100 is not a multiple of 0x00001000");
+    doc["cluster"]["engine"]["base"] = "0x40003000";
+    EXPECT_EQ(error_of(doc), "bad.json: cluster.engine.base: 0x40003000 is inside the peripheral window 0x40000000..0x40010000");
+    doc["cluster"]["engine"]["base"] = "0x40010000";
+    EXPECT_EQ(error_of(doc), "bad.json: cluster.engine.base: 0x40010000 overlaps the cluster's registers 0x40010000");
+    doc["cluster"]["engine"]["base"] = "0x10001000";
+    EXPECT_EQ(error_of(doc), "bad.json: memories[2]: l1 overlaps the matrix engine's registers 0x10001000 (cluster.engine.base)");
+}
+
 TEST(Profile, DirectoryIsNotAProfile) {
     const std::string dir = ::testing::TempDir() + "vitsim-profile-dir.json";
     std::filesystem::create_directories(dir);

@@ -4,6 +4,10 @@
 #                 PART doubles, nothing else moves
 #   MODE=same     ARGS_A twice (REPORT_B keeps the first report): the same energies
 #   MODE=timeline ARGS_A writes TIMELINE: it has the power counter
+#   MODE=engine   ARGS_A; the engine part is positive where the engine ran (ENGINE=on)
+#                 or 0 everywhere (ENGINE=off)
+#   MODE=per_mac  ARGS_A and ARGS_B (B: the engine's mac_pj raised by PJ): only the
+#                 engine part moves, by PJ per MAC the layer ran on the engine
 #   cmake -DVITSIM=.. -DCHECKER=.. -DMODE=.. -DARGS_A="run|..." [-DARGS_B=..] -DREPORT_A=.. [-DREPORT_B=..]
 #         [-DPART=..] [-DTIMELINE=..] -P check_energy.cmake
 function(run_vitsim args_text report)
@@ -37,6 +41,12 @@ elseif(MODE STREQUAL "same")
   file(COPY_FILE "${REPORT_A}" "${REPORT_B}")  # the first run's report
   run_vitsim("${ARGS_A}" "${REPORT_A}")
   check(same "${REPORT_A}" "${REPORT_B}")
+elseif(MODE STREQUAL "engine")
+  check(engine "${REPORT_A}" "${ENGINE}")
+elseif(MODE STREQUAL "per_mac")
+  run_vitsim("${ARGS_B}" "${REPORT_B}")
+  check(parts "${REPORT_B}")
+  check(per_mac "${REPORT_A}" "${REPORT_B}" "${PJ}")
 elseif(MODE STREQUAL "timeline")
   check(timeline "${TIMELINE}")
 else()

@@ -6,6 +6,10 @@
 //                                      and every cycle count unchanged
 //   check_energy same A B              the same energies (determinism)
 //   check_energy timeline TRACE        the timeline has the "power mW" counter, positive
+//   check_energy engine REPORT on|off  the matrix engine's part: positive in the totals and
+//                                      in every layer that ran on it (on), 0 everywhere (off)
+//   check_energy per_mac A B PJ        B ran with the engine's mac_pj raised by PJ: in every
+//                                      layer only the engine part moved, by PJ x engine_macs
 // Exit 0 when the check holds; otherwise one line on stderr and exit 1.
 #include <cmath>
 #include <fstream>
@@ -124,6 +128,38 @@ void check_timeline(const json& trace) {
     if (!(peak > 0)) fail("the \"power mW\" counter is never positive");
 }
 
+void check_engine(const json& report, bool on) {
+    check_parts(report);
+    for (const auto& [where, e] : energies(report)) {
+        const double uj = part(e->at("energy"), "engine");
+        const bool ran = where == "totals" || e->value("engine_macs", uint64_t{0}) > 0;
+        if (!on && uj != 0) fail(where + ": engine off, yet its energy part is " + std::to_string(uj) + " uJ");
+        if (on && ran && !(uj > 0)) fail(where + ": the engine ran, yet its energy part is 0");
+    }
+}
+
+void check_per_mac(const json& a, const json& b, double pj) {
+    const auto ea = energies(a), eb = energies(b);
+    if (ea.size() != eb.size()) fail("the reports have different layers");
+    bool moved = false;
+    for (size_t i = 0; i < ea.size(); i++) {
+        const std::string& where = ea[i].first;
+        if (ea[i].second->at("cycles") != eb[i].second->at("cycles")) fail(where + ": the cycles differ");
+        for (const auto& [name, uj] : parts(ea[i].second->at("energy"))) {
+            const double other = part(eb[i].second->at("energy"), name);
+            if (name != "engine") {
+                if (std::fabs(other - uj) > 1.5e-9) fail(where + ".energy." + name + " moved: " + std::to_string(uj) + " -> " + std::to_string(other));
+                continue;
+            }
+            moved = moved || other > uj;
+            if (!ea[i].second->contains("engine_macs")) continue;  // totals: checked by the sum of the parts
+            const double want = uj + pj * ea[i].second->at("engine_macs").get<double>() * 1e-6;  // pJ -> uJ
+            if (std::fabs(other - want) > 1.5e-9) fail(where + ".energy.engine: " + std::to_string(other) + " uJ, expected " + std::to_string(want));
+        }
+    }
+    if (!moved) fail("the engine part moved nowhere: no MACs on the engine");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -132,6 +168,8 @@ int main(int argc, char** argv) {
     else if (args.size() == 4 && args[0] == "doubled") check_doubled(load(args[1]), load(args[2]), args[3]);
     else if (args.size() == 3 && args[0] == "same") check_same(load(args[1]), load(args[2]));
     else if (args.size() == 2 && args[0] == "timeline") check_timeline(load(args[1]));
-    else fail("usage: check_energy parts R | doubled A B PART | same A B | timeline T");
+    else if (args.size() == 3 && args[0] == "engine") check_engine(load(args[1]), args[2] == "on");
+    else if (args.size() == 4 && args[0] == "per_mac") check_per_mac(load(args[1]), load(args[2]), std::stod(args[3]));
+    else fail("usage: check_energy parts R | doubled A B PART | same A B | timeline T | engine R on|off | per_mac A B PJ");
     return 0;
 }

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "vcd_reader.h"
+
 using nlohmann::json;
 
 namespace {
@@ -113,40 +115,14 @@ struct Vcd {
 };
 
 Vcd read_vcd(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error("cannot open " + path);
-    Vcd v;
-    std::vector<std::string> scope;
-    std::string line, layer_code, state_code;
-    uint64_t now = 0;
-    while (std::getline(in, line)) {
-        std::istringstream words(line);
-        std::string w;
-        words >> w;
-        if (w == "$scope") {
-            std::string kind, name;
-            words >> kind >> name;
-            scope.push_back(name);
-        } else if (w == "$upscope") {
-            scope.pop_back();
-        } else if (w == "$var") {
-            std::string type, width, code, name, path;
-            words >> type >> width >> code >> name;
-            for (const std::string& s : scope) path += s + ".";
-            v.codes[path + name] = code;
-            if (path + name == "soc.core0.layer") layer_code = code;
-            if (path + name == "soc.core0.state") state_code = code;
-        } else if (!w.empty() && w[0] == '#') {
-            now = std::stoull(w.substr(1));
-            v.first = std::min(v.first, now);
-            v.last = std::max(v.last, now);
-        } else if (!w.empty() && w[0] == 's') {
-            std::string code;
-            words >> code;
-            if (code == layer_code) v.layer_changes.push_back({now, w.substr(1)});
-            if (code == state_code) v.core0_states.insert(w.substr(1));
-        }
-    }
+    const VcdFile f = read_vcd_file(path);
+    Vcd v{f.codes, {}, {}, f.first, f.last};
+    const auto layer = f.codes.find("soc.core0.layer");
+    if (layer != f.codes.end() && f.changes.count(layer->second))
+        for (const auto& [t, value] : f.changes.at(layer->second)) v.layer_changes.push_back({t, value.substr(1)});
+    const auto state = f.codes.find("soc.core0.state");
+    if (state != f.codes.end() && f.changes.count(state->second))
+        for (const auto& change : f.changes.at(state->second)) v.core0_states.insert(change.second.substr(1));
     return v;
 }
 

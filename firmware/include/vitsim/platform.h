@@ -95,7 +95,9 @@
  * RTL int8 GEMM tile engine on the L1. C[m][n] = requant(bias[n] + A[m] . B[n]),
  * both operands read along rows; registers are read-only while it runs.
  */
-#define VITSIM_ENGINE_BASE     0x40020000u
+/* VITSIM_ENGINE_BASE: where the profile places the register block
+ * ("cluster.engine.base"): firmware takes it from the profile's generated
+ * "vitsim_profile.h", the simulator from the profile. */
 #define VITSIM_ENGINE_SIZE     0x00001000u
 #define VITSIM_ENGINE_A        0x00u /* RW: A (M rows of K int8, LDA apart), word-aligned */
 #define VITSIM_ENGINE_B        0x04u /* RW: B (N rows of K int8, LDB apart), word-aligned */

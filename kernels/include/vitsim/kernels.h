@@ -436,6 +436,11 @@ vs_status_t vs_mhsa_part_init(vs_mhsa_part_t *m, const vs_mhsa_dims_t *dims,
 void vs_mhsa_part_project(const vs_mhsa_part_t *m, int32_t begin, int32_t end);
 void vs_mhsa_part_attend(const vs_mhsa_part_t *m, int32_t begin, int32_t end, uint32_t *exps);
 void vs_mhsa_part_output(const vs_mhsa_part_t *m, int32_t begin, int32_t end);
+/* Not fused, for an accelerator that does the other GEMMs (firmware/interp/interp_engine.c):
+ * step 1's V^T columns alone (items (head, token)), step 2's softmax alone on score
+ * rows already in place (items (head, query row); zero padding up to S4). */
+void vs_mhsa_part_values(const vs_mhsa_part_t *m, int32_t begin, int32_t end);
+void vs_mhsa_part_softmax(const vs_mhsa_part_t *m, int32_t begin, int32_t end, uint32_t *exps);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,31 @@
+# vitsim run with the matrix engine on (gap9) and --vcd/--fst: the engine's RTL signals
+# are in the same VCD as the cores' (soc.cluster.engine) and agree with the report
+# (check_engine_trace, tests/run/check_engine_trace.cpp); GTKWave's vcd2fst accepts the
+# VCD, the FST keeps the engine's state names; no separate FILE.engine.vcd.
+#   -DVITSIM=... -DCHECKER=... -DOUT=prefix
+foreach(f json vcd fst vcd.engine.vcd again.fst)
+  file(REMOVE "${OUT}.${f}")
+endforeach()
+set(args run --net tiny --soc gap9 --set engine=on --json ${OUT}.json --vcd ${OUT}.vcd --fst ${OUT}.fst)
+execute_process(COMMAND "${VITSIM}" ${args} RESULT_VARIABLE code OUTPUT_QUIET ERROR_VARIABLE err)
+if(NOT code EQUAL 0)
+  message(FATAL_ERROR "vitsim ${args}: exit ${code}: ${err}")
+endif()
+execute_process(COMMAND "${CHECKER}" ${OUT}.json ${OUT}.vcd RESULT_VARIABLE code)
+if(NOT code EQUAL 0)
+  message(FATAL_ERROR "check_engine_trace found problems (above)")
+endif()
+if(EXISTS "${OUT}.vcd.engine.vcd")
+  message(FATAL_ERROR "a separate ${OUT}.vcd.engine.vcd was written: the engine belongs in the main VCD")
+endif()
+execute_process(COMMAND vcd2fst ${OUT}.vcd ${OUT}.again.fst RESULT_VARIABLE code OUTPUT_QUIET ERROR_VARIABLE err)
+if(NOT code EQUAL 0)
+  message(FATAL_ERROR "vcd2fst rejects ${OUT}.vcd: ${err}")
+endif()
+execute_process(COMMAND fst2vcd ${OUT}.fst RESULT_VARIABLE code OUTPUT_VARIABLE back ERROR_VARIABLE err)
+if(NOT code EQUAL 0)
+  message(FATAL_ERROR "fst2vcd rejects ${OUT}.fst: ${err}")
+endif()
+if(NOT back MATCHES "\\$scope module engine \\$end" OR NOT back MATCHES "srow ")
+  message(FATAL_ERROR "${OUT}.fst: the engine's scope or its state 'row' did not survive vcd2fst")
+endif()
