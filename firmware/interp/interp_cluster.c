@@ -30,3 +30,9 @@ void vs_interp_parallel(vs_interp_task_t task, void *arg, int32_t items) {
 void *vs_interp_fast_alloc(uint32_t bytes) { return vs_l1_alloc(bytes); }
 
 void vs_interp_fast_free(void) { vs_l1_free_all(); }
+
+uint32_t vs_interp_copy_in(void *fast, const void *slow, uint32_t bytes) { return vs_dma_to_l1(fast, slow, bytes); }
+
+uint32_t vs_interp_copy_out(void *slow, const void *fast, uint32_t bytes) { return vs_dma_to_l2(slow, fast, bytes); }
+
+void vs_interp_copy_wait(uint32_t id) { vs_dma_wait(id); }

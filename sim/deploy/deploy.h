@@ -47,6 +47,8 @@ struct DeployTarget {
     uint64_t static_bytes = 2048;             // .data + .bss of the firmware
     unsigned cluster_cores = 0;               // worker cores of a cluster that runs the kernels
                                               // (0: none; its MHSA needs the layer-wise scratch)
+    uint64_t cluster_l1_bytes = 0;            // the cluster's L1 its kernels may allocate
+                                              // (the TCDM minus the workers' stacks)
 };
 
 // A target from a SoC profile: the model part follows a firmware of
