@@ -548,34 +548,45 @@ TEST(Mhsa, RejectsBadArgs) {
 
 namespace {
 
+// The share of core `id` of `total` items over `cores` (sizes differ by at most one).
+void share(int total, int cores, int id, int &b, int &e) {
+    const int base = total / cores, extra = total % cores;
+    b = id * base + std::min(id, extra);
+    e = b + base + (id < extra ? 1 : 0);
+}
+
 // The three parallel steps as `cores` cores would run them: each step over the
-// vs_split-like shares of its items, cores one after the other, in place (y = x).
-Bytes run_parts(const Model &m, bool fused, int cores) {
+// vs_split-like shares of its items, cores one after the other, in place (y = x),
+// in a scratch of `scratch_bytes`; `attend(part, core, begin, end)` is step 2.
+template <typename Attend>
+Bytes run_steps(const Model &m, bool fused, int cores, int32_t scratch_bytes, Attend attend) {
     const vs_mhsa_dims_t &d = m.d;
     const vs_mhsa_params_t p = fused ? m.fused_params() : m.params;
     const vs_mhsa_weights_t w = m.weights();
     const vs_mhsa_fused_weights_t fw = m.fused_weights();
-    Scratch s(fused ? vs_mhsa_fused_layerwise_s8_scratch_bytes(&d) : vs_mhsa_layerwise_s8_scratch_bytes(&d));
+    Scratch s(scratch_bytes);
     Bytes buf = m.x;
     vs_mhsa_part_t part;
     EXPECT_EQ(vs_mhsa_part_init(&part, &d, &p, buf.data(), fused ? nullptr : &w, fused ? &fw : nullptr,
                                 buf.data(), s.get()),
               VS_OK);
-    std::vector<uint32_t> exps(d.seq_len);
-    const auto share = [cores](int total, int id, int &b, int &e) {
-        const int base = total / cores, extra = total % cores;
-        b = id * base + std::min(id, extra);
-        e = b + base + (id < extra ? 1 : 0);
-    };
     int b, e;
     for (int c = 0; c < cores; c++)
-        share(d.heads * d.seq_len, c, b, e), vs_mhsa_part_project(&part, b, e);
+        share(d.heads * d.seq_len, cores, c, b, e), vs_mhsa_part_project(&part, b, e);
     for (int c = 0; c < cores; c++)
-        share(d.heads * d.seq_len, c, b, e), vs_mhsa_part_attend(&part, b, e, exps.data());
+        share(d.heads * d.seq_len, cores, c, b, e), attend(part, c, b, e);
     for (int c = 0; c < cores; c++)
-        share(d.seq_len, c, b, e), vs_mhsa_part_output(&part, b, e);
+        share(d.seq_len, cores, c, b, e), vs_mhsa_part_output(&part, b, e);
     EXPECT_TRUE(s.guard_intact()) << name(d);
     return buf;
+}
+
+// The layer-wise steps: operands and the whole map in the scratch.
+Bytes run_parts(const Model &m, bool fused, int cores) {
+    std::vector<uint32_t> exps(m.d.seq_len);
+    return run_steps(m, fused, cores,
+                     fused ? vs_mhsa_fused_layerwise_s8_scratch_bytes(&m.d) : vs_mhsa_layerwise_s8_scratch_bytes(&m.d),
+                     [&](const vs_mhsa_part_t &part, int, int b, int e) { vs_mhsa_part_attend(&part, b, e, exps.data()); });
 }
 
 // The depth-first cluster schedule (firmware/interp/interp_parallel.c) with memcpy for
@@ -583,28 +594,10 @@ Bytes run_parts(const Model &m, bool fused, int cores) {
 // vs_mhsa_part_l1_bytes holding one head's keys and V^T, query rows through it in tiles.
 Bytes run_parts_streamed(const Model &m, bool fused, int cores, int tile) {
     const vs_mhsa_dims_t &d = m.d;
-    const vs_mhsa_params_t p = fused ? m.fused_params() : m.params;
-    const vs_mhsa_weights_t w = m.weights();
-    const vs_mhsa_fused_weights_t fw = m.fused_weights();
-    Scratch s(vs_mhsa_part_streamed_scratch_bytes(&d, fused));
-    Bytes buf = m.x;
-    vs_mhsa_part_t part;
-    EXPECT_EQ(vs_mhsa_part_init(&part, &d, &p, buf.data(), fused ? nullptr : &w, fused ? &fw : nullptr,
-                                buf.data(), s.get()),
-              VS_OK);
-    const auto share = [cores](int total, int id, int &b, int &e) {
-        const int base = total / cores, extra = total % cores;
-        b = id * base + std::min(id, extra);
-        e = b + base + (id < extra ? 1 : 0);
-    };
-    int b, e;
-    for (int c = 0; c < cores; c++)
-        share(d.heads * d.seq_len, c, b, e), vs_mhsa_part_project(&part, b, e);
-    for (int c = 0; c < cores; c++) {
+    const auto stream = [&](const vs_mhsa_part_t &part, int core, int b, int e) {
         Scratch l1(vs_mhsa_part_l1_bytes(&d, fused, tile));
         vs_mhsa_l1_t f;
         vs_mhsa_part_l1_carve(&part, tile, l1.get(), &f);
-        share(d.heads * d.seq_len, c, b, e);
         while (b < e) {
             const int h = b / d.seq_len, t0 = b % d.seq_len, n = std::min(e - b, d.seq_len - t0);
             vs_mhsa_head_t hd;
@@ -619,12 +612,9 @@ Bytes run_parts_streamed(const Model &m, bool fused, int cores, int tile) {
             }
             b += n;
         }
-        EXPECT_TRUE(l1.guard_intact()) << name(d) << " core " << c;
-    }
-    for (int c = 0; c < cores; c++)
-        share(d.seq_len, c, b, e), vs_mhsa_part_output(&part, b, e);
-    EXPECT_TRUE(s.guard_intact()) << name(d);
-    return buf;
+        EXPECT_TRUE(l1.guard_intact()) << name(d) << " core " << core;
+    };
+    return run_steps(m, fused, cores, vs_mhsa_part_streamed_scratch_bytes(&d, fused), stream);
 }
 
 } // namespace
