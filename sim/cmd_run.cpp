@@ -256,15 +256,16 @@ void print_cluster_table(const std::vector<LayerRow>& rows) {
     bool any = false;
     for (const LayerRow& r : rows) any = any || (r.record && !r.record->cluster.cores.empty());
     if (!any) return;
-    std::printf("cluster (stalls summed over the cores):\n%4s %-24s %12s %7s %10s %10s %10s %10s %9s %8s\n", "#",
-                "layer", "busiest", "balance", "bank_conf", "barrier", "dma_wait", "l2_lat", "DMA", "L1 peak");
+    std::printf("cluster (stalls summed over the cores):\n%4s %-24s %12s %7s %10s %10s %10s %10s %10s %9s %8s\n", "#",
+                "layer", "busiest", "balance", "bank_conf", "barrier", "dma_wait", "l2_lat", "icache", "DMA", "L1 peak");
     for (const LayerRow& r : rows) {
         if (!r.record || r.record->cluster.cores.empty()) continue;
         const ClusterLayerSummary c = summarize(r.record->cluster);
-        std::printf("%4u %-24.24s %12" PRIu64 " %7.2f %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %9" PRIu64
-                    " %8" PRIu64 "\n",
+        std::printf("%4u %-24.24s %12" PRIu64 " %7.2f %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64
+                    " %9" PRIu64 " %8" PRIu64 "\n",
                     r.plan->index, r.plan->name.c_str(), c.busy_max, c.balance(), c.bank_conflict, c.barrier, c.dma_wait,
-                    c.l2_latency, r.record->cluster.dma.bytes, r.plan->l1.peak_bytes);
+                    c.l2_latency, c.pipeline.icache, r.record->cluster.dma.bytes,
+                    r.plan->l1.peak_bytes ? r.plan->l1.peak_bytes : r.record->cluster.l1_touched_bytes);
     }
 }
 
@@ -412,7 +413,10 @@ nlohmann::ordered_json layer_json(const LayerRow& r, const nlohmann::ordered_jso
         if (measured.contains("cluster")) {  // profiles with a cluster (docs/cli.md)
             j["cluster"] = measured["cluster"];
             j["dma_bytes"] = measured["cluster"]["dma_bytes"];
-            j["l1_peak_bytes"] = r.plan->l1.peak_bytes;  // the L1 plan's (deploy)
+            // The L1 plan's peak where deploy tiles the layer; else (attention, whose
+            // kernels allocate their L1 at run time) the L1 the layer touched.
+            j["l1_peak_bytes"] = r.plan->l1.peak_bytes ? nlohmann::json(r.plan->l1.peak_bytes)
+                                                       : measured["cluster"]["l1_peak_bytes"];
             j["l1_touched_bytes"] = measured["cluster"]["l1_peak_bytes"];  // L1 words the layer touched
             j["l1"] = deploy::l1_plan_json(r.plan->l1);
             j["l2_peak_bytes"] = r.sram_peak;
@@ -519,8 +523,9 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
     const FirmwareLayout fw = firmware_layout(elf, elf_path, profile);
     const deploy::NetworkSpec net = deploy::load_network(o.net);
     json.doc["network"] = net.graph.name;
-    const deploy::DeployTarget target =
+    deploy::DeployTarget target =
         deploy::target_for_profile(profile, fw.code_bytes, fw.stack_top - fw.stack_limit, fw.static_bytes);
+    if (o.sim.cores && target.cluster_cores) target.cluster_cores = o.sim.cores;  // --cores: L1 per core
     deploy::check_shapes_fit(net.graph, target);
     progress.phase(o.weights_file.empty() ? "weights (generated once, then cached)" : "reading weights");
     const deploy::Weights weights = o.weights_file.empty()

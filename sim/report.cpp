@@ -77,6 +77,7 @@ ClusterLayerSummary summarize(const ClusterCounters& c) {
         s.pipeline.branch += core.hart.stalls.branch;
         s.pipeline.muldiv += core.hart.stalls.muldiv;
         s.pipeline.fetch += core.hart.stalls.fetch;
+        s.pipeline.icache += core.hart.stalls.icache;
     }
     return s;
 }
@@ -97,7 +98,8 @@ json cluster_layer_json(const ClusterCounters& c) {
               {"load_use", s.pipeline.load_use},
               {"branch", s.pipeline.branch},
               {"muldiv", s.pipeline.muldiv},
-              {"fetch", s.pipeline.fetch}}},
+              {"fetch", s.pipeline.fetch},
+              {"icache", s.pipeline.icache}}},
             {"dma_transfers", c.dma.transfers},
             {"dma_bytes", c.dma.bytes},
             {"l1_peak_bytes", c.l1_touched_bytes}};

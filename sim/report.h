@@ -64,7 +64,7 @@ struct ClusterLayerSummary {
     uint64_t busy_max = 0, busy_sum = 0, instructions = 0;
     uint64_t bank_conflict = 0, barrier = 0, dma_wait = 0;
     uint64_t l2_latency = 0;            // data wait states other than bank conflicts (L2, MRAM)
-    StallCounters pipeline;             // load_use, branch, muldiv, fetch (memory: the two above)
+    StallCounters pipeline;             // load_use, branch, muldiv, fetch, icache (memory: the two above)
     // Mean busy cycles over the busiest core's: 1 = perfectly even shares.
     double balance() const {
         return busy_max ? double(busy_sum) / double(busy_max) / double(busy_cycles.size()) : 0.0;

@@ -445,6 +445,14 @@ ClusterParams parse_cluster(Fields f, const Profile& p) {
     if (!c.dma.l2_bytes_per_cycle || !c.dma.l1_ports || !c.dma.queue_depth)
         dma.fail("cluster.dma", "l2_bytes_per_cycle, l1_ports and queue_depth must be at least 1");
     dma.finish();
+    if (f.has("icache")) {
+        Fields ic = f.object("icache");
+        c.icache.l0 = parse_cache_geometry(ic.object("l0"));
+        c.icache.shared = parse_cache_geometry(ic.object("shared"));
+        c.icache.l0_refill_cycles = unsigned(ic.number("l0_refill_cycles", kTimingMax));
+        c.icache.refill_cycles = unsigned(ic.number("refill_cycles", kTimingMax));
+        ic.finish();
+    }
     if (f.has("engine")) {
         Fields engine = f.object("engine");
         c.engine_lanes = unsigned(engine.number("lanes", 64));

@@ -40,7 +40,8 @@ static void bank_kernel(void* p) {
 }
 static void check_bank_conflicts(volatile uint32_t* l1) {
     struct bank_args b = {{l1, l1 + 16}, {0, 0}}; /* 16 words apart: the same bank of 16 */
-    vs_cluster_fork(bank_kernel, &b);
+    vs_cluster_fork(bank_kernel, &b); /* warms the cores' instruction caches: cold, the */
+    vs_cluster_fork(bank_kernel, &b); /* core that refills from L2 first would lag */
     printf("same bank: core 0 %lu cycles, core 1 %lu cycles\n", (unsigned long)b.delta[0], (unsigned long)b.delta[1]);
     check(b.delta[1] == b.delta[0] + 1 || b.delta[0] == b.delta[1] + 1, "two cores, one bank, one cycle: one waits a cycle");
     b.addr[1] = l1 + 17; /* the next bank */
@@ -69,6 +70,7 @@ static void barrier_kernel(void* p) {
 static void check_barrier(void) {
     struct barrier_args b;
     const unsigned n = vs_cluster_cores();
+    vs_cluster_fork(barrier_kernel, &b); /* warm instruction caches: no refill after the release */
     vs_cluster_fork(barrier_kernel, &b);
     uint32_t last = 0, first = b.arrive[0];
     int same = 1;
@@ -152,6 +154,9 @@ static void check_dma(uint8_t* l1) {
            (unsigned long)d.t_compute, (unsigned long)d.t_both);
     const uint32_t shorter = d.t_dma < d.t_compute ? d.t_dma : d.t_compute;
     check(d.t_both + shorter / 2 < d.t_dma + d.t_compute, "DMA runs while the core computes");
+    d.hammer = 1;
+    vs_cluster_fork(contention_kernel, &d); /* warms the instruction caches on both paths */
+    d.hammer = 0;
     vs_cluster_fork(contention_kernel, &d); /* the same code, nobody loading */
     const uint32_t alone = d.t_contended;
     d.hammer = 1;

@@ -258,10 +258,18 @@ static int vs__layernorm(const vs__ctx_t *c, const vs_layer_record_t *r) {
     return vs__status(vs_layernorm_s8(&d, &p, x_of(c, r), gamma, beta, y));
 }
 
-/* On a cluster every schedule runs the layer-wise steps (vs_par_mhsa): the record's
- * scratch must hold their buffers (deploy plans them for cluster profiles). */
-static int vs__cluster_scratch_ok(const vs_layer_record_t *r, int32_t needed) {
-    return needed >= 0 && (uint32_t)needed <= r->scratch_bytes;
+/* On a cluster the schedules run as the steps of vs_par_mhsa: layer-wise with the
+ * whole map in the scratch, depth-first streaming each head's query tiles through
+ * L1 (no map); the record's scratch must hold their buffers (deploy plans them for
+ * cluster profiles). Returns the tile to stream with (0: layer-wise), -1 if the
+ * scratch is too small. */
+static int32_t vs__cluster_mhsa_tile(const vs_layer_record_t *r, const vs_mhsa_dims_t *d, int fused) {
+    const int depth_first = r->variant == VS_MHSA_DEPTHFIRST || r->variant == VS_MHSA_FUSED_DEPTHFIRST;
+    const int32_t needed = depth_first ? vs_mhsa_part_streamed_scratch_bytes(d, fused)
+                           : fused     ? vs_mhsa_fused_layerwise_s8_scratch_bytes(d)
+                                       : vs_mhsa_layerwise_s8_scratch_bytes(d);
+    if (needed < 0 || (uint32_t)needed > r->scratch_bytes) return -1;
+    return depth_first ? r->dim[4] : 0;
 }
 
 static int vs__mhsa(const vs__ctx_t *c, const vs_layer_record_t *r) {
@@ -298,11 +306,17 @@ static int vs__mhsa(const vs__ctx_t *c, const vs_layer_record_t *r) {
         w.wo = (const int8_t *)vs__tensor(r, base, 6);
         w.bo = (const int32_t *)vs__tensor(r, base, 7);
         if (vs__on_cluster()) {
-            if (!vs__cluster_scratch_ok(r, vs_mhsa_layerwise_s8_scratch_bytes(&d))) return VS_RUN_ERR_RANGE;
-            /* the GEMMs on the matrix engine where the model asks for it and they fit */
-            const int engine = (c->hdr->flags & VS_MODEL_FLAG_ENGINE) ? vs_engine_mhsa(&d, &p, x, &w, y, scratch) : 0;
-            if (engine) return engine > 0 ? VS_RUN_OK : VS_RUN_ERR_OP;
-            return vs__status(vs_par_mhsa(&d, &p, x, &w, (const vs_mhsa_fused_weights_t *)0, y, scratch, split_heads));
+            /* the GEMMs on the matrix engine where the model asks for it and they fit:
+             * its steps are layer-wise, so the scratch holds the whole map (deploy) */
+            if ((c->hdr->flags & VS_MODEL_FLAG_ENGINE) &&
+                (uint32_t)vs_mhsa_layerwise_s8_scratch_bytes(&d) <= r->scratch_bytes) {
+                const int engine = vs_engine_mhsa(&d, &p, x, &w, y, scratch);
+                if (engine) return engine > 0 ? VS_RUN_OK : VS_RUN_ERR_OP;
+            }
+            const int32_t stream_tile = vs__cluster_mhsa_tile(r, &d, 0);
+            if (stream_tile < 0) return VS_RUN_ERR_RANGE;
+            return vs__status(vs_par_mhsa(&d, &p, x, &w, (const vs_mhsa_fused_weights_t *)0, y, scratch, split_heads,
+                                          stream_tile));
         }
         return vs__status(r->variant == VS_MHSA_LAYERWISE ? vs_mhsa_layerwise_s8(&d, &p, x, &w, y, scratch)
                                                           : vs_mhsa_depthfirst_s8(&d, tile, &p, x, &w, y, scratch));
@@ -316,8 +330,10 @@ static int vs__mhsa(const vs__ctx_t *c, const vs_layer_record_t *r) {
         w.wo = (const int8_t *)vs__tensor(r, base, 4);
         w.bo = (const int32_t *)vs__tensor(r, base, 5);
         if (vs__on_cluster()) {
-            if (!vs__cluster_scratch_ok(r, vs_mhsa_fused_layerwise_s8_scratch_bytes(&d))) return VS_RUN_ERR_RANGE;
-            return vs__status(vs_par_mhsa(&d, &p, x, (const vs_mhsa_weights_t *)0, &w, y, scratch, split_heads));
+            const int32_t stream_tile = vs__cluster_mhsa_tile(r, &d, 1);
+            if (stream_tile < 0) return VS_RUN_ERR_RANGE;
+            return vs__status(vs_par_mhsa(&d, &p, x, (const vs_mhsa_weights_t *)0, &w, y, scratch, split_heads,
+                                          stream_tile));
         }
         return vs__status(r->variant == VS_MHSA_FUSED_LAYERWISE
                               ? vs_mhsa_fused_layerwise_s8(&d, &p, x, &w, y, scratch)

@@ -169,3 +169,8 @@ int vs_interp_linear_offload(int32_t tokens, int32_t in_f, int32_t out_f, int32_
     if ((const int8_t *)y == x && (blk.nb != g.n || (out_f > in_f && blk.mb != g.m))) return 0;
     return vs_interp_gemm_offload(&g);
 }
+uint32_t vs_interp_copy_in(void *fast, const void *slow, uint32_t bytes) { return vs_dma_to_l1(fast, slow, bytes); }
+
+uint32_t vs_interp_copy_out(void *slow, const void *fast, uint32_t bytes) { return vs_dma_to_l2(slow, fast, bytes); }
+
+void vs_interp_copy_wait(uint32_t id) { vs_dma_wait(id); }

@@ -189,6 +189,9 @@ typedef struct {
     vs_mhsa_part_t part;
     uint32_t *exps;      /* S per core */
     int32_t item_rows;   /* attention items: 1 (head, row) or S (whole heads) */
+    int32_t stream_tile; /* > 0: depth-first, query tiles through L1 */
+    uint8_t *l1;         /* streamed: l1_per_core bytes per core */
+    uint32_t l1_per_core;
 } vs__mhsa_job_t;
 
 static void vs__mhsa_project(void *arg, uint32_t core, int32_t begin, int32_t end) {
@@ -202,6 +205,50 @@ static void vs__mhsa_attend(void *arg, uint32_t core, int32_t begin, int32_t end
                         j->exps + core * (uint32_t)j->part.dims.seq_len);
 }
 
+/* Depth-first, query rows [t0, t0 + n) of head h: the head's keys and V^T into this
+ * core's L1, then tiles of query rows in, context rows out, double-buffered: tile
+ * i+1's queries and tile i-1's context move while tile i is computed. */
+static void vs__mhsa_stream_head(const vs__mhsa_job_t *j, const vs_mhsa_l1_t *l1, int32_t h, int32_t t0,
+                                 int32_t n) {
+    vs_mhsa_head_t hd;
+    vs_mhsa_part_head(&j->part, h, &hd);
+    const int32_t tile = l1->tile, tiles = (n + tile - 1) / tile;
+    uint32_t q_id[2] = {0, 0}, o_id[2] = {0, 0};
+    vs_interp_copy_in(l1->keys, hd.keys, (uint32_t)hd.keys_bytes);
+    const uint32_t kv_id = vs_interp_copy_in(l1->vt, hd.vt, (uint32_t)hd.vt_bytes);
+    for (int32_t i = 0; i <= tiles; i++) {
+        const int32_t r0 = t0 + i * tile, rows = t0 + n - r0 < tile ? t0 + n - r0 : tile;
+        if (i < tiles) /* tile i's queries; tile 0's before waiting for the keys */
+            q_id[i & 1] = vs_interp_copy_in(l1->q[i & 1], hd.queries + r0 * hd.query_bytes,
+                                            (uint32_t)(rows * hd.query_bytes));
+        if (i == 0) {
+            vs_interp_copy_wait(kv_id);
+            continue;
+        }
+        const int32_t k = i - 1, k0 = t0 + k * tile, k_rows = t0 + n - k0 < tile ? t0 + n - k0 : tile;
+        vs_interp_copy_wait(q_id[k & 1]);
+        if (k >= 2) vs_interp_copy_wait(o_id[k & 1]); /* its context buffer went out */
+        vs_mhsa_part_attend_rows(&j->part, k_rows, l1->q[k & 1], l1->keys, l1->vt, l1->rows, l1->exps,
+                                 l1->o[k & 1]);
+        o_id[k & 1] = vs_interp_copy_out(hd.context + k0 * hd.context_bytes, l1->o[k & 1],
+                                         (uint32_t)(k_rows * hd.context_bytes));
+    }
+    vs_interp_copy_wait(o_id[(tiles - 1) & 1]); /* every context row is back before the keys change */
+}
+
+static void vs__mhsa_attend_streamed(void *arg, uint32_t core, int32_t begin, int32_t end) {
+    const vs__mhsa_job_t *j = (const vs__mhsa_job_t *)arg;
+    const int32_t s = j->part.dims.seq_len;
+    vs_mhsa_l1_t l1;
+    vs_mhsa_part_l1_carve(&j->part, j->stream_tile, j->l1 + core * j->l1_per_core, &l1);
+    for (begin *= j->item_rows, end *= j->item_rows; begin < end;) { /* runs of one head */
+        const int32_t h = begin / s, t0 = begin - h * s;
+        const int32_t n = end - begin < s - t0 ? end - begin : s - t0;
+        vs__mhsa_stream_head(j, &l1, h, t0, n);
+        begin += n;
+    }
+}
+
 static void vs__mhsa_output(void *arg, uint32_t core, int32_t begin, int32_t end) {
     (void)core;
     vs_mhsa_part_output(&((vs__mhsa_job_t *)arg)->part, begin, end);
@@ -210,19 +257,31 @@ static void vs__mhsa_output(void *arg, uint32_t core, int32_t begin, int32_t end
 vs_status_t vs_par_mhsa(const vs_mhsa_dims_t *dims, const vs_mhsa_params_t *params,
                         const int8_t *x, const vs_mhsa_weights_t *weights,
                         const vs_mhsa_fused_weights_t *fused_weights, int8_t *y, void *scratch,
-                        int split_heads) {
+                        int split_heads, int32_t stream_tile) {
     vs__mhsa_job_t j;
     if (vs_mhsa_part_init(&j.part, dims, params, x, weights, fused_weights, y, scratch) != VS_OK)
         return VS_ERR_ARG;
     const int32_t s = dims->seq_len, items = dims->heads * s;
-    j.exps = (uint32_t *)vs_interp_fast_alloc(vs_interp_cores() * 4u * (uint32_t)s);
-    if (!j.exps) return VS_ERR_ARG;
     j.item_rows = split_heads ? s : 1;
+    j.stream_tile = stream_tile;
+    j.exps = (uint32_t *)0;
+    j.l1 = (uint8_t *)0;
+    if (stream_tile > 0) {
+        const int32_t per_core = vs_mhsa_part_l1_bytes(dims, fused_weights != 0, stream_tile);
+        if (per_core < 0) return VS_ERR_ARG;
+        j.l1_per_core = (uint32_t)per_core;
+        j.l1 = (uint8_t *)vs_interp_fast_alloc(vs_interp_cores() * j.l1_per_core);
+        if (!j.l1) return VS_ERR_ARG; /* deploy checked the L1 budget */
+    } else {
+        j.exps = (uint32_t *)vs_interp_fast_alloc(vs_interp_cores() * 4u * (uint32_t)s);
+        if (!j.exps) return VS_ERR_ARG;
+    }
     VS_PHASE_BEGIN(VS_PHASE_PROJ);
     vs_interp_parallel(vs__mhsa_project, &j, items);
     VS_PHASE_END(VS_PHASE_PROJ);
     VS_PHASE_BEGIN(VS_PHASE_SCORES);
-    vs_interp_parallel(vs__mhsa_attend, &j, split_heads ? dims->heads : items);
+    vs_interp_parallel(stream_tile > 0 ? vs__mhsa_attend_streamed : vs__mhsa_attend, &j,
+                       split_heads ? dims->heads : items);
     VS_PHASE_END(VS_PHASE_SCORES);
     VS_PHASE_BEGIN(VS_PHASE_OUT);
     vs_interp_parallel(vs__mhsa_output, &j, s);

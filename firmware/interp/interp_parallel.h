@@ -43,11 +43,16 @@ vs_status_t vs_par_gelu_in_place(const vs_mat_dims_t *dims, const vs_gelu_params
  * output projection over tokens. scratch: the layer-wise kernel's (fused or not);
  * each core's row of exponentials comes from fast memory (VS_ERR_ARG
  * when it does not fit).
+ * stream_tile > 0: depth-first, the attention step streamed (kernels.h,
+ * vs_mhsa_part_l1_bytes): each core copies the keys and V^T of the head its items
+ * belong to into its part of fast memory and streams the query rows through it in
+ * tiles of stream_tile rows, the next tile's copy in flight while one is computed;
+ * scratch: vs_mhsa_part_streamed_scratch_bytes (no map).
  */
 vs_status_t vs_par_mhsa(const vs_mhsa_dims_t *dims, const vs_mhsa_params_t *params,
                         const int8_t *x, const vs_mhsa_weights_t *weights,
                         const vs_mhsa_fused_weights_t *fused_weights, int8_t *y, void *scratch,
-                        int split_heads);
+                        int split_heads, int32_t stream_tile);
 
 #ifdef __cplusplus
 }

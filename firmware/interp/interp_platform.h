@@ -40,6 +40,15 @@ void vs_interp_parallel_begin(vs_interp_task_t task, void *arg, int32_t items);
 void vs_interp_parallel_end(void);
 void *vs_interp_fast_alloc(uint32_t bytes);
 void vs_interp_fast_free(void);
+/*
+ * Inside a task: copies between fast memory and the rest that run in the
+ * background (the cluster's DMA; where there is none, memcpy, done at once).
+ * Each returns an id; vs_interp_copy_wait(id) returns when that copy and every
+ * one started before it are complete. Used by the depth-first attention step.
+ */
+uint32_t vs_interp_copy_in(void *fast, const void *slow, uint32_t bytes);
+uint32_t vs_interp_copy_out(void *slow, const void *fast, uint32_t bytes);
+void vs_interp_copy_wait(uint32_t id);
 
 /*
  * A linear layer y = requant(bias + x . w) (tokens x in_f -> out_f, rows packed) on

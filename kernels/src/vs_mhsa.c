@@ -659,16 +659,91 @@ vs_status_t vs_mhsa_part_init(vs_mhsa_part_t *m, const vs_mhsa_dims_t *dims,
         m->qt = (int8_t *)vs__carve(&pos, dims->heads * s * dims->embed);
         m->k = NULL;
         m->vt = (int8_t *)vs__carve(&pos, hp * s4);
-        m->map = (int8_t *)vs__carve(&pos, dims->heads * s * s4);
         m->o = (int8_t *)vs__carve(&pos, s * hp);
     } else {
         m->o = (int8_t *)vs__carve(&pos, s * hp);
         m->qt = (int8_t *)vs__carve(&pos, s * hp);
         m->k = (int8_t *)vs__carve(&pos, s * hp);
         m->vt = (int8_t *)vs__carve(&pos, hp * s4);
-        m->map = (int8_t *)vs__carve(&pos, dims->heads * s * s4);
     }
+    /* last: the streamed step 2 never touches it (vs_mhsa_part_streamed_scratch_bytes) */
+    m->map = (int8_t *)vs__carve(&pos, dims->heads * s * s4);
     return VS_OK;
+}
+
+int32_t vs_mhsa_part_streamed_scratch_bytes(const vs_mhsa_dims_t *dims, int fused) {
+    if (!vs__mhsa_dims_ok(dims)) return VS_ERR_ARG;
+    const int64_t s = dims->seq_len, s4 = vs__s4(dims), hp = (int64_t)dims->heads * dims->proj;
+    const int64_t queries = fused ? (int64_t)dims->heads * s * dims->embed : s * hp;
+    const int64_t parts[] = {queries, fused ? 0 : s * hp, hp * s4, s * hp};
+    return vs__scratch_sum(parts, 4);
+}
+
+/* Bytes of a core's streamed buffers, in the order vs_mhsa_part_l1_carve lays them out. */
+#define VS__L1_PARTS 8
+static void vs__l1_parts(const vs_mhsa_dims_t *d, int fused, int32_t tile, int64_t parts[VS__L1_PARTS]) {
+    const int64_t s = d->seq_len, s4 = vs__s4(d), p = d->proj;
+    const int64_t depth = fused ? d->embed : p;
+    tile = vs__clamp_tile(d, tile);
+    parts[0] = s * depth;            /* the keys: K[h], or X when fused */
+    parts[1] = p * s4;               /* V^T[h] */
+    parts[2] = parts[3] = tile * depth; /* two query tiles */
+    parts[4] = tile * s4;            /* score/probability rows of one tile */
+    parts[5] = parts[6] = tile * p;  /* two context tiles */
+    parts[7] = 4 * s;                /* softmax exponentials */
+}
+
+int32_t vs_mhsa_part_l1_bytes(const vs_mhsa_dims_t *dims, int fused, int32_t tile) {
+    if (!vs__mhsa_dims_ok(dims) || tile <= 0) return VS_ERR_ARG;
+    int64_t parts[VS__L1_PARTS];
+    vs__l1_parts(dims, fused, tile, parts);
+    return vs__scratch_sum(parts, VS__L1_PARTS);
+}
+
+int32_t vs_mhsa_part_head_keys_bytes(const vs_mhsa_dims_t *dims, int fused) {
+    if (!vs__mhsa_dims_ok(dims)) return VS_ERR_ARG;
+    int64_t parts[VS__L1_PARTS];
+    vs__l1_parts(dims, fused, 1, parts);
+    return vs__scratch_sum(parts, 2);
+}
+
+void vs_mhsa_part_l1_carve(const vs_mhsa_part_t *m, int32_t tile, void *l1, vs_mhsa_l1_t *out) {
+    int64_t parts[VS__L1_PARTS];
+    vs__l1_parts(&m->dims, m->fused, tile, parts);
+    uint8_t *pos = (uint8_t *)l1;
+    int8_t *at[VS__L1_PARTS];
+    for (int32_t i = 0; i < VS__L1_PARTS; i++) at[i] = (int8_t *)vs__carve(&pos, (int32_t)parts[i]);
+    out->tile = vs__clamp_tile(&m->dims, tile);
+    out->keys = at[0];
+    out->vt = at[1];
+    out->q[0] = at[2];
+    out->q[1] = at[3];
+    out->rows = at[4];
+    out->o[0] = at[5];
+    out->o[1] = at[6];
+    out->exps = (uint32_t *)(void *)at[7];
+}
+
+void vs_mhsa_part_head(const vs_mhsa_part_t *m, int32_t h, vs_mhsa_head_t *out) {
+    const vs_mhsa_dims_t *d = &m->dims;
+    const int32_t s = d->seq_len, p = d->proj, depth = m->fused ? d->embed : p;
+    out->query_bytes = depth;
+    out->queries = m->qt + h * s * depth;
+    out->keys = m->fused ? m->x : m->k + h * s * p;
+    out->keys_bytes = s * depth;
+    out->vt = m->vt + h * p * vs__s4(d);
+    out->vt_bytes = p * vs__s4(d);
+    out->context = m->o + h * s * p;
+    out->context_bytes = p;
+}
+
+void vs_mhsa_part_attend_rows(const vs_mhsa_part_t *m, int32_t n, const int8_t *queries,
+                              const int8_t *keys, const int8_t *vt, int8_t *rows, uint32_t *exps,
+                              int8_t *context) {
+    const vs_mhsa_dims_t *d = &m->dims;
+    vs__scores(d, n, m->fused ? d->embed : d->proj, queries, keys, &m->params->scores, rows);
+    vs__softmax_rows(d, n, rows, &m->params->softmax, exps);
+    vs__context(d, n, rows, vt, &m->params->context, context);
 }
 
 static void vs__part_values(const vs_mhsa_part_t *m, const int8_t *wv, const int32_t *bv,
@@ -699,15 +774,11 @@ static void vs__part_project_run(const vs_mhsa_part_t *m, int32_t h, int32_t t0,
 
 static void vs__part_attend_run(const vs_mhsa_part_t *m, int32_t h, int32_t t0, int32_t n,
                                 uint32_t *exps) {
-    const vs_mhsa_dims_t *d = &m->dims;
-    const int32_t s = d->seq_len, s4 = vs__s4(d), p = d->proj;
-    int8_t *rows = m->map + (h * s + t0) * s4;
-    if (m->fused)
-        vs__scores(d, n, d->embed, m->qt + (h * s + t0) * d->embed, m->x, &m->params->scores, rows);
-    else
-        vs__scores(d, n, p, m->qt + (h * s + t0) * p, m->k + h * s * p, &m->params->scores, rows);
-    vs__softmax_rows(d, n, rows, &m->params->softmax, exps);
-    vs__context(d, n, rows, m->vt + h * p * s4, &m->params->context, m->o + (h * s + t0) * p);
+    vs_mhsa_head_t head;
+    vs_mhsa_part_head(m, h, &head);
+    vs_mhsa_part_attend_rows(m, n, head.queries + t0 * head.query_bytes, head.keys, head.vt,
+                             m->map + (h * m->dims.seq_len + t0) * vs__s4(&m->dims), exps,
+                             head.context + t0 * head.context_bytes);
 }
 
 void vs_mhsa_part_project(const vs_mhsa_part_t *m, int32_t begin, int32_t end) {

@@ -68,6 +68,7 @@ Cluster::Cluster(sc_core::sc_module_name name, const Config& config, const std::
     banks_.claims = bank_claims_.data();
     l1_touched_.assign(l1_.timing.size / 4 + 1, 0);
     banks_.touched = l1_touched_.data();
+    shared_icache_.configure(config_.params.icache.shared);
     for (unsigned i = 0; i < config_.cores; i++) {
         auto w = std::make_unique<Worker>();
         w->bus = std::make_unique<WorkerBus>(*this, i);
@@ -85,6 +86,9 @@ Cluster::Cluster(sc_core::sc_module_name name, const Config& config, const std::
             w->hart->add_memory(t, m.host, m.counters);
         }
         w->hart->reset(0);
+        if (config_.params.icache.l0.size_bytes)
+            w->hart->set_instruction_cache(config_.params.icache.l0, &shared_icache_,
+                                           config_.params.icache.l0_refill_cycles, config_.params.icache.refill_cycles);
         w->hart->set_console(console);
         workers_.push_back(std::move(w));
     }

@@ -144,6 +144,7 @@ private:
     std::vector<ClusterMemory> memories_;
     ClusterMemory l1_;
     std::vector<std::unique_ptr<Worker>> workers_;
+    Cache shared_icache_;  // the instruction cache every worker's L0 refills from
 
     // Lock-step position: the next window starts here (absolute cycles).
     uint64_t window_ = 0;

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "core/cache.h"
+
 namespace vitsim {
 
 // The multi-core cluster beside the main core (gap9's 8 workers; models/cluster,
@@ -27,6 +29,14 @@ struct ClusterParams {
     // lanes (4 int8 MACs each per cycle), one of the verilated sizes; 0: none.
     unsigned engine_lanes = 0;
     uint32_t engine_base = 0;       // its register block (VITSIM_ENGINE_SIZE bytes), from the profile
+    // Instruction caches: each core's L0 in front of one cache the cores share, both
+    // over the code in L2 (Hart::set_instruction_cache). l0.size_bytes 0: none (the
+    // code memory's fetch rules apply, as on the FC).
+    struct {
+        CacheGeometry l0, shared;
+        unsigned l0_refill_cycles = 0;  // an L0 miss the shared cache serves
+        unsigned refill_cycles = 0;     // a shared-cache miss, added: the line from L2
+    } icache;
 };
 
 }  // namespace vitsim

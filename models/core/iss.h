@@ -52,6 +52,7 @@ struct StallCounters {
     uint64_t muldiv = 0;    // multi-cycle mul/div/dotp beyond base CPI
     uint64_t memory = 0;    // data wait states (flash, QSPI, peripherals)
     uint64_t fetch = 0;     // instruction fetch wait states (sequential, no prefetch)
+    uint64_t icache = 0;    // instruction cache refills (cluster cores, Hart::set_instruction_cache)
 };
 
 // Hits and misses of the memory structures in front of a core (models/core/cache.h):

@@ -46,6 +46,7 @@ HartCounters operator-(const HartCounters& end, const HartCounters& begin) {
     d.stalls.muldiv = end.stalls.muldiv - begin.stalls.muldiv;
     d.stalls.memory = end.stalls.memory - begin.stalls.memory;
     d.stalls.fetch = end.stalls.fetch - begin.stalls.fetch;
+    d.stalls.icache = end.stalls.icache - begin.stalls.icache;
     for (unsigned k = 0; k < kInsnClassCount; k++) d.classes[k] = end.classes[k] - begin.classes[k];
     d.sleep_cycles = end.sleep_cycles - begin.sleep_cycles;
     return d;
@@ -59,6 +60,7 @@ HartCounters& operator+=(HartCounters& sum, const HartCounters& more) {
     sum.stalls.muldiv += more.stalls.muldiv;
     sum.stalls.memory += more.stalls.memory;
     sum.stalls.fetch += more.stalls.fetch;
+    sum.stalls.icache += more.stalls.icache;
     sum.caches += more.caches;
     for (unsigned k = 0; k < kInsnClassCount; k++) sum.classes[k] += more.classes[k];
     sum.sleep_cycles += more.sleep_cycles;

@@ -206,6 +206,8 @@ void Hart::reset(uint32_t pc) {
     for (unsigned l = 0; l < 2; l++) loop_start_[l] = loop_end_[l] = loop_count_[l] = 0, loop_end_set_[l] = false;
     flush_decode_cache();
     retired_ = {};
+    if (icache_on_) icache_.configure(icache_geometry_);  // cold, counters zero
+    fetch_line_ = ~0u;
 }
 
 void Hart::request_exit(int status) {
@@ -301,7 +303,7 @@ bool Hart::decode_at(Region& r, uint32_t pc, DecodedInsn& d) {
 // does not help; a backward jump within the instruction cache/ART hits).
 unsigned Hart::refetch_cycles(uint32_t pc, uint32_t target) {
     Region* r = region_of(target);
-    if (!r) return 0;
+    if (!r || icache_on_) return 0;  // an instruction cache: fetch_line() costs it
     if (r->contains(pc) && target <= pc && pc - target < r->t.cache_bytes) return 0;
     return r->t.fetch_wait;
 }
@@ -327,7 +329,7 @@ void Hart::decode_into(DecodedInsn& d, Region& r, uint32_t pc) {
     if (timing == Timing::BRANCH) d.taken = uint8_t(timing_.branch_taken_penalty + target_refetch);
     // Fetch: without a prefetch buffer every new line costs the memory's wait states.
     const uint32_t line = std::max(1u, r.t.line_bytes);
-    if (!r.t.prefetch && r.t.fetch_wait && ((pc % line) == 0 || (pc % line) + d.len > line))
+    if (!icache_on_ && !r.t.prefetch && r.t.fetch_wait && ((pc % line) == 0 || (pc % line) + d.len > line))
         d.stall_fetch = uint8_t(r.t.fetch_wait);
     cycles += d.stall_fetch;
     // Load-use: a load is always followed by the instruction after it.
@@ -428,6 +430,9 @@ HartCounters Hart::counters() const {
     c.cycles = cycles_;
     c.stalls.memory += stalls_.memory;
     c.stalls.branch += stalls_.branch;
+    c.stalls.icache += stalls_.icache;
+    c.caches.icache.hits += icache_.stats().hits;
+    c.caches.icache.misses += icache_.stats().misses;
     for (const auto& r : regions_)
         for (uint32_t page : r->decoded_pages) {
             const DecodedInsn* d = r->cache + (size_t(page) << (kPageShift - 1));
@@ -651,9 +656,9 @@ StopReason Hart::run(uint64_t cycle_limit) {
     for (;;) {
         try {
             if (track_touched_)
-                execute<true>(pc, d);
+                icache_on_ ? execute<true, true>(pc, d) : execute<true, false>(pc, d);
             else
-                execute<false>(pc, d);
+                icache_on_ ? execute<false, true>(pc, d) : execute<false, false>(pc, d);
             pc_ = pc;
             return exit_requested_ ? StopReason::kExit : StopReason::kLimit;
         } catch (const TrapException& t) {
@@ -671,7 +676,29 @@ StopReason Hart::run(uint64_t cycle_limit) {
     }
 }
 
-template <bool kTrackTouched> void Hart::execute(uint32_t& pc_ref, DecodedInsn*& d_ref) {
+void Hart::set_instruction_cache(const CacheGeometry& l0, Cache* shared, unsigned l0_refill, unsigned refill) {
+    icache_geometry_ = l0;
+    icache_.configure(l0);
+    icache_on_ = icache_.enabled();
+    shared_icache_ = shared;
+    icache_l0_refill_ = l0_refill;
+    icache_refill_ = refill;
+    fetch_shift_ = icache_.line_shift();
+    fetch_line_ = ~0u;
+    flush_decode_cache();  // static fetch costs were decided without it
+}
+
+// The executor moved to another line: L0, then the shared cache, then L2.
+unsigned Hart::fetch_line(uint32_t pc) {
+    fetch_line_ = pc >> fetch_shift_;
+    if (icache_.access(pc) == Cache::kHit) return 0;
+    unsigned cycles = icache_l0_refill_;
+    if (shared_icache_ && shared_icache_->access(pc) != Cache::kHit) cycles += icache_refill_;
+    stalls_.icache += cycles;
+    return cycles;
+}
+
+template <bool kTrackTouched, bool kICache> void Hart::execute(uint32_t& pc_ref, DecodedInsn*& d_ref) {
     uint32_t pc = pc_ref;
     DecodedInsn* d = nullptr;
     if (!code_ || !code_->contains(pc)) select_code_region(pc);
@@ -713,6 +740,9 @@ template <bool kTrackTouched> void Hart::execute(uint32_t& pc_ref, DecodedInsn*&
     do {                                                                  \
         pc = npc;                                                         \
         if (__builtin_expect(cycles_ >= limit_, 0)) return;               \
+        if constexpr (kICache)                                            \
+            if (__builtin_expect((pc >> fetch_shift_) != fetch_line_, 0)) \
+                cycles_ += fetch_line(pc);                                \
         off = pc - code_base;                                             \
         if (__builtin_expect(off >= code_size, 0)) goto change_region;    \
         d = cache + (off >> 1);                                           \

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/cache.h"
 #include "core/iss.h"
 #include "iss/decode.h"
 #include "iss/timing.h"
@@ -70,6 +71,14 @@ public:
     void add_banked_memory(const MemoryTiming& mem, uint8_t* host, AccessCounters* counters, BankedMemory* banks);
     uint64_t bank_conflict_cycles() const { return bank_stalls_; }
 
+    // An instruction cache in front of every fetch (a cluster core's; docs/cluster.md):
+    // its own `l0`, backed by `shared` (the cluster's, may be null). A fetch from a line
+    // other than the previous instruction's looks the line up (one tag check per line,
+    // not per instruction): an L0 miss costs `l0_refill` cycles, a miss in the shared
+    // cache `refill` more (from L2), counted as the `icache` stall. It replaces the code
+    // memory's fetch rules (fetch_wait, prefetch, cache_bytes). Call before running.
+    void set_instruction_cache(const CacheGeometry& l0, Cache* shared, unsigned l0_refill, unsigned refill);
+
     // RISC-V specifics, for tests and the loader.
     void reset(uint32_t pc);  // registers, CSRs and counters zero, pc set, decode cache flushed
     void flush_decode_cache();  // fence.i, loader
@@ -89,7 +98,8 @@ private:
     struct Fast;
     struct FatalTrap {};  // a trap the program has no handler for: the run stops
 
-    template <bool kTrackTouched> void execute(uint32_t& pc, DecodedInsn*& d);
+    template <bool kTrackTouched, bool kICache> void execute(uint32_t& pc, DecodedInsn*& d);
+    unsigned fetch_line(uint32_t pc);
     Region* region_of(uint32_t addr);
     void select_code_region(uint32_t pc);
     bool fetch_halfword(Region& r, uint32_t addr, uint16_t& out);
@@ -136,6 +146,13 @@ private:
     bool exit_requested_ = false;
     bool track_touched_ = false;
     int exit_status_ = 0;
+    // Instruction cache (set_instruction_cache); off: no executor code for it.
+    bool icache_on_ = false;
+    CacheGeometry icache_geometry_;
+    Cache icache_;
+    Cache* shared_icache_ = nullptr;
+    unsigned icache_l0_refill_ = 0, icache_refill_ = 0, fetch_shift_ = 4;
+    uint32_t fetch_line_ = ~0u;  // the line the last instruction came from (pc >> fetch_shift_)
     TrapInfo trap_;
     // Hardware loops 0 (inner) and 1: start, last instruction, remaining iterations.
     uint32_t loop_start_[2] = {}, loop_end_[2] = {}, loop_count_[2] = {};

@@ -20,6 +20,7 @@ namespace {
 
 constexpr int64_t kArenaAlignment = 4;
 constexpr uint64_t kImageAlignment = 64;  // model part start (after the firmware)
+constexpr uint64_t kClusterStackBytes = 1024;  // VS_CLUSTER_STACK_BYTES, each worker's stack in L1
 constexpr uint64_t kModelPadding = 16;    // model part size, weights blob start
 
 uint64_t round_up(uint64_t n, uint64_t a) { return (n + a - 1) / a * a; }
@@ -199,9 +200,30 @@ struct Planned {
     Plan plan;
 };
 
+// Depth-first MHSA on a cluster streams each head's query tiles through L1 with the
+// head's K and V^T resident there, one such set per core (vs_mhsa_part_l1_bytes):
+// refused here, naming the layer, when the cores' sets exceed the cluster's L1.
+void check_cluster_l1(const Lowered& l, const DeployTarget& t) {
+    if (!t.cluster_cores || !t.cluster_l1_bytes) return;
+    for (const LoweredLayer& layer : l.layers) {
+        const bool fused = layer.variant == VS_MHSA_FUSED_DEPTHFIRST;
+        if (layer.op != VS_OP_MHSA || !(fused || layer.variant == VS_MHSA_DEPTHFIRST)) continue;
+        const vs_mhsa_dims_t dims{layer.dim[0], layer.dim[1], layer.dim[2], layer.dim[3]};
+        const int64_t per_core = vs_mhsa_part_l1_bytes(&dims, fused, layer.dim[4]);
+        const int64_t needed = per_core * t.cluster_cores;
+        if (per_core >= 0 && needed <= static_cast<int64_t>(t.cluster_l1_bytes)) continue;
+        throw NoFitError("layer '" + layer.name + "' (depth-first attention) needs " + std::to_string(needed) +
+                         " bytes of L1 (" + std::to_string(t.cluster_cores) + " cores x " + std::to_string(per_core) +
+                         ": one head's K and V " + std::to_string(vs_mhsa_part_head_keys_bytes(&dims, fused)) +
+                         " and the query tiles), the cluster's L1 has " + std::to_string(t.cluster_l1_bytes) +
+                         "; use mhsa=layer-wise, a smaller tile or fewer cores");
+    }
+}
+
 Planned lower_and_plan(const Graph& g, const Weights& w, const DeployOptions& o, const DeployTarget& t) {
     validate_weights(g, w, "weights for network '" + g.name + "'");
     Planned r{lower_graph(g, w, o, 1, t.cluster_cores), {}};
+    check_cluster_l1(r.lowered, t);
     r.plan = make_plan(g, r.lowered, o, t);
     const int groups = choose_patch_groups(g, r.plan, o);
     if (groups != 1) {
@@ -274,6 +296,8 @@ DeployTarget target_for_profile(const Profile& profile, uint64_t firmware_code_b
         t.l1_dma_bytes_per_cycle = profile.cluster.dma.l2_bytes_per_cycle;
         t.l1_dma_setup_cycles = profile.cluster.dma.setup_cycles;
     }
+    if (t.cluster_cores)  // vs_l1_alloc's limit: the TCDM below 8 worker stacks (firmware/cluster/vs_cluster.h)
+        t.cluster_l1_bytes = profile.memory(profile.cluster.l1_memory).size - 8 * kClusterStackBytes;
     std::vector<TargetMemory> read_only;  // "qspi" first
     for (const auto& m : profile.memories) {
         if (m.name == code.name || m.name == data.name || m.writable) continue;

@@ -51,6 +51,8 @@ struct DeployTarget {
     // minus the profile's cluster.l1_reserved), and its DMA, for the tiling's costs.
     uint64_t l1_budget = 0;
     unsigned l1_dma_bytes_per_cycle = 8, l1_dma_setup_cycles = 20;
+    uint64_t cluster_l1_bytes = 0;            // the cluster's L1 its kernels may allocate
+                                              // (the TCDM minus the workers' stacks)
 };
 
 // A target from a SoC profile: the model part follows a firmware of

@@ -400,6 +400,20 @@ private:
         finish(l, 0);
     }
 
+    // On a cluster the MHSA runs as the steps of vs_par_mhsa (firmware/interp/interp_parallel.c):
+    // layer-wise with the whole map in the scratch, depth-first streaming query tiles through
+    // L1 with no map (its L1 is checked by check_cluster_l1, deploy.cpp). The record's scratch
+    // holds the larger of that and the single-core kernel's: the host golden model runs the latter.
+    // With engine=on an unfused attention runs the layer-wise steps on the matrix engine
+    // (firmware/interp/interp_engine.c), whatever the schedule: its whole map too.
+    int64_t cluster_mhsa_scratch(const vs_mhsa_dims_t& dims, bool depth_first, bool fused) const {
+        const int64_t layerwise =
+            fused ? vs_mhsa_fused_layerwise_s8_scratch_bytes(&dims) : vs_mhsa_layerwise_s8_scratch_bytes(&dims);
+        if (!depth_first) return layerwise;
+        const int64_t streamed = vs_mhsa_part_streamed_scratch_bytes(&dims, fused ? 1 : 0);
+        return o_.engine && !fused ? std::max(streamed, layerwise) : streamed;
+    }
+
     void mhsa(const Node& n, size_t i) {
         const bool depth_first = o_.mhsa == MhsaSchedule::DepthFirst;
         const uint32_t variant = o_.fwsa ? (depth_first ? VS_MHSA_FUSED_DEPTHFIRST : VS_MHSA_FUSED_LAYERWISE)
@@ -451,7 +465,7 @@ private:
             l.macs = n.macs();
             scratch = depth_first ? vs_mhsa_depthfirst_s8_scratch_bytes(&dims, tile)
                                   : vs_mhsa_layerwise_s8_scratch_bytes(&dims);
-            if (cluster_) scratch = std::max<int64_t>(scratch, vs_mhsa_layerwise_s8_scratch_bytes(&dims));
+            if (cluster_) scratch = std::max<int64_t>(scratch, cluster_mhsa_scratch(dims, depth_first, false));
         } else {
             const Fused f = fuse(n, wq, wk, s_x);
             const double s_t = scale(n.name + ":t"), s_sf = scale(n.name + ":scores_fused");
@@ -470,7 +484,7 @@ private:
                      s64 * hp * e64;
             scratch = depth_first ? vs_mhsa_fused_depthfirst_s8_scratch_bytes(&dims, tile)
                                   : vs_mhsa_fused_layerwise_s8_scratch_bytes(&dims);
-            if (cluster_) scratch = std::max<int64_t>(scratch, vs_mhsa_fused_layerwise_s8_scratch_bytes(&dims));
+            if (cluster_) scratch = std::max<int64_t>(scratch, cluster_mhsa_scratch(dims, depth_first, true));
         }
         l.groups.push_back(blob.take());
         finish(l, scratch);

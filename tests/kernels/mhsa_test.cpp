@@ -1,6 +1,7 @@
 // Multi-head self-attention: layer-wise, depth-first and fused-weight schedules
 // against the naive reference, against each other and against float.
 #include <gtest/gtest.h>
+#include <cstring>
 
 #include "test_util.h"
 
@@ -547,37 +548,104 @@ TEST(Mhsa, RejectsBadArgs) {
 
 namespace {
 
+// The share of core `id` of `total` items over `cores` (sizes differ by at most one).
+void share(int total, int cores, int id, int &b, int &e) {
+    const int base = total / cores, extra = total % cores;
+    b = id * base + std::min(id, extra);
+    e = b + base + (id < extra ? 1 : 0);
+}
+
 // The three parallel steps as `cores` cores would run them: each step over the
-// vs_split-like shares of its items, cores one after the other, in place (y = x).
-Bytes run_parts(const Model &m, bool fused, int cores) {
+// vs_split-like shares of its items, cores one after the other, in place (y = x),
+// in a scratch of `scratch_bytes`; `attend(part, core, begin, end)` is step 2.
+template <typename Attend>
+Bytes run_steps(const Model &m, bool fused, int cores, int32_t scratch_bytes, Attend attend) {
     const vs_mhsa_dims_t &d = m.d;
     const vs_mhsa_params_t p = fused ? m.fused_params() : m.params;
     const vs_mhsa_weights_t w = m.weights();
     const vs_mhsa_fused_weights_t fw = m.fused_weights();
-    Scratch s(fused ? vs_mhsa_fused_layerwise_s8_scratch_bytes(&d) : vs_mhsa_layerwise_s8_scratch_bytes(&d));
+    Scratch s(scratch_bytes);
     Bytes buf = m.x;
     vs_mhsa_part_t part;
     EXPECT_EQ(vs_mhsa_part_init(&part, &d, &p, buf.data(), fused ? nullptr : &w, fused ? &fw : nullptr,
                                 buf.data(), s.get()),
               VS_OK);
-    std::vector<uint32_t> exps(d.seq_len);
-    const auto share = [cores](int total, int id, int &b, int &e) {
-        const int base = total / cores, extra = total % cores;
-        b = id * base + std::min(id, extra);
-        e = b + base + (id < extra ? 1 : 0);
-    };
     int b, e;
     for (int c = 0; c < cores; c++)
-        share(d.heads * d.seq_len, c, b, e), vs_mhsa_part_project(&part, b, e);
+        share(d.heads * d.seq_len, cores, c, b, e), vs_mhsa_part_project(&part, b, e);
     for (int c = 0; c < cores; c++)
-        share(d.heads * d.seq_len, c, b, e), vs_mhsa_part_attend(&part, b, e, exps.data());
+        share(d.heads * d.seq_len, cores, c, b, e), attend(part, c, b, e);
     for (int c = 0; c < cores; c++)
-        share(d.seq_len, c, b, e), vs_mhsa_part_output(&part, b, e);
+        share(d.seq_len, cores, c, b, e), vs_mhsa_part_output(&part, b, e);
     EXPECT_TRUE(s.guard_intact()) << name(d);
     return buf;
 }
 
+// The layer-wise steps: operands and the whole map in the scratch.
+Bytes run_parts(const Model &m, bool fused, int cores) {
+    std::vector<uint32_t> exps(m.d.seq_len);
+    return run_steps(m, fused, cores,
+                     fused ? vs_mhsa_fused_layerwise_s8_scratch_bytes(&m.d) : vs_mhsa_layerwise_s8_scratch_bytes(&m.d),
+                     [&](const vs_mhsa_part_t &part, int, int b, int e) { vs_mhsa_part_attend(&part, b, e, exps.data()); });
+}
+
+// The depth-first cluster schedule (firmware/interp/interp_parallel.c) with memcpy for
+// the DMA: the scratch without the map, each core's own fast memory of
+// vs_mhsa_part_l1_bytes holding one head's keys and V^T, query rows through it in tiles.
+Bytes run_parts_streamed(const Model &m, bool fused, int cores, int tile) {
+    const vs_mhsa_dims_t &d = m.d;
+    const auto stream = [&](const vs_mhsa_part_t &part, int core, int b, int e) {
+        Scratch l1(vs_mhsa_part_l1_bytes(&d, fused, tile));
+        vs_mhsa_l1_t f;
+        vs_mhsa_part_l1_carve(&part, tile, l1.get(), &f);
+        while (b < e) {
+            const int h = b / d.seq_len, t0 = b % d.seq_len, n = std::min(e - b, d.seq_len - t0);
+            vs_mhsa_head_t hd;
+            vs_mhsa_part_head(&part, h, &hd);
+            std::memcpy(f.keys, hd.keys, size_t(hd.keys_bytes));
+            std::memcpy(f.vt, hd.vt, size_t(hd.vt_bytes));
+            for (int r0 = t0; r0 < t0 + n; r0 += f.tile) {
+                const int rows = std::min(f.tile, t0 + n - r0), slot = (r0 - t0) / f.tile & 1;
+                std::memcpy(f.q[slot], hd.queries + r0 * hd.query_bytes, size_t(rows * hd.query_bytes));
+                vs_mhsa_part_attend_rows(&part, rows, f.q[slot], f.keys, f.vt, f.rows, f.exps, f.o[slot]);
+                std::memcpy(hd.context + r0 * hd.context_bytes, f.o[slot], size_t(rows * hd.context_bytes));
+            }
+            b += n;
+        }
+        EXPECT_TRUE(l1.guard_intact()) << name(d) << " core " << core;
+    };
+    return run_steps(m, fused, cores, vs_mhsa_part_streamed_scratch_bytes(&d, fused), stream);
+}
+
 } // namespace
+
+TEST(Mhsa, StreamedPartsWithKAndVInFastMemoryEqualTheSingleCoreKernels) {
+    uint32_t seed = 1900;
+    for (const vs_mhsa_dims_t &d : all_shapes()) {
+        const Model m = make_model(d, seed++);
+        const Bytes expect = run_layerwise(m, m.weights());
+        const Bytes expect_fused = run_fused_layerwise(m, m.fused_weights());
+        for (int cores : {1, 3, 8})
+            for (int tile : {1, 3, 8, 1000}) {
+                EXPECT_EQ(run_parts_streamed(m, false, cores, tile), expect) << name(d) << " cores " << cores << " tile " << tile;
+                EXPECT_EQ(run_parts_streamed(m, true, cores, tile), expect_fused)
+                    << name(d) << " fused, cores " << cores << " tile " << tile;
+            }
+    }
+}
+
+TEST(Mhsa, StreamedSizesCountEveryBuffer) {
+    const vs_mhsa_dims_t d = {81, 32, 32, 8};  // EEGFormer
+    // keys 81*32 + V^T 32*84 + 2 query tiles 8*32 + score rows 8*84 + 2 context tiles 8*32 + 4*81
+    EXPECT_EQ(vs_mhsa_part_l1_bytes(&d, 0, 8), 2592 + 2688 + 512 + 672 + 512 + 324);
+    EXPECT_EQ(vs_mhsa_part_head_keys_bytes(&d, 0), 2592 + 2688);
+    EXPECT_EQ(vs_mhsa_part_l1_bytes(&d, 0, 1000), vs_mhsa_part_l1_bytes(&d, 0, 81));  // clamped to S
+    EXPECT_EQ(vs_mhsa_part_l1_bytes(&d, 0, 0), VS_ERR_ARG);
+    // the layer-wise scratch without the map (8*81*84) and the exponentials (4*81)
+    EXPECT_EQ(vs_mhsa_part_streamed_scratch_bytes(&d, 0), vs_mhsa_layerwise_s8_scratch_bytes(&d) - 54432 - 324);
+    EXPECT_EQ(vs_mhsa_part_streamed_scratch_bytes(&d, 1),
+              vs_mhsa_fused_layerwise_s8_scratch_bytes(&d) - 54432 - 324);
+}
 
 TEST(Mhsa, PartsOnAnySplitEqualTheSingleCoreKernels) {
     uint32_t seed = 900;

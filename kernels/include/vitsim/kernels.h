@@ -442,6 +442,43 @@ void vs_mhsa_part_output(const vs_mhsa_part_t *m, int32_t begin, int32_t end);
 void vs_mhsa_part_values(const vs_mhsa_part_t *m, int32_t begin, int32_t end);
 void vs_mhsa_part_softmax(const vs_mhsa_part_t *m, int32_t begin, int32_t end, uint32_t *exps);
 
+/*
+ * Depth-first on a cluster ("streamed" step 2): a core copies one head's keys
+ * (K[h], or X when fused) and V^T[h] into its own fast memory (the cluster's L1),
+ * then streams that head's query rows through it in tiles of `tile` rows, two
+ * query tiles and two context tiles in flight (double buffering), and writes the
+ * context rows back. Steps 1 and 3 are as above; the map [H][S][S4] is never
+ * materialised, so the scratch is vs_mhsa_part_streamed_scratch_bytes (the part of
+ * vs_mhsa_part_init's carving before the map). Same integers as every other
+ * schedule, bit for bit.
+ *   vs_mhsa_part_l1_bytes: fast memory per core (keys, V^T, 2 query tiles,
+ *     one tile of score rows, 2 context tiles, S exponentials; each rounded to 4);
+ *   vs_mhsa_part_head_keys_bytes: its part that one head's K and V^T take;
+ *   vs_mhsa_part_l1_carve: that layout in `l1`;
+ *   vs_mhsa_part_head: where head h's operands are in the scratch (row strides in
+ *     bytes: query rows `query_bytes`, context rows `context_bytes`);
+ *   vs_mhsa_part_attend_rows: scores, softmax and context of n query rows from
+ *     wherever the operands are (`rows`: n*S4 bytes of scratch).
+ */
+typedef struct {
+    int32_t tile;
+    int8_t *keys, *vt, *q[2], *rows, *o[2];
+    uint32_t *exps;
+} vs_mhsa_l1_t;
+typedef struct {
+    const int8_t *queries, *keys, *vt;
+    int8_t *context;
+    int32_t query_bytes, keys_bytes, vt_bytes, context_bytes;
+} vs_mhsa_head_t;
+int32_t vs_mhsa_part_streamed_scratch_bytes(const vs_mhsa_dims_t *dims, int fused);
+int32_t vs_mhsa_part_l1_bytes(const vs_mhsa_dims_t *dims, int fused, int32_t tile);
+int32_t vs_mhsa_part_head_keys_bytes(const vs_mhsa_dims_t *dims, int fused);
+void vs_mhsa_part_l1_carve(const vs_mhsa_part_t *m, int32_t tile, void *l1, vs_mhsa_l1_t *out);
+void vs_mhsa_part_head(const vs_mhsa_part_t *m, int32_t h, vs_mhsa_head_t *out);
+void vs_mhsa_part_attend_rows(const vs_mhsa_part_t *m, int32_t n, const int8_t *queries,
+                              const int8_t *keys, const int8_t *vt, int8_t *rows, uint32_t *exps,
+                              int8_t *context);
+
 #ifdef __cplusplus
 }
 #endif

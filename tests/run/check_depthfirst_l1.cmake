@@ -1,0 +1,35 @@
+# Depth-first attention on the cluster keeps each head's K and V in L1 and streams the
+# query tiles through it (docs/cluster.md): runs `vitsim run ARGS` with
+# --set mhsa=layer-wise and mhsa=depth-first and requires, for attention layer LAYER,
+# the depth-first run to use more L1 (l1_peak_bytes), less L2 (l2_peak_bytes, no map),
+# to move its tiles by DMA (dma_bytes) and to take a different number of cycles.
+#   cmake -DVITSIM=path -DARGS="run|--net|eegformer|--soc|gap9|--cores|8" -DLAYER=3 -DOUT_DIR=dir -P check_depthfirst_l1.cmake
+string(REPLACE "|" ";" args "${ARGS}")
+file(MAKE_DIRECTORY "${OUT_DIR}")
+foreach(mhsa layer-wise depth-first)
+  set(report ${OUT_DIR}/${mhsa}.json)
+  execute_process(COMMAND "${VITSIM}" ${args} --set mhsa=${mhsa} --json ${report}
+                  RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT code EQUAL 0)
+    message(FATAL_ERROR "vitsim ${ARGS} mhsa=${mhsa}: exit ${code}\n${out}${err}")
+  endif()
+  file(READ ${report} json)
+  foreach(key cycles l1_peak_bytes l2_peak_bytes dma_bytes)
+    string(JSON ${key}_${mhsa} GET "${json}" layers ${LAYER} ${key})
+  endforeach()
+endforeach()
+message(STATUS "layer ${LAYER}: layer-wise ${cycles_layer-wise} cycles, L1 ${l1_peak_bytes_layer-wise}, "
+               "L2 ${l2_peak_bytes_layer-wise}; depth-first ${cycles_depth-first} cycles, L1 ${l1_peak_bytes_depth-first}, "
+               "L2 ${l2_peak_bytes_depth-first}, DMA ${dma_bytes_depth-first}")
+if(NOT l1_peak_bytes_depth-first GREATER l1_peak_bytes_layer-wise)
+  message(FATAL_ERROR "depth-first does not keep K and V in L1: l1_peak_bytes ${l1_peak_bytes_depth-first} "
+                      "vs layer-wise ${l1_peak_bytes_layer-wise}")
+endif()
+if(NOT l2_peak_bytes_depth-first LESS l2_peak_bytes_layer-wise)
+  message(FATAL_ERROR "depth-first does not save L2: l2_peak_bytes ${l2_peak_bytes_depth-first} "
+                      "vs layer-wise ${l2_peak_bytes_layer-wise}")
+endif()
+if(NOT dma_bytes_depth-first GREATER dma_bytes_layer-wise OR cycles_depth-first EQUAL cycles_layer-wise)
+  message(FATAL_ERROR "depth-first streams nothing: DMA ${dma_bytes_depth-first} bytes, "
+                      "${cycles_depth-first} cycles (layer-wise ${cycles_layer-wise})")
+endif()
