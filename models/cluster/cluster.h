@@ -25,6 +25,7 @@
 
 #include "cluster/cluster_counters.h"
 #include "cluster/cluster_params.h"
+#include "core/core_debugger.h"
 #include "iss/hart.h"
 
 namespace vitsim {
@@ -83,6 +84,8 @@ public:
     void wake() { work_event_.notify(sc_core::SC_ZERO_TIME); }
     // A worker trapped or exited: the simulation was stopped; this says why.
     const std::string& failure() const { return failure_; }
+    // A debugger to run the workers (nullptr: none). Not owned.
+    void set_debugger(WorkerDebugger* debugger) { debugger_ = debugger; }
 
 private:
     struct Worker;
@@ -112,6 +115,7 @@ private:
 
     // Worker accesses (WorkerBus).
     BusResult worker_access(unsigned i, bool write, uint32_t addr, void* data, unsigned len);
+    BusResult register_or_device_access(unsigned i, bool write, uint32_t addr, void* data, unsigned len);
     BusResult device_access(unsigned i, bool write, uint32_t addr, void* data, unsigned len);
     bool in_l1(uint32_t addr, unsigned len) const { return addr - l1_.timing.base < l1_.timing.size && len <= l1_.timing.base + l1_.timing.size - addr; }
 
@@ -160,6 +164,7 @@ private:
     ClusterDmaStats dma_stats_;
 
     std::vector<ClusterMaster*> masters_;  // added masters (matrix engine)
+    WorkerDebugger* debugger_ = nullptr;
     std::string failure_;
 };
 

@@ -93,6 +93,8 @@ struct Hart::Region {
     AccessCounters* counters = nullptr;
     uint64_t read_limit = 0, write_limit = 0;  // fast path if offset + size <= limit
     BankedMemory* banks = nullptr;       // shared banks: slow path, arbitrated
+    bool watched = false;                // a debugger sees every access (Hart::watch_accesses)
+    uint64_t read_size = 0, write_size = 0;  // the limits the fast path had before
     DecodedInsn* cache = nullptr;        // one entry per halfword (executable memories)
     size_t cache_bytes = 0;
     std::vector<uint8_t> code_page;      // page holds decoded instructions
@@ -182,11 +184,23 @@ inline void Hart::bank_stall(Region& r, uint32_t addr, unsigned wait) {
     bank_stalls_ += conflict;
 }
 
+void Hart::watch_accesses(uint64_t start, uint64_t end) {
+    for (auto& r : regions_) {
+        if (end < r->t.base || start > uint64_t(r->t.base) + r->t.size - 1 || !r->host || r->watched) continue;
+        r->watched = true;
+        r->read_size = r->read_limit;
+        r->write_size = r->write_limit;
+        r->read_limit = r->write_limit = 0;  // off the fast path
+    }
+}
+
 void Hart::revoke_direct_access(uint64_t start, uint64_t end) {
     for (auto& r : regions_) {
         if (end < r->t.base || start > uint64_t(r->t.base) + r->t.size - 1) continue;
         r->host = nullptr;
         r->read_limit = r->write_limit = 0;
+        r->watched = false;
+        r->read_size = r->write_size = 0;
     }
 }
 
@@ -374,8 +388,10 @@ template <typename T, bool kTrackTouched> inline T Hart::load(uint32_t addr) {
         r->counters->reads[width_index<T>()]++;
         T v;
         std::memcpy(&v, r->host + off, sizeof(T));
+        if (__builtin_expect(r->watched, 0)) bus_.watched_access(addr, &v, sizeof(T), false);
         return v;
     }
+    if (r->watched && uint64_t(off) + sizeof(T) <= r->read_size) return T(load_watched(*r, addr, sizeof(T)));
     return T(load_slow(addr, sizeof(T)));
 }
 
@@ -395,9 +411,36 @@ template <typename T, bool kTrackTouched> inline void Hart::store(uint32_t addr,
         bank_stall(*r, addr, r->t.write_wait);
         r->counters->writes[width_index<T>()]++;
         std::memcpy(r->host + off, &value, sizeof(T));
+        if (__builtin_expect(r->watched, 0)) bus_.watched_access(addr, &value, sizeof(T), true);
         return;
     }
+    if (r->watched && uint64_t(off) + sizeof(T) <= r->write_size) return store_watched(*r, addr, value, sizeof(T));
     store_slow(addr, value, sizeof(T));
+}
+
+// A watched memory (watch_accesses): the fast path's cycles, counters and touch
+// marks, then the access is reported to the debugger.
+uint32_t Hart::load_watched(Region& r, uint32_t addr, unsigned len) {
+    const uint32_t off = addr - r.t.base;
+    cycles_ += r.t.read_wait;
+    stalls_.memory += r.t.read_wait;
+    r.counters->reads[len == 1 ? 0 : len == 2 ? 1 : 2]++;
+    if (track_touched_ && r.counters->touched) mark_touched(r.counters->touched, r.t.offset_in_memory + off, len);
+    uint32_t v = 0;
+    std::memcpy(&v, r.host + off, len);
+    bus_.watched_access(addr, &v, len, false);
+    return v;
+}
+
+void Hart::store_watched(Region& r, uint32_t addr, uint32_t value, unsigned len) {
+    const uint32_t off = addr - r.t.base;
+    cycles_ += r.t.write_wait;
+    stalls_.memory += r.t.write_wait;
+    r.counters->writes[len == 1 ? 0 : len == 2 ? 1 : 2]++;
+    if (track_touched_ && r.counters->touched) mark_touched(r.counters->touched, r.t.offset_in_memory + off, len);
+    std::memcpy(r.host + off, &value, len);
+    if (r.cache && r.code_page[off >> kPageShift]) invalidate_code(r, off);
+    bus_.watched_access(addr, &value, len, true);
 }
 
 uint32_t Hart::load_slow(uint32_t addr, unsigned len) {
