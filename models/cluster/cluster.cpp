@@ -210,10 +210,16 @@ void Cluster::run_worker(unsigned i, uint64_t end) {
     Worker& w = *workers_[i];
     wake_if_ready(w, end);
     if (!w.running || w.hart->cycles() >= end) return;
-    const StopReason r = debugger_ ? debugger_->run_worker(i, *w.hart, end, w.running) : w.hart->run(end);
+    const StopReason r = __builtin_expect(debugger_ != nullptr, 0) ? run_debugged(i, end) : w.hart->run(end);
     if (r == StopReason::kTrap) fail("cluster core " + std::to_string(i) + ": " + w.hart->describe_trap());
     if (r == StopReason::kExit) fail("cluster core " + std::to_string(i) + " exited (status " +
                                      std::to_string(w.hart->exit_status()) + "); only the FC may end the program");
+}
+
+// Out of line: the common path of run_worker (no debugger) stays as short as it was.
+__attribute__((noinline)) StopReason Cluster::run_debugged(unsigned i, uint64_t end) {
+    Worker& w = *workers_[i];
+    return debugger_->run_worker(i, *w.hart, end, w.running);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -108,6 +108,7 @@ private:
     bool has_work() const;
     void step_window();
     void run_worker(unsigned i, uint64_t end);
+    StopReason run_debugged(unsigned i, uint64_t end);
     uint64_t wake_cycle(const Worker& w) const;
     void wake_if_ready(Worker& w, uint64_t end);
     uint64_t next_activity() const;

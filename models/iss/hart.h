@@ -107,7 +107,7 @@ private:
     uint32_t load_slow(uint32_t addr, unsigned len);
     uint32_t load_watched(Region& r, uint32_t addr, unsigned len);
     void store_watched(Region& r, uint32_t addr, uint32_t value, unsigned len);
-    void bank_stall(Region& r, uint32_t addr, unsigned wait);
+    void bank_stall(BankedMemory& banks, uint32_t addr, unsigned wait);
     void store_slow(uint32_t addr, uint32_t value, unsigned len);
 
     bool csr_read(uint32_t csr, uint32_t& value) const;
