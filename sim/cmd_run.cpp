@@ -415,8 +415,10 @@ nlohmann::ordered_json layer_json(const LayerRow& r, const nlohmann::ordered_jso
             j["dma_bytes"] = measured["cluster"]["dma_bytes"];
             // The L1 plan's peak where deploy tiles the layer; else (attention, whose
             // kernels allocate their L1 at run time) the L1 the layer touched.
-            j["l1_peak_bytes"] = r.plan->l1.peak_bytes ? nlohmann::json(r.plan->l1.peak_bytes)
-                                                       : measured["cluster"]["l1_peak_bytes"];
+            if (r.plan->l1.peak_bytes)
+                j["l1_peak_bytes"] = r.plan->l1.peak_bytes;
+            else
+                j["l1_peak_bytes"] = measured["cluster"]["l1_peak_bytes"];
             j["l1_touched_bytes"] = measured["cluster"]["l1_peak_bytes"];  // L1 words the layer touched
             j["l1"] = deploy::l1_plan_json(r.plan->l1);
             j["l2_peak_bytes"] = r.sram_peak;

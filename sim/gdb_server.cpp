@@ -25,11 +25,17 @@ struct GdbServer::Link {
 namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
-constexpr const char* kStopped = "T05thread:1;";   // SIGTRAP: breakpoint, step, watchpoint
-constexpr const char* kInterrupted = "T02thread:1;";  // SIGINT: Ctrl-C
-constexpr int kSigSegv = 11, kSigXcpu = 24;        // a trap; the --max-cycles limit
+constexpr int kSigInt = 2, kSigTrap = 5, kSigSegv = 11, kSigXcpu = 24;  // Ctrl-C; breakpoint, step,
+                                                                       // watchpoint; a trap; --max-cycles
 
 std::string hex_byte(unsigned b) { return {kHex[(b >> 4) & 15], kHex[b & 15]}; }
+
+// "TSSthread:ID;" with the stop's details (a watchpoint's "watch:ADDR;") between.
+std::string stop_reply(int signal, unsigned thread, const std::string& details = "") {
+    std::ostringstream reply;
+    reply << 'T' << hex_byte(unsigned(signal)) << details << "thread:" << std::hex << thread << ';';
+    return reply.str();
+}
 
 std::string hex_bytes(const void* data, size_t len) {
     std::string out;
@@ -139,6 +145,7 @@ std::unique_ptr<GdbServer> attach_gdb(const SimulatorOptions& options, Soc& soc)
     if (options.gdb_port < 0) return nullptr;
     auto server = std::make_unique<GdbServer>(uint16_t(options.gdb_port), soc, is_arm(soc.profile().core));
     soc.core(0).set_debugger(server.get());
+    if (soc.cluster() && !is_arm(soc.profile().core)) soc.cluster()->set_debugger(server.get());
     return server;
 }
 
@@ -146,33 +153,57 @@ std::unique_ptr<GdbServer> attach_gdb(const SimulatorOptions& options, Soc& soc)
 // The core's side
 
 void GdbServer::start(Iss& iss) {
+    core0_ = &iss;
     boost::system::error_code ec;
     link_->acceptor.accept(link_->socket, ec);
     link_->acceptor.close();  // one client per run
     if (ec) return;           // nobody to obey: the run goes on as without --gdb
     link_->socket.set_option(tcp::no_delay(true), ec);
     connected_ = true;
-    serve(iss);  // stopped at the first instruction: the client asks why with '?'
+    serve();  // stopped at the first instruction: the client asks why with '?'
 }
 
-StopReason GdbServer::run(Iss& iss, uint64_t cycle_limit) {
-    while (iss.cycles() < cycle_limit) {
-        const StopReason reason = steps_instructions() ? iss.debug_step() : iss.run(cycle_limit);
+StopReason GdbServer::run(Iss& iss, uint64_t cycle_limit) { return run_thread(1, iss, cycle_limit, nullptr); }
+
+StopReason GdbServer::run_worker(unsigned index, Iss& iss, uint64_t cycle_limit, const bool& awake) {
+    const unsigned thread = index + 2;
+    const StopReason reason = run_thread(thread, iss, cycle_limit, &awake);
+    if (reason == StopReason::kTrap)
+        end_run(thread, iss, reason, iss.describe_trap());
+    else if (reason == StopReason::kExit)
+        end_run(thread, iss, reason, thread_name(thread) + " exited; only the FC may end the program");
+    return reason;
+}
+
+// One instruction at a time while something may stop the thread after it (the
+// breakpoint check is the pc of the next one), else as far as the limit.
+StopReason GdbServer::run_thread(unsigned thread, Iss& iss, uint64_t cycle_limit, const bool* awake) {
+    while (iss.cycles() < cycle_limit && (!awake || *awake)) {
+        const StopReason reason = steps_instructions(thread) ? iss.debug_step() : iss.run(cycle_limit);
         if (reason != StopReason::kLimit) return reason;
         if (!connected_) continue;
-        const std::string why = why_stopped(iss);
-        if (!why.empty()) stop(iss, why);
+        const auto why = why_stopped(thread, iss);
+        if (!why.first.empty()) stop(why.second, why.first);
     }
     return StopReason::kLimit;
 }
 
-// Watchpoints: the server revoked DMI for their memories, so every access to them
-// comes here; the hit is reported once the instruction has completed.
+// Watchpoints: the server revoked core 0's DMI for their memories and watches the
+// workers' accesses to them (Hart::watch_accesses), so every access comes here; the
+// hit is reported once the instruction has completed.
 void GdbServer::bus_access(uint32_t addr, const void* data, unsigned len, bool write) {
     if (!connected_) return;
     if (write && break_layer_ >= 0 && addr == VITSIM_SIMCTRL_BASE + VITSIM_SIMCTRL_LAYER_BEGIN && len == 4 &&
         le32(static_cast<const uint8_t*>(data)) == uint32_t(break_layer_))
         layer_hit_ = true;
+    check_watchpoints(1, addr, len, write);
+}
+
+void GdbServer::worker_access(unsigned index, uint32_t addr, const void*, unsigned len, bool write) {
+    if (connected_) check_watchpoints(index + 2, addr, len, write);
+}
+
+void GdbServer::check_watchpoints(unsigned thread, uint32_t addr, unsigned len, bool write) {
     for (const Watchpoint& w : watchpoints_) {
         if (addr >= w.addr + w.len || w.addr >= addr + len) continue;
         if ((w.kind == WatchKind::kWrite && !write) || (w.kind == WatchKind::kRead && write)) continue;
@@ -180,17 +211,23 @@ void GdbServer::bus_access(uint32_t addr, const void* data, unsigned len, bool w
         std::ostringstream reason;
         reason << name << ':' << std::hex << std::max(addr, w.addr) << ';';
         watch_hit_ = reason.str();
+        watch_thread_ = thread;
         return;
     }
 }
 
 void GdbServer::finish(Iss& iss, StopReason reason) {
+    end_run(1, iss, reason, reason == StopReason::kTrap ? iss.describe_trap() : "");
+}
+
+// Core 0 ended the run, or a worker trapped or exited (the cluster ends it then).
+void GdbServer::end_run(unsigned thread, Iss& iss, StopReason reason, const std::string& why) {
     if (!connected_) return;
-    if (reason == StopReason::kTrap) {
+    if (reason == StopReason::kTrap || thread != 1) {
         // Stop at the fault so the client can look around; the run cannot go on.
-        const std::string text = "vitsim: " + iss.describe_trap() + "\n";
+        const std::string text = "vitsim: " + why + "\n";
         send_packet("O" + hex_bytes(text.data(), text.size()));
-        stop(iss, "T" + hex_byte(kSigSegv) + "thread:1;");
+        stop(thread, stop_reply(kSigSegv, thread));
         if (connected_) send_packet("X" + hex_byte(kSigSegv));
     } else if (reason == StopReason::kExit) {
         send_packet("W" + hex_byte(unsigned(iss.exit_status()) & 0xff));
@@ -200,41 +237,45 @@ void GdbServer::finish(Iss& iss, StopReason reason) {
     disconnect();
 }
 
-bool GdbServer::steps_instructions() const {
-    return step_pending_ || !breakpoints_.empty() || !watchpoints_.empty() || break_layer_ >= 0;
+bool GdbServer::steps_instructions(unsigned thread) const {
+    return step_thread_ == thread || !breakpoints_.empty() || !watchpoints_.empty() || (break_layer_ >= 0 && thread == 1);
 }
 
-// The stop reply for the instruction just executed, or "" to run on.
-std::string GdbServer::why_stopped(Iss& iss) {
+// The stop reply for the instruction `thread` just executed and the thread it names,
+// or "" to run on.
+std::pair<std::string, unsigned> GdbServer::why_stopped(unsigned thread, const Iss& iss) {
     if (!watch_hit_.empty()) {
-        const std::string reply = "T05" + watch_hit_ + "thread:1;";
+        const std::string reply = stop_reply(kSigTrap, watch_thread_, watch_hit_);
         watch_hit_.clear();
-        return reply;
+        return {reply, watch_thread_};
     }
-    if (layer_hit_) {
+    if (layer_hit_) {  // a store of core 0's
         layer_hit_ = false;
-        return kStopped;
+        return {stop_reply(kSigTrap, 1), 1};
     }
-    if (step_pending_ || breakpoints_.count(iss.pc())) return kStopped;
-    // The socket is polled every 1024 quanta or steps: a few per millisecond of host time.
-    if ((++polls_ & 1023) == 0 && interrupt_requested()) return kInterrupted;
-    return "";
+    if (step_thread_ == thread || breakpoints_.count(iss.pc())) return {stop_reply(kSigTrap, thread), thread};
+    // The socket is polled every 1024 quanta, windows or steps: a few per millisecond.
+    if ((++polls_ & 1023) == 0 && interrupt_requested()) return {stop_reply(kSigInt, thread), thread};
+    return {};
 }
 
-void GdbServer::stop(Iss& iss, const std::string& reply) {
-    step_pending_ = false;
+// The client takes the thread a stop reply names for the one Hg selected (as
+// gdbserver does): g/G/p/P apply to it until the next Hg.
+void GdbServer::stop(unsigned thread, const std::string& reply) {
+    step_thread_ = 0;
+    selected_thread_ = thread;
     send_packet(reply);
-    serve(iss);
+    serve();
 }
 
-void GdbServer::serve(Iss& iss) {
+void GdbServer::serve() {
     std::string packet;
     while (connected_) {
         if (!read_packet(packet)) {
             disconnect();  // the client went away: as if it had detached
             return;
         }
-        switch (handle(packet, iss)) {
+        switch (handle(packet)) {
         case Next::kStay: break;
         case Next::kResume: return;
         case Next::kLeave: disconnect(); return;
@@ -322,7 +363,7 @@ void GdbServer::disconnect() {
     breakpoints_.clear();
     watchpoints_.clear();
     break_layer_ = -1;
-    step_pending_ = false;
+    step_thread_ = resume_thread_ = 0;
     boost::system::error_code ec;
     link_->socket.shutdown(tcp::socket::shutdown_both, ec);
     link_->socket.close(ec);
@@ -331,24 +372,25 @@ void GdbServer::disconnect() {
 // ---------------------------------------------------------------------------------------------
 // Commands
 
-GdbServer::Next GdbServer::handle(const std::string& packet, Iss& iss) {
+GdbServer::Next GdbServer::handle(const std::string& packet) {
+    Iss& iss = *core0_;
     if (packet.empty()) {
         send_packet("");
         return Next::kStay;
     }
     const std::string args = packet.substr(1);
     switch (packet[0]) {
-    case '?': send_packet(kStopped); return Next::kStay;
-    case 'g': send_packet(read_registers(thread_iss(iss))); return Next::kStay;
-    case 'G': send_packet(write_registers(thread_iss(iss), args)); return Next::kStay;
+    case '?': send_packet(stop_reply(kSigTrap, 1)); return Next::kStay;
+    case 'g': send_packet(read_registers(thread_iss(selected_thread_))); return Next::kStay;
+    case 'G': send_packet(write_registers(thread_iss(selected_thread_), args)); return Next::kStay;
     case 'p': {
-        const Iss& target = thread_iss(iss);
+        const Iss& target = thread_iss(selected_thread_);
         uint64_t n = 0;
         send_packet(parse_hex(args, n) && n < target.debug_register_count() ? hex_le32(target.debug_read_register(unsigned(n))) : "E01");
         return Next::kStay;
     }
     case 'P': {
-        Iss& target = thread_iss(iss);
+        Iss& target = thread_iss(selected_thread_);
         const size_t eq = args.find('=');
         uint64_t n = 0;
         std::vector<uint8_t> value;
@@ -359,20 +401,30 @@ GdbServer::Next GdbServer::handle(const std::string& packet, Iss& iss) {
         return Next::kStay;
     }
     case 'm': send_packet(read_memory(args)); return Next::kStay;
-    case 'M': send_packet(write_memory(iss, args)); return Next::kStay;
+    case 'M': send_packet(write_memory(args)); return Next::kStay;
     case 'c':
     case 's': {
+        const unsigned thread = resume_thread_ ? resume_thread_ : selected_thread_;
         uint64_t addr = 0;  // optional: resume at this address
-        if (!args.empty() && parse_hex(args, addr)) iss.debug_write_register(arm_ ? 15 : 32, uint32_t(addr));
-        step_pending_ = packet[0] == 's';
+        if (!args.empty() && parse_hex(args, addr))
+            thread_iss(thread).debug_write_register(arm_ ? 15 : 32, uint32_t(addr));
+        step_thread_ = packet[0] == 's' ? thread : 0;
         return Next::kResume;
     }
     case 'C':  // continue or step with a signal: there are no signals to deliver
     case 'S':
-        step_pending_ = packet[0] == 'S';
+        step_thread_ = packet[0] == 'S' ? (resume_thread_ ? resume_thread_ : selected_thread_) : 0;
         return Next::kResume;
+    case 'v':
+        if (packet == "vCont?") {
+            send_packet("vCont;c;C;s;S");
+            return Next::kStay;
+        }
+        if (packet.rfind("vCont;", 0) == 0) return resume(packet.substr(6));
+        send_packet("");
+        return Next::kStay;
     case 'Z':
-    case 'z': send_packet(change_point(iss, packet)); return Next::kStay;
+    case 'z': send_packet(change_point(packet)); return Next::kStay;
     case 'D': send_packet("OK"); return Next::kLeave;
     case 'k':
         std::fprintf(stderr, "vitsim: killed by the debugger\n");
@@ -436,8 +488,29 @@ bool GdbServer::parse_thread(const std::string& text, unsigned& id) const {
     return true;
 }
 
-Iss& GdbServer::thread_iss(Iss& core0) const {
-    return selected_thread_ == 1 ? core0 : cluster_->hart(selected_thread_ - 2);
+Iss& GdbServer::thread_iss(unsigned id) const { return id == 1 ? *core0_ : cluster_->hart(id - 2); }
+
+// vCont;ACTION[:THREAD];...: a step (s, S) of one thread, or of the Hg thread without
+// one, and a continue (c, C) of the others. All-stop: every thread runs until the step
+// is done or anything stops one (docs/cli.md, "Debugging with gdb").
+GdbServer::Next GdbServer::resume(const std::string& vcont) {
+    unsigned step = 0;
+    std::istringstream actions(vcont);
+    std::string action;
+    while (std::getline(actions, action, ';')) {
+        const size_t colon = action.find(':');
+        const std::string verb = action.substr(0, colon);
+        unsigned id = 0;
+        const bool has_thread = colon != std::string::npos;
+        if ((verb.empty() || (verb[0] != 'c' && verb[0] != 'C' && verb[0] != 's' && verb[0] != 'S')) ||
+            (has_thread && !parse_thread(action.substr(colon + 1), id))) {
+            send_packet("E01");
+            return Next::kStay;
+        }
+        if ((verb[0] == 's' || verb[0] == 'S') && !step) step = has_thread && id ? id : selected_thread_;
+    }
+    step_thread_ = step;
+    return Next::kResume;
 }
 
 std::string GdbServer::thread_name(unsigned id) const {
@@ -451,12 +524,13 @@ std::string GdbServer::thread_list() const {
     return list.str();
 }
 
-// Hg selects the registers' thread; Hc (the thread to resume) is accepted, but
-// continue and step always run core 0, and the cluster with simulated time.
+// Hg selects the registers' thread, Hc the thread s steps (0 or -1: the Hg thread);
+// continue runs every thread.
 std::string GdbServer::select_thread(const std::string& args) {
     unsigned id = 0;
     if (args.empty() || !parse_thread(args.substr(1), id)) return "E01";
     if (args[0] == 'g' && id != 0) selected_thread_ = id;
+    if (args[0] == 'c') resume_thread_ = id;
     return "OK";
 }
 
@@ -485,7 +559,7 @@ std::string GdbServer::read_memory(const std::string& args) {
     return n ? hex_bytes(bytes.data(), n) : "E01";
 }
 
-std::string GdbServer::write_memory(Iss& iss, const std::string& args) {
+std::string GdbServer::write_memory(const std::string& args) {
     const size_t colon = args.find(':');
     uint64_t addr = 0, len = 0;
     std::vector<uint8_t> bytes;
@@ -493,13 +567,14 @@ std::string GdbServer::write_memory(Iss& iss, const std::string& args) {
         !decode_hex(args.substr(colon + 1), bytes) || bytes.size() != len)
         return "E01";
     if (!soc_.write_memory(addr, bytes.data(), len)) return "E01";
-    iss.invalidate_code_range(uint32_t(addr), uint32_t(len));  // the debugger may patch code
+    for (unsigned id = 1; id <= thread_count(); id++)  // the debugger may patch code
+        thread_iss(id).invalidate_code_range(uint32_t(addr), uint32_t(len));
     return "OK";
 }
 
 // Z/z TYPE,ADDR,KIND: 0 software and 1 hardware breakpoints (both a pc check), 2 write,
 // 3 read and 4 access watchpoints.
-std::string GdbServer::change_point(Iss& iss, const std::string& packet) {
+std::string GdbServer::change_point(const std::string& packet) {
     const bool insert = packet[0] == 'Z';
     const size_t comma = packet.find(',');
     uint64_t addr = 0, len = 0;
@@ -514,9 +589,11 @@ std::string GdbServer::change_point(Iss& iss, const std::string& packet) {
     const WatchKind kind = type == '2' ? WatchKind::kWrite : type == '3' ? WatchKind::kRead : WatchKind::kAccess;
     if (insert) {
         watchpoints_.push_back({uint32_t(addr), uint32_t(len), kind});
-        // Loads and stores through host pointers bypass the bus, where watchpoints are
-        // checked: the memory is reached through the bus from now on (same cycles, slower).
-        iss.revoke_direct_access(addr, addr + len - 1);
+        // Core 0's loads and stores through host pointers bypass the bus, where
+        // watchpoints are checked: the memory is reached through the bus from now on;
+        // the workers report their accesses to it. Same cycles, slower.
+        core0_->revoke_direct_access(addr, addr + len - 1);
+        for (unsigned i = 0; cluster_ && i < cluster_->cores(); i++) cluster_->hart(i).watch_accesses(addr, addr + len - 1);
     } else {
         for (auto it = watchpoints_.begin(); it != watchpoints_.end(); ++it)
             if (it->addr == addr && it->len == len && it->kind == kind) {

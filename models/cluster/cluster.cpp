@@ -30,6 +30,9 @@ struct Cluster::WorkerBus final : IssBus {
         return cluster.worker_access(index, true, addr, const_cast<void*>(data), len);
     }
     bool bus_fetch(uint32_t, void*, unsigned) override { return false; }  // code runs from L2 (host pointer)
+    void watched_access(uint32_t addr, const void* data, unsigned len, bool write) override {
+        if (cluster.debugger_) cluster.debugger_->worker_access(index, addr, data, len, write);
+    }
 };
 
 struct Cluster::Worker {
@@ -223,16 +226,28 @@ void Cluster::run_worker(unsigned i, uint64_t end) {
     Worker& w = *workers_[i];
     wake_if_ready(w, end);
     if (!w.running || w.hart->cycles() >= end) return;
-    const StopReason r = w.hart->run(end);
+    const StopReason r = __builtin_expect(debugger_ != nullptr, 0) ? run_debugged(i, end) : w.hart->run(end);
     if (r == StopReason::kTrap) fail("cluster core " + std::to_string(i) + ": " + w.hart->describe_trap());
     if (r == StopReason::kExit) fail("cluster core " + std::to_string(i) + " exited (status " +
                                      std::to_string(w.hart->exit_status()) + "); only the FC may end the program");
+}
+
+// Out of line: the common path of run_worker (no debugger) stays as short as it was.
+__attribute__((noinline)) StopReason Cluster::run_debugged(unsigned i, uint64_t end) {
+    Worker& w = *workers_[i];
+    return debugger_->run_worker(i, *w.hart, end, w.running);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Worker accesses
 
 BusResult Cluster::worker_access(unsigned i, bool write, uint32_t addr, void* data, unsigned len) {
+    const BusResult result = register_or_device_access(i, write, addr, data, len);
+    if (debugger_) debugger_->worker_access(i, addr, data, len, write);
+    return result;
+}
+
+BusResult Cluster::register_or_device_access(unsigned i, bool write, uint32_t addr, void* data, unsigned len) {
     Worker& w = *workers_[i];
     // (The L1 never comes here: the hart arbitrates its banks itself, Hart::banked_access.)
     const uint32_t offset = addr - VITSIM_CLUSTER_BASE;

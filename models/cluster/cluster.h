@@ -25,6 +25,7 @@
 
 #include "cluster/cluster_counters.h"
 #include "cluster/cluster_params.h"
+#include "core/core_debugger.h"
 #include "iss/hart.h"
 
 namespace vitsim {
@@ -83,6 +84,8 @@ public:
     void wake() { work_event_.notify(sc_core::SC_ZERO_TIME); }
     // A worker trapped or exited: the simulation was stopped; this says why.
     const std::string& failure() const { return failure_; }
+    // A debugger to run the workers (nullptr: none). Not owned.
+    void set_debugger(WorkerDebugger* debugger) { debugger_ = debugger; }
 
     // What worker i is doing now, for the traces: "running", or asleep waiting on
     // "barrier", "dma_wait" (a transfer or an event), or "idle" (not forked).
@@ -113,6 +116,7 @@ private:
     bool has_work() const;
     void step_window();
     void run_worker(unsigned i, uint64_t end);
+    StopReason run_debugged(unsigned i, uint64_t end);
     uint64_t wake_cycle(const Worker& w) const;
     void wake_if_ready(Worker& w, uint64_t end);
     uint64_t next_activity() const;
@@ -120,6 +124,7 @@ private:
 
     // Worker accesses (WorkerBus).
     BusResult worker_access(unsigned i, bool write, uint32_t addr, void* data, unsigned len);
+    BusResult register_or_device_access(unsigned i, bool write, uint32_t addr, void* data, unsigned len);
     BusResult device_access(unsigned i, bool write, uint32_t addr, void* data, unsigned len);
     bool in_l1(uint32_t addr, unsigned len) const { return addr - l1_.timing.base < l1_.timing.size && len <= l1_.timing.base + l1_.timing.size - addr; }
 
@@ -170,6 +175,7 @@ private:
     ClusterDmaStats dma_stats_;
 
     std::vector<ClusterMaster*> masters_;  // added masters (matrix engine)
+    WorkerDebugger* debugger_ = nullptr;
     std::string failure_;
 };
 

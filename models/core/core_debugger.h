@@ -23,4 +23,18 @@ public:
     virtual void finish(Iss& iss, StopReason reason) = 0;
 };
 
+// The same debugger for a cluster's worker cores (models/cluster/cluster.h), called in
+// the cluster's SystemC thread. Without one, the cluster runs its workers directly.
+class WorkerDebugger {
+public:
+    virtual ~WorkerDebugger() = default;
+    // Runs worker `index` like iss.run(cycle_limit) (its share of a lock-step window),
+    // stopping on the way wherever the client asked. `awake` turns false when the worker
+    // went to sleep in an access (it then yields): the window is over for it.
+    virtual StopReason run_worker(unsigned index, Iss& iss, uint64_t cycle_limit, const bool& awake) = 0;
+    // A worker's load or store that the debugger watches, or that went through the
+    // cluster's bus (registers, devices).
+    virtual void worker_access(unsigned index, uint32_t addr, const void* data, unsigned len, bool write) = 0;
+};
+
 }  // namespace vitsim

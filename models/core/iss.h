@@ -28,6 +28,8 @@ public:
     virtual BusResult bus_write(uint32_t addr, const void* data, unsigned len) = 0;
     // Untimed read of instruction bytes (decode when the memory has no DMI pointer).
     virtual bool bus_fetch(uint32_t addr, void* data, unsigned len) = 0;
+    // A load or store to a memory a debugger watches (Hart::watch_accesses), done.
+    virtual void watched_access(uint32_t /*addr*/, const void* /*data*/, unsigned /*len*/, bool /*write*/) {}
 };
 
 enum class StopReason {

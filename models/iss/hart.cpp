@@ -93,6 +93,11 @@ struct Hart::Region {
     AccessCounters* counters = nullptr;
     uint64_t read_limit = 0, write_limit = 0;  // fast path if offset + size <= limit
     BankedMemory* banks = nullptr;       // shared banks: slow path, arbitrated
+    // A debugger sees every access (Hart::watch_accesses): the fast path's limits and
+    // the banks move here, so that neither the fast nor the banked path tests it.
+    bool watched = false;
+    uint64_t read_size = 0, write_size = 0;
+    BankedMemory* watched_banks = nullptr;
     DecodedInsn* cache = nullptr;        // one entry per halfword (executable memories)
     size_t cache_bytes = 0;
     std::vector<uint8_t> code_page;      // page holds decoded instructions
@@ -175,11 +180,23 @@ void Hart::add_banked_memory(const MemoryTiming& mem, uint8_t* host, AccessCount
 
 // An access to shared banks happens in the cycle its instruction completes; a
 // lost arbitration moves it (and the hart) to the bank's next free cycle.
-inline void Hart::bank_stall(Region& r, uint32_t addr, unsigned wait) {
-    const uint64_t conflict = r.banks->claim(addr, cycles_) - cycles_;
+inline void Hart::bank_stall(BankedMemory& banks, uint32_t addr, unsigned wait) {
+    const uint64_t conflict = banks.claim(addr, cycles_) - cycles_;
     cycles_ += conflict + wait;
     stalls_.memory += conflict + wait;
     bank_stalls_ += conflict;
+}
+
+void Hart::watch_accesses(uint64_t start, uint64_t end) {
+    for (auto& r : regions_) {
+        if (end < r->t.base || start > uint64_t(r->t.base) + r->t.size - 1 || !r->host || r->watched) continue;
+        r->watched = true;
+        r->read_size = r->banks ? r->t.size : r->read_limit;
+        r->write_size = r->banks ? r->t.size : r->write_limit;
+        r->read_limit = r->write_limit = 0;  // off the fast and the banked path
+        r->watched_banks = r->banks;
+        r->banks = nullptr;
+    }
 }
 
 void Hart::revoke_direct_access(uint64_t start, uint64_t end) {
@@ -187,6 +204,9 @@ void Hart::revoke_direct_access(uint64_t start, uint64_t end) {
         if (end < r->t.base || start > uint64_t(r->t.base) + r->t.size - 1) continue;
         r->host = nullptr;
         r->read_limit = r->write_limit = 0;
+        r->watched = false;
+        r->read_size = r->write_size = 0;
+        r->watched_banks = nullptr;
     }
 }
 
@@ -372,12 +392,13 @@ template <typename T, bool kTrackTouched> inline T Hart::load(uint32_t addr) {
         return v;
     }
     if (r->banks && uint64_t(off) + sizeof(T) <= r->t.size) {  // shared banks (cluster L1)
-        bank_stall(*r, addr, r->t.read_wait);
+        bank_stall(*r->banks, addr, r->t.read_wait);
         r->counters->reads[width_index<T>()]++;
         T v;
         std::memcpy(&v, r->host + off, sizeof(T));
         return v;
     }
+    if (r->watched && uint64_t(off) + sizeof(T) <= r->read_size) return T(load_watched(*r, addr, sizeof(T)));
     return T(load_slow(addr, sizeof(T)));
 }
 
@@ -394,12 +415,46 @@ template <typename T, bool kTrackTouched> inline void Hart::store(uint32_t addr,
         return;
     }
     if (r->banks && uint64_t(off) + sizeof(T) <= r->t.size) {  // shared banks (cluster L1)
-        bank_stall(*r, addr, r->t.write_wait);
+        bank_stall(*r->banks, addr, r->t.write_wait);
         r->counters->writes[width_index<T>()]++;
         std::memcpy(r->host + off, &value, sizeof(T));
         return;
     }
+    if (r->watched && uint64_t(off) + sizeof(T) <= r->write_size) return store_watched(*r, addr, value, sizeof(T));
     store_slow(addr, value, sizeof(T));
+}
+
+// A watched memory (watch_accesses): the cycles, counters and touch marks of the fast
+// or the banked path, then the access is reported to the debugger.
+uint32_t Hart::load_watched(Region& r, uint32_t addr, unsigned len) {
+    const uint32_t off = addr - r.t.base;
+    if (r.watched_banks) {
+        bank_stall(*r.watched_banks, addr, r.t.read_wait);
+    } else {
+        cycles_ += r.t.read_wait;
+        stalls_.memory += r.t.read_wait;
+        if (track_touched_ && r.counters->touched) mark_touched(r.counters->touched, r.t.offset_in_memory + off, len);
+    }
+    r.counters->reads[len == 1 ? 0 : len == 2 ? 1 : 2]++;
+    uint32_t v = 0;
+    std::memcpy(&v, r.host + off, len);
+    bus_.watched_access(addr, &v, len, false);
+    return v;
+}
+
+void Hart::store_watched(Region& r, uint32_t addr, uint32_t value, unsigned len) {
+    const uint32_t off = addr - r.t.base;
+    if (r.watched_banks) {
+        bank_stall(*r.watched_banks, addr, r.t.write_wait);
+    } else {
+        cycles_ += r.t.write_wait;
+        stalls_.memory += r.t.write_wait;
+        if (track_touched_ && r.counters->touched) mark_touched(r.counters->touched, r.t.offset_in_memory + off, len);
+    }
+    r.counters->writes[len == 1 ? 0 : len == 2 ? 1 : 2]++;
+    std::memcpy(r.host + off, &value, len);
+    if (r.cache && r.code_page[off >> kPageShift]) invalidate_code(r, off);
+    bus_.watched_access(addr, &value, len, true);
 }
 
 uint32_t Hart::load_slow(uint32_t addr, unsigned len) {

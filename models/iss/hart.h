@@ -39,6 +39,10 @@ public:
     // The core interface (core/iss.h).
     void add_memory(const MemoryTiming& mem, uint8_t* host, AccessCounters* counters) override;
     void revoke_direct_access(uint64_t start, uint64_t end) override;
+    // A debugger watches [start, end]: every load and store to the memories holding it
+    // is reported to IssBus::watched_access, with the cycles and counters of a direct
+    // access (cluster workers' watchpoints; a core wrapper revokes DMI instead).
+    void watch_accesses(uint64_t start, uint64_t end);
     void invalidate_code_range(uint32_t addr, uint32_t len) override;
     // pc = entry, sp (x2) = stack_top: crt0 sets its own sp, bare programs get one.
     void reset(uint32_t entry, uint32_t stack_top) override {
@@ -111,7 +115,9 @@ private:
     template <typename T, bool kTrackTouched = false> T load(uint32_t addr);
     template <typename T, bool kTrackTouched = false> void store(uint32_t addr, T value);
     uint32_t load_slow(uint32_t addr, unsigned len);
-    void bank_stall(Region& r, uint32_t addr, unsigned wait);
+    uint32_t load_watched(Region& r, uint32_t addr, unsigned len);
+    void store_watched(Region& r, uint32_t addr, uint32_t value, unsigned len);
+    void bank_stall(BankedMemory& banks, uint32_t addr, unsigned wait);
     void store_slow(uint32_t addr, uint32_t value, unsigned len);
 
     bool csr_read(uint32_t csr, uint32_t& value) const;
