@@ -77,6 +77,35 @@ class LowRankTest(unittest.TestCase):
         self.assertIn("block0.mlp.fc1.c:pre_gelu", q.scales)
         self.assertEqual(set(q.params), set(f.params))
 
+    def test_mlp_only_factorises_the_mlp_and_keeps_attention_dense(self):
+        f = lowrank.factorise(self.vit, 0.5, "mlp")
+        net = f.network_json("x")
+        self.assertNotIn("low_rank_ratio", net)  # a per-layer rank, not the network's
+        encoders = [layer for layer in net["layers"] if layer["op"] == "encoder"]
+        self.assertEqual([e["mlp_low_rank_ratio"] for e in encoders], [0.5, 0.5])
+        for name in ("block0.mlp.fc1.a.weight", "block1.mlp.fc2.c.bias", "block0.attn.bo", "head.weight"):
+            self.assertIn(name, f.params)
+        for name in ("block0.attn.qkv.a.weight", "head.c.weight", "block0.mlp.fc1.weight"):
+            self.assertNotIn(name, f.params)
+        self.assertEqual(f.params["block0.attn.wq"].shape, (8, 8))
+        self.assertEqual(f.params["block0.mlp.fc1.a.weight"].shape, (4, 8))  # int(min(8, 16) x 0.5)
+        q = quantize.calibrate(f, np.stack(self.x))
+        self.assertEqual(set(quantize.scale_names(f)) - set(q.scales), set())
+        self.assertNotIn("block0.attn.qkv.a", quantize.scale_names(f))
+        self.assertEqual(set(q.params), set(f.params))
+
+    def test_mlp_only_error_shrinks_with_rank_and_is_exact_at_full_rank(self):
+        def error(ratio):
+            f = lowrank.factorise(self.vit, ratio, "mlp")
+            out = np.array([float_forward(f, f.params, x)[0] for x in self.x])
+            return np.sqrt(np.mean((out - self.dense) ** 2)) / np.sqrt(np.mean(self.dense ** 2))
+        errors = [error(r) for r in (0.25, 0.5, 1.0)]
+        self.assertLess(errors[1], errors[0], errors)
+        self.assertLess(errors[2], 1e-12, errors)
+        # The attention and the classifier stay exact: smaller error than factorising everything.
+        self.assertLess(errors[0], self.error(0.25))
+
+
 
 def import_cli(d, *extra):
     out = [os.path.join(d, "lr.json"), os.path.join(d, "lr.vswt")]
@@ -122,6 +151,54 @@ class LowRankCommandTest(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         with open(out[0]) as f:
             self.assertNotIn("low_rank_ratio", json.load(f))
+
+    def test_several_ratios_write_one_pair_each(self):
+        with tempfile.TemporaryDirectory() as d:
+            for name in ("m.onnx", "calib.npz"):
+                os.symlink(os.path.join(self.dir.name, name), os.path.join(d, name))
+            p, _ = import_cli(d, "--lowrank", "0.5,1", "--report", os.path.join(d, "r.json"))
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn("wrote " + os.path.join(d, "lr-lr1.json") + " and " + os.path.join(d, "lr-lr1.vswt"),
+                          p.stdout)
+            names = sorted(os.listdir(d))
+            self.assertEqual(names, sorted(["m.onnx", "calib.npz", "inputs.npz", "lr-lr0.5.json", "lr-lr0.5.vswt",
+                                            "lr-lr1.json", "lr-lr1.vswt", "r-lr0.5.json", "r-lr1.json"]))
+            with open(os.path.join(d, "lr-lr0.5.json")) as f:
+                half = json.load(f)
+            with open(os.path.join(d, "lr-lr1.json")) as f:
+                dense = json.load(f)
+            self.assertEqual((half["name"], half["low_rank_ratio"]), ("lr-lr0.5", 0.5))
+            self.assertEqual(dense["name"], "lr-lr1")
+            self.assertNotIn("low_rank_ratio", dense)
+            # The same network as a one-ratio import, but for its name.
+            p, (net, weights) = import_cli(self.dir.name, "--lowrank", "0.5")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            with open(net) as f:
+                single = json.load(f)
+            self.assertEqual(dict(half, name="lr"), single)
+
+    def test_mlp_only_names_and_format(self):
+        with tempfile.TemporaryDirectory() as d:
+            for name in ("m.onnx", "calib.npz"):
+                os.symlink(os.path.join(self.dir.name, name), os.path.join(d, name))
+            p, _ = import_cli(d, "--lowrank", "0.25,0.5", "--lowrank-layers", "mlp")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn("low-rank 0.25 (MLP only) vs dense float", p.stdout)
+            with open(os.path.join(d, "lr-mlp-lr0.5.json")) as f:
+                net = json.load(f)
+            self.assertNotIn("low_rank_ratio", net)
+            self.assertEqual({layer.get("mlp_low_rank_ratio") for layer in net["layers"] if layer["op"] == "encoder"},
+                             {0.5})
+
+    def test_bad_ratio_lists_write_nothing(self):
+        for bad in ("0.5,0.5", "0.5,x", "0.5,", "0.5,0.05"):  # a repeat, not a number, empty, rank 0
+            with tempfile.TemporaryDirectory() as d:
+                for name in ("m.onnx", "calib.npz"):
+                    os.symlink(os.path.join(self.dir.name, name), os.path.join(d, name))
+                p, _ = import_cli(d, "--lowrank", bad)
+                self.assertEqual(p.returncode, EXIT_USAGE, bad + ": " + p.stderr)
+                self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+                self.assertEqual(sorted(os.listdir(d)), ["calib.npz", "m.onnx"], bad)
 
 
 @unittest.skipUnless(VITSIM, "VITSIM (the vitsim executable) is not set")
