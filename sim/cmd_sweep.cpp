@@ -75,8 +75,9 @@ struct SweepOptionTexts {
 
 void add_sweep_options(OptionParser& parser, SweepOptions& o, SweepOptionTexts& texts) {
     parser.add_list("vary", &texts.vary, "KEY=V1,V2",
-                    "a deployment option (--set key), soc or net, and its values; repeatable (a key given twice "
-                    "gets the values of both): every combination runs");
+                    "a deployment option (--set key), soc or net (NET.json:WEIGHTS.vswt: a network with its own "
+                    "weights), and its values; repeatable (a key given twice gets the values of both): every "
+                    "combination runs");
     parser.add_value(",j", &texts.jobs, "N", "runs at a time (default: the host's cores)");
     parser.add_value("json", &o.json_out, "OUT",
                      "every run: soc, network, options, status, totals and pareto (schema vitsim-sweep/2)");
@@ -127,7 +128,7 @@ NetChoice split_net(const std::string& value) {
     else if (value.size() < 5 || value.compare(value.size() - 5, 5, ".json") != 0)
         colon = value.find(':');  // a built-in name has no ':'
     if (colon == std::string::npos) return {value, ""};
-    if (colon + 1 == value.size()) throw UsageError("--vary net=" + value + ": no weights file after ':'");
+    if (colon + 1 == value.size()) throw UsageError("--vary net: '" + value + "' has no weights file after ':'");
     return {value.substr(0, colon), value.substr(colon + 1)};
 }
 

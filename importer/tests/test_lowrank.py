@@ -230,5 +230,82 @@ class LowRankRunTest(unittest.TestCase):
         self.run_imported(small(**kw), example_for(None, kw))
 
 
+@unittest.skipUnless(VITSIM, "VITSIM (the vitsim executable) is not set")
+class LowRankSweepTest(unittest.TestCase):
+    """Accuracy vs low-rank ratio (all layers and MLP only) and vs the LayerNorm square
+    root through vitsim sweep --inputs: every row a real simulation, checked against
+    the golden model, with its top-1, cycles and energy per inference."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.TemporaryDirectory()
+        d = cls.dir.name
+        onnx.save(small_model()[1], os.path.join(d, "m.onnx"))
+        np.savez(os.path.join(d, "calib.npz"), x=samples(), y=np.arange(6) % 4)
+        for extra in (("--lowrank", "0.5,1"), ("--lowrank", "0.5", "--lowrank-layers", "mlp")):
+            p, out = import_cli(d, *extra)
+            assert p.returncode == 0, p.stderr
+        cls.inputs = os.path.join(d, "inputs.npz")
+        cls.nets = [os.path.join(d, n) for n in ("lr-lr1", "lr-lr0.5")] + [os.path.join(d, "lr")]  # lr: MLP only
+
+    def sweep(self, *args):
+        report, csv = os.path.join(self.dir.name, "s.json"), os.path.join(self.dir.name, "s.csv")
+        p = subprocess.run([VITSIM, "sweep", "-j", "2", "--soc", "stm32f746", "--inputs", self.inputs, "--json",
+                            report, "--csv", csv, *args], capture_output=True, text=True)
+        with open(report) as f:
+            doc = json.load(f)
+        with open(csv) as f:
+            rows = f.read().splitlines()
+        return p, doc, rows
+
+    def test_network_per_ratio_with_its_weights(self):
+        vary = ",".join(f"{n}.json:{n}.vswt" for n in self.nets)
+        p, doc, csv = self.sweep("--vary", "net=" + vary)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        runs = doc["runs"]
+        self.assertEqual([r["network"] for r in runs], ["lr-lr1", "lr-lr0.5", "lr"])
+        for r in runs:
+            self.assertEqual(r["status"], "ok")
+            self.assertTrue(r["golden_match"])
+            self.assertIsInstance(r["top1_accuracy"], float)
+            self.assertGreater(r["cycles_per_inference"], 0)
+            self.assertGreater(r["energy_uj_per_inference"], 0)
+            self.assertGreater(r["mac_per_cycle"], 0.01)  # per inference, not over the whole run
+        # Three different networks: three different costs.
+        self.assertEqual(len({r["cycles_per_inference"] for r in runs}), 3)
+        header = csv[0].split(",")
+        self.assertEqual(header[-3:], ["top1_accuracy", "cycles_per_inference", "energy_uj_per_inference"])
+        for line, r in zip(csv[1:], runs):
+            fields = line.split(",")
+            self.assertAlmostEqual(float(fields[-3]), r["top1_accuracy"])
+            self.assertAlmostEqual(float(fields[-2]), r["cycles_per_inference"])
+        table = p.stdout.splitlines()
+        self.assertIn("cycles/inf", table[0])
+        self.assertIn("top-1", table[0])
+        for line, r in zip(table[1:], runs):
+            self.assertIn(f"{100 * r['top1_accuracy']:.2f}%", line)
+            self.assertIn(str(round(r["cycles_per_inference"])), line)
+
+    def test_sqrt_iterations_show_accuracy(self):
+        n = self.nets[0]
+        p, doc, _ = self.sweep("--net", n + ".json", "--weights", n + ".vswt", "--vary", "sqrt=newton:1,bisect")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        runs = doc["runs"]
+        self.assertEqual([r["options"]["sqrt"] for r in runs], ["newton:1", "bisect"])
+        for r in runs:
+            self.assertIsInstance(r["top1_accuracy"], float)
+            self.assertGreater(r["mac_per_cycle"], 0.01)
+        self.assertLess(runs[0]["cycles_per_inference"], runs[1]["cycles_per_inference"])
+
+    def test_network_with_another_networks_weights_is_refused_before_running(self):
+        a, b = self.nets[0], self.nets[1]
+        p = subprocess.run([VITSIM, "sweep", "--soc", "stm32f746", "--inputs", self.inputs, "--weights",
+                            a + ".vswt", "--vary", f"net={a}.json,{b}.json"], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 111, p.stderr)
+        self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+        self.assertIn(a + ".vswt", p.stderr)
+        self.assertEqual(p.stdout, "")  # nothing ran
+
+
 if __name__ == "__main__":
     unittest.main()
