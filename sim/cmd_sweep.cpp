@@ -358,8 +358,9 @@ json row_json(const Run& run, const Outcome& o) {
 }
 
 // Marks every row "pareto": true when no other successful run is at least as fast,
-// as small in peak SRAM (and as frugal in energy, when every run has it) and better
-// in one of them; failed runs are never on the front.
+// as small in peak SRAM (as frugal in energy, when every run has it; as accurate,
+// when every run has a top-1) and better in one of them; failed runs are never on
+// the front.
 void mark_pareto(json& rows) {
     std::vector<size_t> ok;
     bool energy = true, accuracy = true;
