@@ -19,5 +19,5 @@ for tool in clang-14 clang++-14; do
 done
 CC=clang-14 CXX=clang++-14 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVITSIM_FUZZ=ON \
     -DVITSIM_BUILD_TESTS=OFF -DVITSIM_BUILD_FIRMWARE=OFF -DVITSIM_FUZZ_RUNS="$runs" >/dev/null
-cmake --build "$build_dir" -j"$jobs" --target fuzz_elf fuzz_network fuzz_profile fuzz_weights fuzz_image fuzz_seeds
+cmake --build "$build_dir" -j"$jobs" --target fuzz_elf fuzz_network fuzz_profile fuzz_weights fuzz_image fuzz_npz fuzz_seeds
 ctest --test-dir "$build_dir" -L fuzz -j"$jobs" --output-on-failure

@@ -229,6 +229,11 @@ nlohmann::ordered_json flash_json(const MemoryTotals& m) {
 
 uint64_t cycles_of(const LayerRow& r) { return r.record ? r.record->counters.cycles : 0; }
 double mac_per_cycle(int64_t macs, uint64_t cycles) { return cycles ? double(macs) / double(cycles) : 0.0; }
+// With --inputs: one inference's MACs over its mean cycles (totals.cycles is the whole run's).
+double batch_mac_per_cycle(uint64_t macs, const nlohmann::ordered_json& batch) {
+    const double cycles = batch["cycles_per_inference"]["mean"].get<double>();
+    return cycles > 0 ? double(macs) / cycles : 0.0;
+}
 
 // Where each layer's cycles go: its kernel phases, in cycles and as a share of the
 // layer; "other" is what no phase covers (loops around the kernels, the markers).
@@ -680,7 +685,9 @@ int run_network(const RunCommandOptions& o, JsonReport& json) {
                                  {"relative_rms", qerr.relative_rms},
                                  {"argmax_equal", qerr.argmax_equal}};
     doc["totals"]["macs"] = total_macs;
-    doc["totals"]["mac_per_cycle"] = report.totals.cycles ? double(total_macs) / double(report.totals.cycles) : 0.0;
+    doc["totals"]["mac_per_cycle"] = mac_per_cycle(int64_t(total_macs), report.totals.cycles);
+    if (batch)  // the network's MACs are one inference's: per inference, over its mean cycles
+        doc["totals"]["mac_per_cycle"] = batch_mac_per_cycle(total_macs, doc["inputs"]);
     doc["totals"]["sram_peak_bytes"] = mem.layer_peak;
     doc["totals"]["arena_bytes"] = deployed.arena_bytes;
     doc["totals"]["static_bytes"] = fw.static_bytes;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cinttypes>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <future>
@@ -19,6 +20,7 @@
 
 #include "deploy/network.h"
 #include "deploy/options.h"
+#include "deploy/weights.h"
 #include "sim/commands.h"
 #include "sim/exit_codes.h"
 #include "sim/failure.h"
@@ -73,8 +75,9 @@ struct SweepOptionTexts {
 
 void add_sweep_options(OptionParser& parser, SweepOptions& o, SweepOptionTexts& texts) {
     parser.add_list("vary", &texts.vary, "KEY=V1,V2",
-                    "a deployment option (--set key), soc or net, and its values; repeatable (a key given twice "
-                    "gets the values of both): every combination runs");
+                    "a deployment option (--set key), soc or net (NET.json:WEIGHTS.vswt: a network with its own "
+                    "weights), and its values; repeatable (a key given twice gets the values of both): every "
+                    "combination runs");
     parser.add_value(",j", &texts.jobs, "N", "runs at a time (default: the host's cores)");
     parser.add_value("json", &o.json_out, "OUT",
                      "every run: soc, network, options, status, totals and pareto (schema vitsim-sweep/2)");
@@ -112,9 +115,47 @@ SweepOptions parse_sweep_options(const std::vector<std::string>& args) {
     return o;
 }
 
+// A `--vary net=` value: a network (built-in name or .json path), optionally with
+// its own weights file after a ':' ("out/digits-lr0.5.json:out/digits-lr0.5.vswt").
+struct NetChoice {
+    std::string net, weights;  // weights empty: the run's --weights, or the seed's
+};
+
+NetChoice split_net(const std::string& value) {
+    size_t colon = value.find(".json:");
+    if (colon != std::string::npos)
+        colon += 5;
+    else if (value.size() < 5 || value.compare(value.size() - 5, 5, ".json") != 0)
+        colon = value.find(':');  // a built-in name has no ':'
+    if (colon == std::string::npos) return {value, ""};
+    if (colon + 1 == value.size()) throw UsageError("--vary net: '" + value + "' has no weights file after ':'");
+    return {value.substr(0, colon), value.substr(colon + 1)};
+}
+
+// The value of run option --NAME (as "--NAME V" or "--NAME=V"; the last wins), or "".
+std::string run_option(const std::vector<std::string>& run_args, const std::string& name) {
+    std::string value;
+    for (size_t i = 0; i < run_args.size(); i++) {
+        if (run_args[i] == "--" + name && i + 1 < run_args.size()) value = run_args[i + 1];
+        if (run_args[i].rfind("--" + name + "=", 0) == 0) value = run_args[i].substr(name.size() + 3);
+    }
+    return value;
+}
+
+// A varied network loads, and so do the weights it will run with (its own, else the
+// runs' --weights) and they fit it: a sweep over imported networks fails here, not
+// in every run, when a network is paired with another's weights.
+void check_net(const std::string& value, const std::vector<std::string>& run_args) {
+    const NetChoice choice = split_net(value);
+    const deploy::NetworkSpec spec = deploy::load_network(choice.net);
+    const std::string weights = choice.weights.empty() ? run_option(run_args, "weights") : choice.weights;
+    if (!weights.empty()) deploy::validate_weights(spec.graph, deploy::load_weights(weights), weights);
+}
+
 // Every value is checked before anything runs: a deployment option by the deploy
-// tool's parser (exit 110), a profile or a network by loading it (exit 111).
-void check_variations(const std::vector<Variation>& vary) {
+// tool's parser (exit 110), a profile or a network (and its weights) by loading it
+// (exit 111).
+void check_variations(const std::vector<Variation>& vary, const std::vector<std::string>& run_args) {
     std::vector<std::string> keys = deploy::option_keys();
     keys.insert(keys.begin(), {"soc", "net"});
     for (const Variation& v : vary) {
@@ -127,7 +168,7 @@ void check_variations(const std::vector<Variation>& vary) {
             if (v.key == "soc")
                 load_profile(value);
             else if (v.key == "net")
-                deploy::load_network(value);
+                check_net(value, run_args);
             else
                 deploy::parse_options({v.key + "=" + value});
         }
@@ -158,8 +199,12 @@ std::vector<Run> plan_runs(const SweepOptions& o) {
         r.args = {"run"};
         r.args.insert(r.args.end(), o.run_args.begin(), o.run_args.end());
         for (const auto& [key, value] : r.settings) {
-            if (key == "soc" || key == "net")
-                r.args.insert(r.args.end(), {"--" + key, value});  // later options win
+            if (key == "net") {  // later options win
+                const NetChoice choice = split_net(value);
+                r.args.insert(r.args.end(), {"--net", choice.net});
+                if (!choice.weights.empty()) r.args.insert(r.args.end(), {"--weights", choice.weights});
+            } else if (key == "soc")
+                r.args.insert(r.args.end(), {"--" + key, value});
             else
                 r.args.insert(r.args.end(), {"--set", key + "=" + value});
         }
@@ -302,28 +347,35 @@ json row_json(const Run& run, const Outcome& o) {
         if (t.contains("energy_uj")) row["energy_uj"] = t["energy_uj"];
     }
     if (r.is_object() && r.contains("inputs") && r["inputs"].is_object()) {  // vitsim run --inputs: accuracy
-        row["top1_accuracy"] = r["inputs"].value("top1_accuracy", json(nullptr));
-        row["cycles_per_inference"] = r["inputs"]["cycles_per_inference"].value("mean", 0.0);
+        const json& batch = r["inputs"];
+        row["top1_accuracy"] = batch.value("top1_accuracy", json(nullptr));
+        row["cycles_per_inference"] = batch["cycles_per_inference"].value("mean", 0.0);
+        row["energy_uj_per_inference"] = batch["energy_uj_per_inference"].is_object()
+                                             ? batch["energy_uj_per_inference"]["mean"]
+                                             : json(nullptr);
     }
     return row;
 }
 
 // Marks every row "pareto": true when no other successful run is at least as fast,
-// as small in peak SRAM (and as frugal in energy, when every run has it) and better
-// in one of them; failed runs are never on the front.
+// as small in peak SRAM (as frugal in energy, when every run has it; as accurate,
+// when every run has a top-1) and better in one of them; failed runs are never on
+// the front.
 void mark_pareto(json& rows) {
     std::vector<size_t> ok;
-    bool energy = true;
+    bool energy = true, accuracy = true;
     for (size_t i = 0; i < rows.size(); i++)
         if (rows[i]["status"] == "ok" && rows[i].contains("cycles")) {
             ok.push_back(i);
             energy = energy && rows[i].contains("energy_uj");
+            accuracy = accuracy && rows[i].contains("top1_accuracy") && rows[i]["top1_accuracy"].is_number();
         }
     std::vector<Objectives> points;
     for (size_t i : ok) {
         const json& row = rows[i];
         points.push_back({row["sim_time_s"].get<double>(), double(row["sram_peak_bytes"].get<uint64_t>())});
         if (energy) points.back().push_back(row["energy_uj"].get<double>());
+        if (accuracy) points.back().push_back(-row["top1_accuracy"].get<double>());  // higher is better
     }
     const std::vector<bool> optimal = pareto_optimal(points);
     for (json& row : rows) row["pareto"] = false;
@@ -337,7 +389,8 @@ std::string number(const json& row, const char* key) {
 std::string csv_text(const json& rows) {
     std::ostringstream out;
     out << "variant,soc,network,status,exit_code,cycles,mac_per_cycle,ram_linked_bytes,sram_peak_bytes,flash_bytes,"
-           "attention_cycles,attention_sram_peak_bytes,energy_uj,pareto,error,top1_accuracy\n";
+           "attention_cycles,attention_sram_peak_bytes,energy_uj,pareto,error,top1_accuracy,cycles_per_inference,"
+           "energy_uj_per_inference\n";
     auto text = [](const json& v) { return v.is_string() ? v.get<std::string>() : std::string(); };
     for (const json& row : rows)
         out << '"' << text(row["variant"]) << "\"," << text(row["soc"]) << ',' << text(row["network"]) << ','
@@ -348,27 +401,48 @@ std::string csv_text(const json& rows) {
             << number(row, "energy_uj") << ',' << row["pareto"].dump() << ",\""
             << (row.contains("error") ? text(row["error"]) : "") << "\","
             << (row.contains("top1_accuracy") && !row["top1_accuracy"].is_null() ? row["top1_accuracy"].dump() : "")
+            << ',' << number(row, "cycles_per_inference") << ','
+            << (row.contains("energy_uj_per_inference") && !row["energy_uj_per_inference"].is_null()
+                    ? row["energy_uj_per_inference"].dump()
+                    : "")
             << '\n';
     return out.str();
 }
 
-void print_row(const json& row, const std::string& run_status) {
+// With --inputs the table is per inference (cycles and energy: the samples' means;
+// the attention columns are the last sample's layers) with each run's top-1.
+bool per_inference(const json& rows) {
+    for (const json& row : rows)
+        if (row.contains("cycles_per_inference")) return true;
+    return false;
+}
+
+void print_header(bool inputs) {
+    std::printf("%-52s %13s %7s %10s %10s %13s %10s %12s %s%6s  %s\n", "variant", inputs ? "cycles/inf" : "cycles",
+                "MAC/cyc", "RAM linked", "layer peak", "attn cycles", "attn peak", inputs ? "uJ/inf" : "energy uJ",
+                inputs ? "  top-1 " : "", "pareto", "status");
+}
+
+void print_row(const json& row, const std::string& status, bool inputs) {
     const std::string variant = row["variant"].get<std::string>();
-    std::string status = run_status;  // with --inputs and labels: the top-1 accuracy after it
-    if (row.contains("top1_accuracy") && row["top1_accuracy"].is_number()) {
-        char accuracy[32];
-        std::snprintf(accuracy, sizeof accuracy, "  top-1 %.2f%%", 100 * row["top1_accuracy"].get<double>());
-        status += accuracy;
-    }
     if (!row.contains("cycles")) {
-        std::printf("%-52.52s %78s %6s  %s\n", variant.c_str(), "", "", status.c_str());
+        std::printf("%-52.52s %81s %s%6s  %s\n", variant.c_str(), "", inputs ? "        " : "", "", status.c_str());
         return;
     }
-    std::printf("%-52.52s %13" PRIu64 " %7.2f %10" PRIu64 " %10" PRIu64 " %13" PRIu64 " %10" PRIu64 " %6s  %s\n",
-                variant.c_str(), row["cycles"].get<uint64_t>(), row["mac_per_cycle"].get<double>(),
-                row["ram_linked_bytes"].get<uint64_t>(), row["sram_peak_bytes"].get<uint64_t>(),
-                row["attention_cycles"].get<uint64_t>(), row["attention_sram_peak_bytes"].get<uint64_t>(),
-                row["pareto"].get<bool>() ? "yes" : "no", status.c_str());
+    const char* energy_key = inputs ? "energy_uj_per_inference" : "energy_uj";
+    char energy[32] = "-", accuracy[32] = "      -";
+    if (row.contains(energy_key) && row[energy_key].is_number())
+        std::snprintf(energy, sizeof energy, "%.3f", row[energy_key].get<double>());
+    if (row.contains("top1_accuracy") && row["top1_accuracy"].is_number())
+        std::snprintf(accuracy, sizeof accuracy, "%6.2f%%", 100 * row["top1_accuracy"].get<double>());
+    const uint64_t cycles =
+        inputs ? uint64_t(std::llround(row.value("cycles_per_inference", 0.0))) : row["cycles"].get<uint64_t>();
+    std::printf("%-52.52s %13" PRIu64 " %7.2f %10" PRIu64 " %10" PRIu64 " %13" PRIu64 " %10" PRIu64 " %12s %s%6s  %s\n",
+                variant.c_str(), cycles, row["mac_per_cycle"].get<double>(), row["ram_linked_bytes"].get<uint64_t>(),
+                row["sram_peak_bytes"].get<uint64_t>(), row["attention_cycles"].get<uint64_t>(),
+                row["attention_sram_peak_bytes"].get<uint64_t>(), energy,
+                inputs ? (std::string(accuracy) + " ").c_str() : "", row["pareto"].get<bool>() ? "yes" : "no",
+                status.c_str());
 }
 
 }  // namespace
@@ -386,7 +460,7 @@ int run_sweep_command(const std::vector<std::string>& args) {
     if (!o.json_out.empty()) check_output_path("--json", o.json_out);
     if (!o.csv_out.empty()) check_output_path("--csv", o.csv_out);
     if (!o.plot_out.empty()) check_plot_path("--plot", o.plot_out);
-    check_variations(o.vary);
+    check_variations(o.vary, o.run_args);
     const std::vector<Run> runs = plan_runs(o);
 
     Progress progress;  // on a terminal: run i/N and the elapsed time
@@ -396,13 +470,13 @@ int run_sweep_command(const std::vector<std::string>& args) {
     for (size_t i = 0; i < runs.size(); i++) rows.push_back(row_json(runs[i], outcomes[i]));
     mark_pareto(rows);
 
-    std::printf("%-52s %13s %7s %10s %10s %13s %10s %6s  %s\n", "variant", "cycles", "MAC/cyc", "RAM linked",
-                "layer peak", "attn cycles", "attn peak", "pareto", "status");
+    const bool inputs = per_inference(rows);
+    print_header(inputs);
     size_t failed = 0;
     const Outcome* first_failure = nullptr;
     const Run* first_failed_run = nullptr;
     for (size_t i = 0; i < runs.size(); i++) {
-        print_row(rows[i], status_text(outcomes[i]));
+        print_row(rows[i], status_text(outcomes[i]), inputs);
         if (outcomes[i].exit_code != 0) {
             failed++;
             if (!first_failure) first_failure = &outcomes[i], first_failed_run = &runs[i];

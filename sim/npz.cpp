@@ -16,6 +16,12 @@ namespace {
 using deploy::InputError;
 
 constexpr int64_t kMaxElements = int64_t{1} << 28;  // the limit of any tensor (docs/networks.md)
+// Deflate cannot expand more than about 1032:1: a member that claims more is damaged
+// (and is refused before its claimed size is allocated).
+constexpr uint64_t kMaxDeflateRatio = 1032;
+
+// Whether `count` bytes from `at` lie within `size` bytes (no overflow for any `at`).
+bool within(uint64_t at, uint64_t count, size_t size) { return at <= size && count <= size - at; }
 
 uint64_t le(const std::vector<uint8_t>& b, size_t at, int bytes) {
     uint64_t v = 0;
@@ -25,7 +31,7 @@ uint64_t le(const std::vector<uint8_t>& b, size_t at, int bytes) {
 
 struct Member {
     std::string name;
-    uint32_t method = 0;
+    uint32_t method = 0, crc = 0;
     uint64_t compressed = 0, size = 0, local_offset = 0;
 };
 
@@ -33,10 +39,11 @@ struct Member {
 void apply_zip64(const std::vector<uint8_t>& b, size_t extra, size_t extra_len, Member& m) {
     for (size_t at = extra; at + 4 <= extra + extra_len;) {
         const uint64_t id = le(b, at, 2), len = le(b, at + 2, 2);
+        const size_t end = std::min<size_t>(at + 4 + len, extra + extra_len);  // a field never reaches past the extra data
         size_t field = at + 4;
         if (id == 1) {
             for (uint64_t* v : {&m.size, &m.compressed, &m.local_offset})
-                if (*v == 0xFFFFFFFFu && field + 8 <= at + 4 + len) {
+                if (*v == 0xFFFFFFFFu && field + 8 <= end) {
                     *v = le(b, field, 8);
                     field += 8;
                 }
@@ -58,16 +65,17 @@ std::vector<Member> central_directory(const std::vector<uint8_t>& b, const std::
     uint64_t count = le(b, eocd + 10, 2), offset = le(b, eocd + 16, 4);
     if ((count == 0xFFFF || offset == 0xFFFFFFFFu) && eocd >= 20 && le(b, eocd - 20, 4) == 0x07064b50u) {
         const uint64_t z = le(b, eocd - 12, 8);  // the zip64 end record
-        if (z + 56 > b.size() || le(b, z, 4) != 0x06064b50u) throw not_zip;
+        if (!within(z, 56, b.size()) || le(b, z, 4) != 0x06064b50u) throw not_zip;
         count = le(b, z + 32, 8);
         offset = le(b, z + 48, 8);
     }
     std::vector<Member> members;
-    size_t at = offset;
+    uint64_t at = offset;
     for (uint64_t i = 0; i < count; i++) {
-        if (at + 46 > b.size() || le(b, at, 4) != 0x02014b50u) throw InputError(path + ": damaged zip directory");
+        if (!within(at, 46, b.size()) || le(b, at, 4) != 0x02014b50u) throw InputError(path + ": damaged zip directory");
         Member m;
         m.method = uint32_t(le(b, at + 10, 2));
+        m.crc = uint32_t(le(b, at + 16, 4));
         m.compressed = le(b, at + 20, 4);
         m.size = le(b, at + 24, 4);
         const size_t name_len = le(b, at + 28, 2), extra_len = le(b, at + 30, 2), comment_len = le(b, at + 32, 2);
@@ -81,14 +89,20 @@ std::vector<Member> central_directory(const std::vector<uint8_t>& b, const std::
     return members;
 }
 
-std::vector<uint8_t> member_bytes(const std::vector<uint8_t>& b, const Member& m, const std::string& what) {
-    const size_t h = m.local_offset;
-    if (h + 30 > b.size() || le(b, h, 4) != 0x04034b50u) throw InputError(what + ": damaged zip entry");
+std::vector<uint8_t> stored_or_inflated(const std::vector<uint8_t>& b, const Member& m, const std::string& what) {
+    const uint64_t h = m.local_offset;
+    if (!within(h, 30, b.size()) || le(b, h, 4) != 0x04034b50u) throw InputError(what + ": damaged zip entry");
     const size_t data = h + 30 + le(b, h + 26, 2) + le(b, h + 28, 2);
     if (data > b.size() || m.compressed > b.size() - data) throw InputError(what + ": truncated");
     if (m.size > uint64_t(kMaxElements) * 8 + (1u << 20)) throw InputError(what + ": too large");
-    if (m.method == 0) return std::vector<uint8_t>(b.begin() + data, b.begin() + data + m.compressed);
+    if (m.method == 0) {
+        if (m.size != m.compressed) throw InputError(what + ": damaged zip entry (stored sizes differ)");
+        return std::vector<uint8_t>(b.begin() + data, b.begin() + data + m.compressed);
+    }
     if (m.method != 8) throw InputError(what + ": compression method " + std::to_string(m.method) + " (np.savez or np.savez_compressed only)");
+    if (m.size > m.compressed * kMaxDeflateRatio + 64)
+        throw InputError(what + ": damaged zip entry (" + std::to_string(m.size) + " bytes from " +
+                         std::to_string(m.compressed) + " compressed)");
     std::vector<uint8_t> out(m.size);
     z_stream z{};
     if (inflateInit2(&z, -MAX_WBITS) != Z_OK) throw InputError(what + ": cannot inflate");
@@ -100,6 +114,14 @@ std::vector<uint8_t> member_bytes(const std::vector<uint8_t>& b, const Member& m
     const bool ok = status == Z_STREAM_END && z.total_out == m.size;
     inflateEnd(&z);
     if (!ok) throw InputError(what + ": damaged compressed data");
+    return out;
+}
+
+// The member's bytes, checked against the directory's size and CRC-32.
+std::vector<uint8_t> member_bytes(const std::vector<uint8_t>& b, const Member& m, const std::string& what) {
+    std::vector<uint8_t> out = stored_or_inflated(b, m, what);
+    if (uint32_t(crc32(0, out.data(), uInt(out.size()))) != m.crc)
+        throw InputError(what + ": damaged data (CRC-32 mismatch)");
     return out;
 }
 
@@ -138,7 +160,9 @@ double element(const uint8_t* p, const std::string& dtype) {
 NpyArray parse_npy(const std::vector<uint8_t>& b, const std::string& what) {
     if (b.size() < 10 || std::memcmp(b.data(), "\x93NUMPY", 6) != 0) throw InputError(what + ": not an .npy array");
     const int major = b[6];
-    const size_t len_bytes = major == 1 ? 2 : 4, header_len = le(b, 8, int(len_bytes));
+    const size_t len_bytes = major == 1 ? 2 : 4;
+    if (b.size() < 8 + len_bytes) throw InputError(what + ": truncated .npy header");
+    const size_t header_len = le(b, 8, int(len_bytes));
     if (8 + len_bytes + header_len > b.size()) throw InputError(what + ": truncated .npy header");
     const std::string header(reinterpret_cast<const char*>(&b[8 + len_bytes]), header_len);
     NpyArray a;
@@ -179,11 +203,7 @@ NpyArray parse_npy(const std::vector<uint8_t>& b, const std::string& what) {
     return a;
 }
 
-std::map<std::string, NpyArray> read_npz(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path + ": cannot read the inputs file");
-    const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) throw InputError(path + ": cannot read the inputs file");
+std::map<std::string, NpyArray> parse_npz(const std::vector<uint8_t>& bytes, const std::string& path) {
     std::map<std::string, NpyArray> arrays;
     for (const Member& m : central_directory(bytes, path)) {
         const std::string what = path + ": member '" + escape_for_message(m.name) + "'";
@@ -192,6 +212,14 @@ std::map<std::string, NpyArray> read_npz(const std::string& path) {
         arrays[key] = parse_npy(member_bytes(bytes, m, what), what);
     }
     return arrays;
+}
+
+std::map<std::string, NpyArray> read_npz(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(path + ": cannot read the inputs file");
+    const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) throw InputError(path + ": cannot read the inputs file");
+    return parse_npz(bytes, path);
 }
 
 }  // namespace vitsim

@@ -20,6 +20,9 @@ struct NpyArray {
 // and the member for anything it cannot read: not a zip, a truncated or damaged
 // member, an unsupported compression, dtype or a Fortran-ordered array.
 std::map<std::string, NpyArray> read_npz(const std::string& path);
+// The same from the archive's bytes (`path` names it in messages). Each member's
+// sizes and CRC-32 are checked: a damaged archive is refused, never read as samples.
+std::map<std::string, NpyArray> parse_npz(const std::vector<uint8_t>& bytes, const std::string& path);
 
 // One .npy array from its bytes (`what` names it in messages).
 NpyArray parse_npy(const std::vector<uint8_t>& bytes, const std::string& what);

@@ -77,6 +77,35 @@ class LowRankTest(unittest.TestCase):
         self.assertIn("block0.mlp.fc1.c:pre_gelu", q.scales)
         self.assertEqual(set(q.params), set(f.params))
 
+    def test_mlp_only_factorises_the_mlp_and_keeps_attention_dense(self):
+        f = lowrank.factorise(self.vit, 0.5, "mlp")
+        net = f.network_json("x")
+        self.assertNotIn("low_rank_ratio", net)  # a per-layer rank, not the network's
+        encoders = [layer for layer in net["layers"] if layer["op"] == "encoder"]
+        self.assertEqual([e["mlp_low_rank_ratio"] for e in encoders], [0.5, 0.5])
+        for name in ("block0.mlp.fc1.a.weight", "block1.mlp.fc2.c.bias", "block0.attn.bo", "head.weight"):
+            self.assertIn(name, f.params)
+        for name in ("block0.attn.qkv.a.weight", "head.c.weight", "block0.mlp.fc1.weight"):
+            self.assertNotIn(name, f.params)
+        self.assertEqual(f.params["block0.attn.wq"].shape, (8, 8))
+        self.assertEqual(f.params["block0.mlp.fc1.a.weight"].shape, (4, 8))  # int(min(8, 16) x 0.5)
+        q = quantize.calibrate(f, np.stack(self.x))
+        self.assertEqual(set(quantize.scale_names(f)) - set(q.scales), set())
+        self.assertNotIn("block0.attn.qkv.a", quantize.scale_names(f))
+        self.assertEqual(set(q.params), set(f.params))
+
+    def test_mlp_only_error_shrinks_with_rank_and_is_exact_at_full_rank(self):
+        def error(ratio):
+            f = lowrank.factorise(self.vit, ratio, "mlp")
+            out = np.array([float_forward(f, f.params, x)[0] for x in self.x])
+            return np.sqrt(np.mean((out - self.dense) ** 2)) / np.sqrt(np.mean(self.dense ** 2))
+        errors = [error(r) for r in (0.25, 0.5, 1.0)]
+        self.assertLess(errors[1], errors[0], errors)
+        self.assertLess(errors[2], 1e-12, errors)
+        # The attention and the classifier stay exact: smaller error than factorising everything.
+        self.assertLess(errors[0], self.error(0.25))
+
+
 
 def import_cli(d, *extra):
     out = [os.path.join(d, "lr.json"), os.path.join(d, "lr.vswt")]
@@ -123,6 +152,54 @@ class LowRankCommandTest(unittest.TestCase):
         with open(out[0]) as f:
             self.assertNotIn("low_rank_ratio", json.load(f))
 
+    def test_several_ratios_write_one_pair_each(self):
+        with tempfile.TemporaryDirectory() as d:
+            for name in ("m.onnx", "calib.npz"):
+                os.symlink(os.path.join(self.dir.name, name), os.path.join(d, name))
+            p, _ = import_cli(d, "--lowrank", "0.5,1", "--report", os.path.join(d, "r.json"))
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn("wrote " + os.path.join(d, "lr-lr1.json") + " and " + os.path.join(d, "lr-lr1.vswt"),
+                          p.stdout)
+            names = sorted(os.listdir(d))
+            self.assertEqual(names, sorted(["m.onnx", "calib.npz", "inputs.npz", "lr-lr0.5.json", "lr-lr0.5.vswt",
+                                            "lr-lr1.json", "lr-lr1.vswt", "r-lr0.5.json", "r-lr1.json"]))
+            with open(os.path.join(d, "lr-lr0.5.json")) as f:
+                half = json.load(f)
+            with open(os.path.join(d, "lr-lr1.json")) as f:
+                dense = json.load(f)
+            self.assertEqual((half["name"], half["low_rank_ratio"]), ("lr-lr0.5", 0.5))
+            self.assertEqual(dense["name"], "lr-lr1")
+            self.assertNotIn("low_rank_ratio", dense)
+            # The same network as a one-ratio import, but for its name.
+            p, (net, weights) = import_cli(self.dir.name, "--lowrank", "0.5")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            with open(net) as f:
+                single = json.load(f)
+            self.assertEqual(dict(half, name="lr"), single)
+
+    def test_mlp_only_names_and_format(self):
+        with tempfile.TemporaryDirectory() as d:
+            for name in ("m.onnx", "calib.npz"):
+                os.symlink(os.path.join(self.dir.name, name), os.path.join(d, name))
+            p, _ = import_cli(d, "--lowrank", "0.25,0.5", "--lowrank-layers", "mlp")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn("low-rank 0.25 (MLP only) vs dense float", p.stdout)
+            with open(os.path.join(d, "lr-mlp-lr0.5.json")) as f:
+                net = json.load(f)
+            self.assertNotIn("low_rank_ratio", net)
+            self.assertEqual({layer.get("mlp_low_rank_ratio") for layer in net["layers"] if layer["op"] == "encoder"},
+                             {0.5})
+
+    def test_bad_ratio_lists_write_nothing(self):
+        for bad in ("0.5,0.5", "0.5,x", "0.5,", "0.5,0.05"):  # a repeat, not a number, empty, rank 0
+            with tempfile.TemporaryDirectory() as d:
+                for name in ("m.onnx", "calib.npz"):
+                    os.symlink(os.path.join(self.dir.name, name), os.path.join(d, name))
+                p, _ = import_cli(d, "--lowrank", bad)
+                self.assertEqual(p.returncode, EXIT_USAGE, bad + ": " + p.stderr)
+                self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+                self.assertEqual(sorted(os.listdir(d)), ["calib.npz", "m.onnx"], bad)
+
 
 @unittest.skipUnless(VITSIM, "VITSIM (the vitsim executable) is not set")
 class LowRankRunTest(unittest.TestCase):
@@ -151,6 +228,83 @@ class LowRankRunTest(unittest.TestCase):
     def test_linear_tokenizer_class_token_runs_bit_exact(self):
         kw = dict(tokenizer="linear", length=6, classes=4)
         self.run_imported(small(**kw), example_for(None, kw))
+
+
+@unittest.skipUnless(VITSIM, "VITSIM (the vitsim executable) is not set")
+class LowRankSweepTest(unittest.TestCase):
+    """Accuracy vs low-rank ratio (all layers and MLP only) and vs the LayerNorm square
+    root through vitsim sweep --inputs: every row a real simulation, checked against
+    the golden model, with its top-1, cycles and energy per inference."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.TemporaryDirectory()
+        d = cls.dir.name
+        onnx.save(small_model()[1], os.path.join(d, "m.onnx"))
+        np.savez(os.path.join(d, "calib.npz"), x=samples(), y=np.arange(6) % 4)
+        for extra in (("--lowrank", "0.5,1"), ("--lowrank", "0.5", "--lowrank-layers", "mlp")):
+            p, out = import_cli(d, *extra)
+            assert p.returncode == 0, p.stderr
+        cls.inputs = os.path.join(d, "inputs.npz")
+        cls.nets = [os.path.join(d, n) for n in ("lr-lr1", "lr-lr0.5")] + [os.path.join(d, "lr")]  # lr: MLP only
+
+    def sweep(self, *args):
+        report, csv = os.path.join(self.dir.name, "s.json"), os.path.join(self.dir.name, "s.csv")
+        p = subprocess.run([VITSIM, "sweep", "-j", "2", "--soc", "stm32f746", "--inputs", self.inputs, "--json",
+                            report, "--csv", csv, *args], capture_output=True, text=True)
+        with open(report) as f:
+            doc = json.load(f)
+        with open(csv) as f:
+            rows = f.read().splitlines()
+        return p, doc, rows
+
+    def test_network_per_ratio_with_its_weights(self):
+        vary = ",".join(f"{n}.json:{n}.vswt" for n in self.nets)
+        p, doc, csv = self.sweep("--vary", "net=" + vary)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        runs = doc["runs"]
+        self.assertEqual([r["network"] for r in runs], ["lr-lr1", "lr-lr0.5", "lr"])
+        for r in runs:
+            self.assertEqual(r["status"], "ok")
+            self.assertTrue(r["golden_match"])
+            self.assertIsInstance(r["top1_accuracy"], float)
+            self.assertGreater(r["cycles_per_inference"], 0)
+            self.assertGreater(r["energy_uj_per_inference"], 0)
+            self.assertGreater(r["mac_per_cycle"], 0.01)  # per inference, not over the whole run
+        # Three different networks: three different costs.
+        self.assertEqual(len({r["cycles_per_inference"] for r in runs}), 3)
+        header = csv[0].split(",")
+        self.assertEqual(header[-3:], ["top1_accuracy", "cycles_per_inference", "energy_uj_per_inference"])
+        for line, r in zip(csv[1:], runs):
+            fields = line.split(",")
+            self.assertAlmostEqual(float(fields[-3]), r["top1_accuracy"])
+            self.assertAlmostEqual(float(fields[-2]), r["cycles_per_inference"])
+        table = p.stdout.splitlines()
+        self.assertIn("cycles/inf", table[0])
+        self.assertIn("top-1", table[0])
+        for line, r in zip(table[1:], runs):
+            self.assertIn(f"{100 * r['top1_accuracy']:.2f}%", line)
+            self.assertIn(str(round(r["cycles_per_inference"])), line)
+
+    def test_sqrt_iterations_show_accuracy(self):
+        n = self.nets[0]
+        p, doc, _ = self.sweep("--net", n + ".json", "--weights", n + ".vswt", "--vary", "sqrt=newton:1,bisect")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        runs = doc["runs"]
+        self.assertEqual([r["options"]["sqrt"] for r in runs], ["newton:1", "bisect"])
+        for r in runs:
+            self.assertIsInstance(r["top1_accuracy"], float)
+            self.assertGreater(r["mac_per_cycle"], 0.01)
+        self.assertLess(runs[0]["cycles_per_inference"], runs[1]["cycles_per_inference"])
+
+    def test_network_with_another_networks_weights_is_refused_before_running(self):
+        a, b = self.nets[0], self.nets[1]
+        p = subprocess.run([VITSIM, "sweep", "--soc", "stm32f746", "--inputs", self.inputs, "--weights",
+                            a + ".vswt", "--vary", f"net={a}.json,{b}.json"], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 111, p.stderr)
+        self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+        self.assertIn(a + ".vswt", p.stderr)
+        self.assertEqual(p.stdout, "")  # nothing ran
 
 
 if __name__ == "__main__":

@@ -46,6 +46,9 @@ class RunInputsTest(unittest.TestCase):
         cycles = [s["cycles"] for s in b["samples"]]
         self.assertTrue(all(c > 0 for c in cycles))
         self.assertAlmostEqual(b["cycles_per_inference"]["mean"], sum(cycles) / 5)
+        # MAC/cycle per inference: one inference's MACs over its mean cycles, not the whole run's
+        self.assertAlmostEqual(doc["totals"]["mac_per_cycle"], doc["totals"]["macs"] / b["cycles_per_inference"]["mean"])
+        self.assertGreater(doc["totals"]["mac_per_cycle"], 0.05)
         # one simulation: the layer records are the samples' records, in order
         self.assertEqual(len(doc["layers"]), len(doc["plan"]["layers"]))
         self.assertIn("inputs: 5 samples, every output equals the host golden model bit for bit", out)

@@ -42,11 +42,11 @@ def _role(name):
 
 def scale_names(vit):
     """Graph::activation_scale_names() of the network the ViT describes."""
-    low_rank = vit.low_rank_ratio > 0
     embed = vit.dense_points("embed") if vit.embed_op == "linear_embed" else ["embed"]
     names = ["input"] + embed + (["cls"] if vit.class_token else []) + (["pos"] if vit.pos_embed else [])
     for i in range(len(vit.blocks)):
         b = f"block{i}"
+        low_rank = vit.factorised(f"{b}.attn")
         names += [f"{b}.ln1"] + ([f"{b}.attn.qkv.a", f"{b}.attn.qkv.b"] if low_rank else [])
         names += [f"{b}.attn"] + [f"{b}.attn{p}" for p in (":q", ":k", ":v", ":scores", ":context",
                                                            ":t", ":scores_fused")]
@@ -69,13 +69,13 @@ def _before_head(vit):
 def _bias_input(vit, name):
     """The activation a GEMM's bias is added to the product of (its accumulator scale)."""
     node = name.rsplit(".", 1)[0]
-    if node.endswith(".c") and vit.low_rank_ratio > 0:  # a low-rank chain's last factor reads its .b
+    if node.endswith(".c") and vit.factorised(node[:-2]):  # a low-rank chain's last factor reads its .b
         return node[:-1] + "b", node + ".weight"
     if name.endswith(".bo"):
         return node + ":context", node + ".wo"
     if name.rsplit(".", 1)[-1] in ("bq", "bk", "bv"):
         block = node.rsplit(".", 1)[0]
-        return (node + ".qkv.b" if vit.low_rank_ratio > 0 else block + ".ln1"), node + ".w" + name[-1]
+        return (node + ".qkv.b" if vit.factorised(node) else block + ".ln1"), node + ".w" + name[-1]
     if node == "embed":
         return "input", "embed.weight"
     if node.endswith("mlp.fc1"):

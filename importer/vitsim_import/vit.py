@@ -39,12 +39,17 @@ class ViT:
     eps: float = 1e-5
     params: dict = field(default_factory=dict)
     onnx_layout: str = "nchw"   # the ONNX input's layout: "nchw" image, "ncl" or "nsc" sequence
-    low_rank_ratio: float = 0.0  # > 0: the dense layers are low-rank chains (lowrank.py)
+    low_rank_ratio: float = 0.0  # > 0: the layers of low_rank_layers are low-rank chains (lowrank.py)
+    low_rank_layers: str = "all"  # "all" dense layers and attention, or "mlp": each block's fc1 and fc2
+
+    def factorised(self, name):
+        """Whether dense layer (or attention, "<block>.attn") `name` is a low-rank chain."""
+        return self.low_rank_ratio > 0 and (self.low_rank_layers == "all" or ".mlp." in name)
 
     def dense_points(self, name, gelu=False):
         """The scale points of dense layer `name`: its output (the chain's `.a`,
         `.b`, `.c` when low-rank) and `:pre_gelu` of the GELU one."""
-        outs = [name + s for s in (".a", ".b", ".c")] if self.low_rank_ratio > 0 else [name]
+        outs = [name + s for s in (".a", ".b", ".c")] if self.factorised(name) else [name]
         return outs + ([outs[-1] + ":pre_gelu"] if gelu else [])
 
     def embed_output(self):
@@ -54,7 +59,7 @@ class ViT:
     def output_of(self, name):
         """The tensor a dense layer (or attention, "<block>.attn") hands on."""
         if name.endswith(".attn"):
-            return name + ".proj.c" if self.low_rank_ratio > 0 else name
+            return name + ".proj.c" if self.factorised(name) else name
         return self.dense_points(name)[-1]
 
     def network_json(self, description):
@@ -70,6 +75,8 @@ class ViT:
         for i, b in enumerate(self.blocks):
             layers.append({"op": "encoder", "name": f"block{i}", "embed": b.embed, "heads": b.heads,
                            "head_dim": b.head_dim, "mlp_hidden": b.mlp_hidden})
+            if self.low_rank_ratio > 0 and self.low_rank_layers == "mlp":  # per-layer rank: the MLP only
+                layers[-1]["mlp_low_rank_ratio"] = self.low_rank_ratio
         if self.final_norm:
             layers.append({"op": "layernorm", "name": "norm"})
         layers.append({"op": "pool", "name": "pool", "mode": self.pool})
@@ -77,7 +84,7 @@ class ViT:
         network = {"format": "vitsim-network", "version": 1, "name": self.name, "description": description,
                    "assumptions": ["imported from ONNX by vitsim_import; int8 scales calibrated on the user's data"],
                    "input": self.input}
-        if self.low_rank_ratio > 0:
+        if self.low_rank_ratio > 0 and self.low_rank_layers == "all":
             network["low_rank_ratio"] = self.low_rank_ratio
         network.update({"layernorm_eps": self.eps, "layers": layers})
         return network
@@ -147,7 +154,7 @@ class Forward:
         """A dense layer, or its low-rank chain a, b, c (only c has the bias and GELU)."""
         p = self.p
         points = self.v.dense_points(name, gelu)
-        if self.v.low_rank_ratio > 0:
+        if self.v.factorised(name):
             for factor, point in zip((".a", ".b"), points):
                 x = self.point(point, x @ p[name + factor + ".weight"].T)
             name += ".c"
@@ -159,7 +166,7 @@ class Forward:
     def _attention(self, a, blk, x):
         """MHSA; low-rank: qkv.a, qkv.b, the MHSA at width k, proj.b, proj.c."""
         p, hd = self.p, blk.head_dim
-        low_rank = self.v.low_rank_ratio > 0
+        low_rank = self.v.factorised(a)
         if low_rank:
             for f in ("a", "b"):
                 x = self.point(f"{a}.qkv.{f}", x @ p[f"{a}.qkv.{f}.weight"].T)

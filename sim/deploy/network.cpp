@@ -81,6 +81,12 @@ public:
         if (!v.is_number()) fail("\"" + key + "\" must be a number, not " + value_text(v));
         return v.get<double>();
     }
+    // A low-rank ratio: 0 (dense layers) or in (0, 1); `fallback` when absent.
+    double low_rank_ratio_or(const std::string& key, double fallback) const {
+        const double ratio = number_or(key, fallback);
+        if (!(ratio >= 0.0 && ratio < 1.0)) fail("\"" + key + "\" must be in [0, 1) (0: dense layers)");
+        return ratio;
+    }
     // A value as the user wrote it (JSON), shortened and escaped.
     static std::string value_text(const json& v) { return escape_for_message(v.dump(), 40); }
     const json& get(const std::string& key) const {
@@ -112,14 +118,17 @@ public:
                                       : " (" + escape_for_message(op) + ")";
         const std::string where = at + label;
         if (op == "patch_embed") return patch_embed(Fields(item, where, {"op", "name", "patch", "embed", "sub_patch"}));
-        if (op == "linear_embed") return linear_embed(Fields(item, where, {"op", "name", "out_features", "in_features"}));
+        if (op == "linear_embed")
+            return linear_embed(Fields(item, where, {"op", "name", "out_features", "in_features", "low_rank_ratio"}));
         if (op == "class_token") return class_token(Fields(item, where, {"op", "name"}));
         if (op == "pos_embed") return pos_embed(Fields(item, where, {"op", "name"}));
         if (op == "encoder")
-            return encoder(Fields(item, where, {"op", "name", "repeat", "embed", "heads", "head_dim", "mlp_hidden"}));
+            return encoder(Fields(item, where,
+                                  {"op", "name", "repeat", "embed", "heads", "head_dim", "mlp_hidden", "low_rank_ratio",
+                                   "attn_low_rank_ratio", "mlp_low_rank_ratio"}));
         if (op == "layernorm") return layernorm(Fields(item, where, {"op", "name"}));
         if (op == "pool") return pool(Fields(item, where, {"op", "name", "mode"}));
-        if (op == "classifier") return classifier(Fields(item, where, {"op", "name", "classes"}));
+        if (op == "classifier") return classifier(Fields(item, where, {"op", "name", "classes", "low_rank_ratio"}));
         throw InputError(at + ": unknown op \"" + escape_for_message(op) +
                          "\" (allowed: class_token, classifier, encoder, layernorm, linear_embed, "
                          "patch_embed, pool, pos_embed)");
@@ -193,15 +202,15 @@ private:
         return g_.nodes.back();
     }
 
-    // A dense layer, or its low-rank chain in -> r -> r -> out (factors a, b, c;
-    // only c has the bias and the activation).
-    void dense(const std::string& name, const std::string& op, int in, int out, bool gelu) {
+    // A dense layer, or with `ratio` > 0 its low-rank chain in -> r -> r -> out
+    // (factors a, b, c; only c has the bias and the activation).
+    void dense(const std::string& name, const std::string& op, int in, int out, bool gelu, double ratio) {
         const int tokens = shape().rows;
-        if (ratio_ <= 0.0) {
+        if (ratio <= 0.0) {
             add(linear(name, tokens, in, out, true, gelu));
             return;
         }
-        const int rank = low_rank(name, op, in, out);
+        const int rank = low_rank(name, op, in, out, ratio);
         const char* suffix[3] = {".a", ".b", ".c"};
         const int ins[3] = {in, rank, rank}, outs[3] = {rank, rank, out};
         for (int i = 0; i < 3; i++) {
@@ -212,10 +221,10 @@ private:
         }
     }
 
-    int low_rank(const std::string& name, const std::string& op, int in, int out) const {
-        const int rank = static_cast<int>(std::min(in, out) * ratio_);
+    int low_rank(const std::string& name, const std::string& op, int in, int out, double ratio) const {
+        const int rank = static_cast<int>(std::min(in, out) * ratio);
         if (rank < 1)
-            shape_error(name, op, "low-rank ratio " + std::to_string(ratio_) + " gives rank 0 for " +
+            shape_error(name, op, "low-rank ratio " + std::to_string(ratio) + " gives rank 0 for " +
                                       std::to_string(in) + " -> " + std::to_string(out));
         return rank;
     }
@@ -291,7 +300,7 @@ private:
         if (f.has("in_features") && f.positive("in_features") != shape().cols)
             shape_error(name, "linear_embed", "input is " + shape_text(shape()) + " but the layer expects in_features " +
                                                   std::to_string(f.positive("in_features")));
-        dense(name, "linear_embed", shape().cols, out, false);
+        dense(name, "linear_embed", shape().cols, out, false, f.low_rank_ratio_or("low_rank_ratio", ratio_));
     }
 
     void class_token(const Fields& f) {
@@ -324,6 +333,10 @@ private:
         const int repeat = f.positive_or("repeat", 1);
         const int embed = f.positive("embed"), heads = f.positive("heads"), head_dim = f.positive("head_dim");
         const int hidden = f.positive("mlp_hidden");
+        // The block's own ratio, then its attention's and its MLP's, each overriding the one before.
+        const double block_ratio = f.low_rank_ratio_or("low_rank_ratio", ratio_);
+        const double attn_ratio = f.low_rank_ratio_or("attn_low_rank_ratio", block_ratio);
+        const double mlp_ratio = f.low_rank_ratio_or("mlp_low_rank_ratio", block_ratio);
         for (int i = 0; i < repeat; i++) {
             const std::string block = f.has("repeat") ? name + std::to_string(i) : name;
             const Shape s = shape();
@@ -333,34 +346,35 @@ private:
             if (s.rows > kMaxSoftmaxCols)
                 shape_error(block, "encoder", "input is " + shape_text(s) + "; attention handles at most " +
                                                   std::to_string(kMaxSoftmaxCols) + " tokens");
-            encoder_block(block, heads, head_dim, hidden);
+            encoder_block(block, heads, head_dim, hidden, attn_ratio, mlp_ratio);
         }
     }
 
-    void encoder_block(const std::string& b, int heads, int head_dim, int hidden) {
+    void encoder_block(const std::string& b, int heads, int head_dim, int hidden, double attn_ratio,
+                       double mlp_ratio) {
         const std::string x = current_;
         const int embed = shape().cols;
         add(layer_norm(b + ".ln1"));
-        attention(b, heads, head_dim);
+        attention(b, heads, head_dim, attn_ratio);
         add(residual(b + ".add1", x, current_));
         const std::string x1 = current_;
         add(layer_norm(b + ".ln2"));
-        dense(b + ".mlp.fc1", "encoder", embed, hidden, true);
-        dense(b + ".mlp.fc2", "encoder", hidden, embed, false);
+        dense(b + ".mlp.fc1", "encoder", embed, hidden, true, mlp_ratio);
+        dense(b + ".mlp.fc2", "encoder", hidden, embed, false, mlp_ratio);
         add(residual(b + ".add2", x1, current_));
     }
 
     // Dense: one MHSA node. Low-rank: qkv = E -> r -> r -> 3HP and proj =
     // HP -> r -> r -> E share the rank r, so the MHSA kernel runs at width r with
     // qkv's last factor as Wq/Wk/Wv and proj's first factor as Wo.
-    void attention(const std::string& b, int heads, int head_dim) {
+    void attention(const std::string& b, int heads, int head_dim, double ratio) {
         const int embed = shape().cols;
         const int hp = checked_product(b + ".attn", "encoder", "heads x head_dim", {heads, head_dim});
         checked_product(b + ".attn", "encoder", "attention map heads x tokens x tokens",
                         {heads, shape().rows, shape().rows});
         int width = embed;
-        if (ratio_ > 0.0) {
-            width = low_rank(b + ".attn", "encoder", embed, hp);
+        if (ratio > 0.0) {
+            width = low_rank(b + ".attn", "encoder", embed, hp, ratio);
             for (int i = 0; i < 2; i++) {
                 Node n = linear(b + ".attn.qkv." + (i == 0 ? "a" : "b"), shape().rows, i == 0 ? embed : width, width,
                                 false, false);
@@ -375,14 +389,14 @@ private:
         n.seq = shape().rows;
         n.heads = heads;
         n.head_dim = head_dim;
-        n.has_out_bias = ratio_ <= 0.0;
+        n.has_out_bias = ratio <= 0.0;
         n.out_shape = {n.seq, width};
         for (const char* w : {"wq", "wk", "wv"}) n.params.push_back({n.name + "." + w, DType::I8, {hp, width}});
         for (const char* w : {"bq", "bk", "bv"}) n.params.push_back({n.name + "." + w, DType::I32, {hp}});
         n.params.push_back({n.name + ".wo", DType::I8, {width, hp}});
         if (n.has_out_bias) n.params.push_back({n.name + ".bo", DType::I32, {width}});
         add(std::move(n));
-        if (ratio_ > 0.0) {
+        if (ratio > 0.0) {
             for (int i = 1; i < 3; i++) {
                 Node p = linear(b + ".attn.proj." + (i == 1 ? "b" : "c"), shape().rows, width, i == 1 ? width : embed,
                                 i == 2, false);
@@ -448,12 +462,12 @@ private:
         if (shape().rows != 1)
             shape_error(name, "classifier", "input is " + shape_text(shape()) +
                                                 " but a classifier needs one row (add a pool layer)");
-        dense(name, "classifier", shape().cols, classes, false);
+        dense(name, "classifier", shape().cols, classes, false, f.low_rank_ratio_or("low_rank_ratio", ratio_));
     }
 
     std::string source_;
     Graph& g_;
-    double ratio_;
+    double ratio_;  // the network's low_rank_ratio: each dense layer's unless the layer gives its own
     double eps_;
     std::string current_;
     bool has_class_token_ = false;
@@ -603,8 +617,7 @@ NetworkSpec parse_network(const std::string& json_text, const std::string& sourc
             spec.assumptions.push_back(a.get<std::string>());
         }
     }
-    const double ratio = top.number_or("low_rank_ratio", 0.0);
-    if (ratio < 0.0 || ratio >= 1.0) top.fail("\"low_rank_ratio\" must be in [0, 1) (0: dense layers)");
+    const double ratio = top.low_rank_ratio_or("low_rank_ratio", 0.0);
     const double eps = top.number_or("layernorm_eps", 1e-5);
     if (!(eps > 0.0 && eps <= 1.0)) top.fail("\"layernorm_eps\" must be in (0, 1]");
 

@@ -258,6 +258,56 @@ TEST(Network, RealNumbersAreRangeChecked) {
     EXPECT_EQ(top_error("low_rank_ratio", "1"), "r.json: \"low_rank_ratio\" must be in [0, 1) (0: dense layers)");
 }
 
+// Per-layer ranks: an encoder's MLP or attention, a tokenizer or the classifier
+// factorised on its own, each layer's ratio overriding the network's.
+TEST(Network, PerLayerLowRankRatios) {
+    const std::string encoder = R"({"op": "encoder", "name": "b", "embed": 4, "heads": 1, "head_dim": 4, "mlp_hidden": 8)";
+    const Graph mlp_only = parse_network(description(encoder + R"(, "mlp_low_rank_ratio": 0.5})"), "m.json").graph;
+    EXPECT_EQ(count(mlp_only, NodeKind::Mhsa), 1);
+    EXPECT_TRUE(first(mlp_only, NodeKind::Mhsa).has_out_bias);  // the attention stays dense
+    EXPECT_EQ(mlp_only.node("b.attn").out_shape.cols, 4);
+    EXPECT_EQ(mlp_only.node("b.mlp.fc1.a").out_features, 2);  // int(min(4, 8) x 0.5)
+    EXPECT_EQ(mlp_only.node("b.mlp.fc2.c").out_features, 4);
+    EXPECT_EQ(mlp_only.node("b.mlp.fc1.c").chain, "b.mlp.fc1");
+
+    const Graph attn_only = parse_network(description(encoder + R"(, "attn_low_rank_ratio": 0.5})"), "a.json").graph;
+    EXPECT_EQ(attn_only.node("b.attn").out_shape.cols, 2);
+    EXPECT_EQ(attn_only.node("b.mlp.fc1").out_features, 8);  // dense
+
+    // The network's ratio is the default; a layer's 0 makes it dense.
+    std::string text = description(encoder + R"(, "mlp_low_rank_ratio": 0}, )" +
+                                   R"({"op": "pool", "name": "p", "mode": "mean"}, )" +
+                                   R"({"op": "classifier", "name": "head", "classes": 3, "low_rank_ratio": 0.75})");
+    text.insert(1, R"("low_rank_ratio": 0.5, )");
+    const Graph mixed = parse_network(text, "x.json").graph;
+    EXPECT_EQ(mixed.node("b.attn.qkv.a").out_features, 2);
+    EXPECT_EQ(mixed.node("b.mlp.fc1").out_features, 8);
+    EXPECT_EQ(mixed.node("head.a").out_features, 2);  // int(min(4, 3) x 0.75)
+}
+
+TEST(Network, PerLayerLowRankRatiosAreChecked) {
+    auto encoder_error = [](const std::string& key, const std::string& value) {
+        return error_of<InputError>([&] {
+            parse_network(description(R"({"op": "encoder", "name": "b", "embed": 4, "heads": 1, "head_dim": 4, )"
+                                      R"("mlp_hidden": 8, ")" + key + "\": " + value + "}"),
+                          "r.json");
+        });
+    };
+    EXPECT_EQ(encoder_error("mlp_low_rank_ratio", "1"),
+              "r.json: layers[0] (encoder 'b'): \"mlp_low_rank_ratio\" must be in [0, 1) (0: dense layers)");
+    EXPECT_EQ(encoder_error("attn_low_rank_ratio", "-0.5"),
+              "r.json: layers[0] (encoder 'b'): \"attn_low_rank_ratio\" must be in [0, 1) (0: dense layers)");
+    EXPECT_EQ(encoder_error("low_rank_ratio", "\"half\""),
+              "r.json: layers[0] (encoder 'b'): \"low_rank_ratio\" must be a number, not \"half\"");
+    EXPECT_EQ(encoder_error("mlp_low_rank_ratio", "0.1"),
+              "r.json: layer 'b.mlp.fc1' (encoder): low-rank ratio 0.100000 gives rank 0 for 4 -> 8");
+    EXPECT_PRED2(contains,
+                 error_of<InputError>([] {
+                     parse_network(description(R"({"op": "layernorm", "name": "n", "low_rank_ratio": 0.5})"), "l.json");
+                 }),
+                 "l.json: layers[0] (layernorm 'n'): unknown key \"low_rank_ratio\"");
+}
+
 TEST(Network, NamesFromTheFileAreEscapedInMessages) {
     const std::string text = description(R"({"op": "pool", "name": "line\nbreak\u0007", "mode": "class_token"})");
     EXPECT_EQ(error_of<InputError>([&] { parse_network(text, "e.json"); }),
