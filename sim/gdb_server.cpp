@@ -177,8 +177,19 @@ StopReason GdbServer::run_worker(unsigned index, Iss& iss, uint64_t cycle_limit,
 
 // One instruction at a time while something may stop the thread after it (the
 // breakpoint check is the pc of the next one), else as far as the limit.
+//
+// While gdb resumes one worker alone (vCont;c:N or s:N: how it steps over a
+// breakpoint) the other workers are held where they are (they catch up in the next
+// windows, so a step-over can shift their cycles by a few); one held at a breakpoint
+// reports its hit when it runs again. (The FC resumed alone does not hold them: it may
+// be waiting for them in JOIN.)
 StopReason GdbServer::run_thread(unsigned thread, Iss& iss, uint64_t cycle_limit, const bool* awake) {
+    if (connected_ && held_.erase(thread) && breakpoints_.count(iss.pc())) stop(thread, stop_reply(kSigTrap, thread));
     while (iss.cycles() < cycle_limit && (!awake || *awake)) {
+        if (connected_ && thread != 1 && locked_thread_ > 1 && locked_thread_ != thread) {
+            held_.insert(thread);
+            return StopReason::kLimit;
+        }
         const StopReason reason = steps_instructions(thread) ? iss.debug_step() : iss.run(cycle_limit);
         if (reason != StopReason::kLimit) return reason;
         if (!connected_) continue;
@@ -262,7 +273,7 @@ std::pair<std::string, unsigned> GdbServer::why_stopped(unsigned thread, const I
 // The client takes the thread a stop reply names for the one Hg selected (as
 // gdbserver does): g/G/p/P apply to it until the next Hg.
 void GdbServer::stop(unsigned thread, const std::string& reply) {
-    step_thread_ = 0;
+    step_thread_ = locked_thread_ = 0;
     selected_thread_ = thread;
     send_packet(reply);
     serve();
@@ -494,7 +505,8 @@ Iss& GdbServer::thread_iss(unsigned id) const { return id == 1 ? *core0_ : clust
 // one, and a continue (c, C) of the others. All-stop: every thread runs until the step
 // is done or anything stops one (docs/cli.md, "Debugging with gdb").
 GdbServer::Next GdbServer::resume(const std::string& vcont) {
-    unsigned step = 0;
+    unsigned step = 0, only = 0;
+    bool others = false;  // an action without a thread: the threads not named resume too
     std::istringstream actions(vcont);
     std::string action;
     while (std::getline(actions, action, ';')) {
@@ -508,8 +520,11 @@ GdbServer::Next GdbServer::resume(const std::string& vcont) {
             return Next::kStay;
         }
         if ((verb[0] == 's' || verb[0] == 'S') && !step) step = has_thread && id ? id : selected_thread_;
+        if (has_thread && id) only = only ? ~0u : id;
+        others = others || !has_thread || !id;
     }
     step_thread_ = step;
+    locked_thread_ = others || only == ~0u ? 0 : only;
     return Next::kResume;
 }
 

@@ -105,6 +105,8 @@ private:
     std::vector<Watchpoint> watchpoints_;
     int break_layer_ = -1;  // monitor break-layer N
     unsigned step_thread_ = 0;  // the thread to stop after its next instruction (0: none)
+    unsigned locked_thread_ = 0;  // vCont resumed this thread alone (0: every thread runs)
+    std::set<unsigned> held_;     // workers held at a breakpoint meanwhile
     std::string watch_hit_;    // "watch:ADDR;" of the access that hit, until reported
     unsigned watch_thread_ = 1;  // the thread whose access that was
     bool layer_hit_ = false;

@@ -426,15 +426,19 @@ template <typename T, bool kTrackTouched> inline void Hart::store(uint32_t addr,
 
 // A watched memory (watch_accesses): the cycles, counters and touch marks of the fast
 // or the banked path, then the access is reported to the debugger.
+void Hart::charge_watched(Region& r, uint32_t addr, unsigned len, unsigned wait) {
+    if (r.watched_banks) {
+        bank_stall(*r.watched_banks, addr, wait);
+        return;
+    }
+    cycles_ += wait;
+    stalls_.memory += wait;
+    if (track_touched_ && r.counters->touched) mark_touched(r.counters->touched, r.t.offset_in_memory + (addr - r.t.base), len);
+}
+
 uint32_t Hart::load_watched(Region& r, uint32_t addr, unsigned len) {
     const uint32_t off = addr - r.t.base;
-    if (r.watched_banks) {
-        bank_stall(*r.watched_banks, addr, r.t.read_wait);
-    } else {
-        cycles_ += r.t.read_wait;
-        stalls_.memory += r.t.read_wait;
-        if (track_touched_ && r.counters->touched) mark_touched(r.counters->touched, r.t.offset_in_memory + off, len);
-    }
+    charge_watched(r, addr, len, r.t.read_wait);
     r.counters->reads[len == 1 ? 0 : len == 2 ? 1 : 2]++;
     uint32_t v = 0;
     std::memcpy(&v, r.host + off, len);
@@ -444,13 +448,7 @@ uint32_t Hart::load_watched(Region& r, uint32_t addr, unsigned len) {
 
 void Hart::store_watched(Region& r, uint32_t addr, uint32_t value, unsigned len) {
     const uint32_t off = addr - r.t.base;
-    if (r.watched_banks) {
-        bank_stall(*r.watched_banks, addr, r.t.write_wait);
-    } else {
-        cycles_ += r.t.write_wait;
-        stalls_.memory += r.t.write_wait;
-        if (track_touched_ && r.counters->touched) mark_touched(r.counters->touched, r.t.offset_in_memory + off, len);
-    }
+    charge_watched(r, addr, len, r.t.write_wait);
     r.counters->writes[len == 1 ? 0 : len == 2 ? 1 : 2]++;
     std::memcpy(r.host + off, &value, len);
     if (r.cache && r.code_page[off >> kPageShift]) invalidate_code(r, off);

@@ -116,6 +116,7 @@ private:
     template <typename T, bool kTrackTouched = false> void store(uint32_t addr, T value);
     uint32_t load_slow(uint32_t addr, unsigned len);
     uint32_t load_watched(Region& r, uint32_t addr, unsigned len);
+    void charge_watched(Region& r, uint32_t addr, unsigned len, unsigned wait);
     void store_watched(Region& r, uint32_t addr, uint32_t value, unsigned len);
     void bank_stall(BankedMemory& banks, uint32_t addr, unsigned wait);
     void store_slow(uint32_t addr, uint32_t value, unsigned len);

@@ -22,6 +22,7 @@ next
 thread
 delete
 set $c = ((struct gemm_args *) p)->c
+set $a = ((struct gemm_args *) p)->a
 watch -l $c[40 * 32]
 continue
 p $c[40 * 32] == c_ref[40][0]
@@ -31,7 +32,7 @@ continue
 thread
 p $c[40 * 32] == c_ref[40][0]
 delete
-rwatch -l ((struct gemm_args *) p)->a[40 * 64]
+rwatch -l $a[40 * 64]
 continue
 thread
 delete
