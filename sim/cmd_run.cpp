@@ -196,6 +196,13 @@ struct LayerRow {
     uint64_t sram_peak = 0;  // planned live + scratch + staging + stack high-water + static
 };
 
+// The L1 plan's peak where deploy tiles the layer; else (attention, whose kernels
+// allocate their L1 at run time) the L1 the layer touched.
+uint64_t l1_peak_bytes(const LayerRow& r) {
+    if (r.plan->l1.peak_bytes || !r.record) return r.plan->l1.peak_bytes;
+    return r.record->cluster.l1_touched_bytes;
+}
+
 // The RAM and flash a deployment needs, the way a user links it (STM32Cube.AI's
 // "RAM total / Flash total"): docs/cli.md, "RAM and flash".
 struct MemoryTotals {
@@ -269,8 +276,7 @@ void print_cluster_table(const std::vector<LayerRow>& rows) {
         std::printf("%4u %-24.24s %12" PRIu64 " %7.2f %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64
                     " %9" PRIu64 " %8" PRIu64 "\n",
                     r.plan->index, r.plan->name.c_str(), c.busy_max, c.balance(), c.bank_conflict, c.barrier, c.dma_wait,
-                    c.l2_latency, c.pipeline.icache, r.record->cluster.dma.bytes,
-                    r.plan->l1.peak_bytes ? r.plan->l1.peak_bytes : r.record->cluster.l1_touched_bytes);
+                    c.l2_latency, c.pipeline.icache, r.record->cluster.dma.bytes, l1_peak_bytes(r));
     }
 }
 
@@ -418,12 +424,7 @@ nlohmann::ordered_json layer_json(const LayerRow& r, const nlohmann::ordered_jso
         if (measured.contains("cluster")) {  // profiles with a cluster (docs/cli.md)
             j["cluster"] = measured["cluster"];
             j["dma_bytes"] = measured["cluster"]["dma_bytes"];
-            // The L1 plan's peak where deploy tiles the layer; else (attention, whose
-            // kernels allocate their L1 at run time) the L1 the layer touched.
-            if (r.plan->l1.peak_bytes)
-                j["l1_peak_bytes"] = r.plan->l1.peak_bytes;
-            else
-                j["l1_peak_bytes"] = measured["cluster"]["l1_peak_bytes"];
+            j["l1_peak_bytes"] = l1_peak_bytes(r);
             j["l1_touched_bytes"] = measured["cluster"]["l1_peak_bytes"];  // L1 words the layer touched
             j["l1"] = deploy::l1_plan_json(r.plan->l1);
             j["l2_peak_bytes"] = r.sram_peak;

@@ -38,9 +38,13 @@ uint32_t layer_id(const std::string& option, const TraceBound& bound, const std:
 // sleep causes when they took more than half of its cycles ("stalled:memory",
 // "stalled:bank_conflict", "asleep" for a clock-gated FC), else "running"; "halted"
 // once stopped.
+std::string resting_state(const std::string& activity) {
+    return activity == "idle" ? activity : "asleep:" + activity;
+}
+
 std::string core_state(const CoreSample& s) {
     const std::string activity = s.activity;
-    if (s.instructions == 0 && activity != "running") return activity == "idle" ? activity : "asleep:" + activity;
+    if (s.instructions == 0 && activity != "running") return resting_state(activity);
     const std::pair<const char*, uint64_t> causes[] = {
         {"stalled:load_use", s.stalls.load_use}, {"stalled:branch", s.stalls.branch},
         {"stalled:muldiv", s.stalls.muldiv},     {"stalled:memory", s.stalls.memory},

@@ -56,6 +56,8 @@ struct PowerSample {
 // What a core did over a sample, as the waveforms and the timeline name it:
 // "running", "stalled:CAUSE", "asleep[:CAUSE]", "idle" (recorder.cpp).
 std::string core_state(const CoreSample& s);
+// A worker's state while it does not run: "idle" (not forked) or "asleep:ACTIVITY".
+std::string resting_state(const std::string& activity);
 
 // The part of the run the traces show, in picoseconds of simulated time.
 struct TraceSpan {

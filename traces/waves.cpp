@@ -151,9 +151,8 @@ void add_core_samples(VcdBuilder& vcd, const std::string& scope, const std::vect
         // A worker asleep or idle at the sample's end stays so until its next sample
         // (the cluster takes none while nothing is forked); a next sample at the same
         // instant overrides this.
-        const std::string activity = s.activity;
-        if (activity != "running") {
-            vcd.set_text(s.end_ps, state, activity == "idle" ? activity : "asleep:" + activity);
+        if (std::string(s.activity) != "running") {
+            vcd.set_text(s.end_ps, state, resting_state(s.activity));
             vcd.set(s.end_ps, instructions, 0);
             vcd.set(s.end_ps, stalls, 0);
         }

@@ -44,7 +44,8 @@ inline uint32_t clip_unsigned(int32_t x, int32_t bits) {
     return std::min(uint32_t(x), (1u << bits) - 1);
 }
 
-template <typename T> constexpr int width_index() { return sizeof(T) == 1 ? 0 : sizeof(T) == 2 ? 1 : 2; }
+constexpr int width_index(unsigned len) { return len == 1 ? 0 : len == 2 ? 1 : 2; }
+template <typename T> constexpr int width_index() { return width_index(sizeof(T)); }
 
 // Zeroed memory mapped lazily by the OS: a decode cache for a 16 MiB flash costs
 // nothing until code runs there.
@@ -439,7 +440,7 @@ void Hart::charge_watched(Region& r, uint32_t addr, unsigned len, unsigned wait)
 uint32_t Hart::load_watched(Region& r, uint32_t addr, unsigned len) {
     const uint32_t off = addr - r.t.base;
     charge_watched(r, addr, len, r.t.read_wait);
-    r.counters->reads[len == 1 ? 0 : len == 2 ? 1 : 2]++;
+    r.counters->reads[width_index(len)]++;
     uint32_t v = 0;
     std::memcpy(&v, r.host + off, len);
     bus_.watched_access(addr, &v, len, false);
@@ -449,7 +450,7 @@ uint32_t Hart::load_watched(Region& r, uint32_t addr, unsigned len) {
 void Hart::store_watched(Region& r, uint32_t addr, uint32_t value, unsigned len) {
     const uint32_t off = addr - r.t.base;
     charge_watched(r, addr, len, r.t.write_wait);
-    r.counters->writes[len == 1 ? 0 : len == 2 ? 1 : 2]++;
+    r.counters->writes[width_index(len)]++;
     std::memcpy(r.host + off, &value, len);
     if (r.cache && r.code_page[off >> kPageShift]) invalidate_code(r, off);
     bus_.watched_access(addr, &value, len, true);
