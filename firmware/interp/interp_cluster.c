@@ -173,4 +173,9 @@ uint32_t vs_interp_copy_in(void *fast, const void *slow, uint32_t bytes) { retur
 
 uint32_t vs_interp_copy_out(void *slow, const void *fast, uint32_t bytes) { return vs_dma_to_l2(slow, fast, bytes); }
 
+uint32_t vs_interp_copy_out_rows(void *slow, uint32_t slow_stride, const void *fast, uint32_t row_bytes,
+                                 uint32_t rows) {
+    return vs_dma_2d((void *)fast, slow, row_bytes, rows, row_bytes, slow_stride, VITSIM_CLUSTER_DMA_TO_L2);
+}
+
 void vs_interp_copy_wait(uint32_t id) { vs_dma_wait(id); }

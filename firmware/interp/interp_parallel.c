@@ -185,19 +185,171 @@ vs_status_t vs_par_gelu_in_place(const vs_mat_dims_t *dims, const vs_gelu_params
     return j.failed ? VS_ERR_ARG : VS_OK;
 }
 
+/* ---- MHSA ---------------------------------------------------------------------------
+ * Each step can run from fast memory (the cluster's L1): a core stages what its items
+ * need and streams its rows through it with the pipeline below. Step 2 does so when
+ * depth-first (stream_tile > 0, deploy checked the L1); steps 1 and 3 whenever their
+ * staging fits, else they read their operands where they are. */
+
+static int32_t vs__min32(int32_t a, int32_t b) { return a < b ? a : b; }
+
+/* A core's double-buffered pipeline over rows [t0, t0 + n) in tiles of `tile`: tile
+ * i+1's inputs come in and tile i-1's outputs go out while tile i is computed, in
+ * buffer slot i & 1. fetch and compute start their copies and return the last id;
+ * the first compute also waits for `ready` (operands staged before the rows). */
+typedef struct {
+    void *ctx;
+    uint32_t (*fetch)(void *ctx, uint32_t slot, int32_t r0, int32_t rows);
+    uint32_t (*compute)(void *ctx, uint32_t slot, int32_t r0, int32_t rows);
+} vs__pipe_t;
+
+static void vs__pipe_run(const vs__pipe_t *p, int32_t t0, int32_t n, int32_t tile, uint32_t ready) {
+    const int32_t tiles = (n + tile - 1) / tile;
+    uint32_t in_id[2] = {0, 0}, out_id[2] = {0, 0};
+    for (int32_t i = 0; i <= tiles; i++) {
+        if (i < tiles) {
+            const int32_t r0 = t0 + i * tile;
+            in_id[i & 1] = p->fetch(p->ctx, (uint32_t)i & 1u, r0, vs__min32(tile, t0 + n - r0));
+        }
+        if (i == 0) {
+            vs_interp_copy_wait(ready);
+            continue;
+        }
+        const int32_t k0 = t0 + (i - 1) * tile;
+        const uint32_t slot = (uint32_t)(i - 1) & 1u;
+        vs_interp_copy_wait(in_id[slot]);
+        if (i - 1 >= 2) vs_interp_copy_wait(out_id[slot]); /* tile i-3's outputs left the buffers */
+        out_id[slot] = p->compute(p->ctx, slot, k0, vs__min32(tile, t0 + n - k0));
+    }
+    if (tiles > 0) vs_interp_copy_wait(out_id[(tiles - 1) & 1]); /* all out before the staging changes */
+}
+
+/* Takes `bytes` (rounded up to 4) at *at from base; base 0 only counts. */
+static void *vs__take(uintptr_t base, uint32_t *at, uint32_t bytes) {
+    const uintptr_t p = base + *at;
+    *at += (bytes + 3u) & ~3u;
+    return (void *)p;
+}
+
 typedef struct {
     vs_mhsa_part_t part;
     uint32_t *exps;      /* S per core */
     int32_t item_rows;   /* attention items: 1 (head, row) or S (whole heads) */
     int32_t stream_tile; /* > 0: depth-first, query tiles through L1 */
-    uint8_t *l1;         /* streamed: l1_per_core bytes per core */
+    int32_t tile;        /* tokens per tile of a staged step 1 or 3 (0: not staged) */
+    uint8_t *l1;         /* a staged step: l1_per_core bytes per core (after `shared`) */
     uint32_t l1_per_core;
+    const int8_t *wo;    /* step 3: Wo and bo in L1, shared by the cores */
+    const int32_t *bo;
 } vs__mhsa_job_t;
+
+/* A staged step in this core: the job, the core's L1 buffers, the head (steps 1, 2). */
+typedef struct {
+    const vs__mhsa_job_t *job;
+    int32_t h;
+    vs_mhsa_head_t head;          /* step 2 */
+    vs_mhsa_l1_t attend;          /* step 2 */
+    vs_mhsa_head_weights_t w;     /* step 1: the head's weights in L1 */
+    int8_t *x[2], *q[2], *k[2], *vt[2], *o[2], *y[2];
+    int8_t *w_l1[3];
+    int32_t *b_l1[3];
+} vs__stage_t;
+
+static uint8_t *vs__core_l1(const vs__mhsa_job_t *j, uint32_t core) { return j->l1 + core * j->l1_per_core; }
+
+/* Items [begin, end) of H*S (head, token) items as runs of one head each. */
+static void vs__head_runs(vs__stage_t *st, int32_t begin, int32_t end,
+                          void (*run)(vs__stage_t *st, int32_t t0, int32_t n)) {
+    const int32_t s = st->job->part.dims.seq_len;
+    while (begin < end) {
+        st->h = begin / s;
+        const int32_t t0 = begin - st->h * s, n = vs__min32(end - begin, s - t0);
+        run(st, t0, n);
+        begin += n;
+    }
+}
+
+/* ---- step 1: projections --------------------------------------------------------- */
 
 static void vs__mhsa_project(void *arg, uint32_t core, int32_t begin, int32_t end) {
     (void)core;
     vs_mhsa_part_project(&((vs__mhsa_job_t *)arg)->part, begin, end);
 }
+
+/* A core's step-1 staging for tiles of `tile` tokens, carved from `base`; returns its bytes. */
+static uint32_t vs__project_carve(const vs_mhsa_part_t *m, uint32_t tile, uintptr_t base, vs__stage_t *out) {
+    const vs_mhsa_dims_t *d = &m->dims;
+    const uint32_t e = (uint32_t)d->embed, p = (uint32_t)d->proj, depth = m->fused ? e : p;
+    const uint32_t rows[3] = {depth, m->fused ? 0u : p, p};
+    uint32_t at = 0;
+    for (int i = 0; i < 3; i++) {
+        out->w_l1[i] = (int8_t *)vs__take(base, &at, rows[i] * e);
+        out->b_l1[i] = (int32_t *)vs__take(base, &at, 4u * rows[i]);
+    }
+    for (int i = 0; i < 2; i++) {
+        out->x[i] = (int8_t *)vs__take(base, &at, tile * e);
+        out->q[i] = (int8_t *)vs__take(base, &at, tile * depth);
+        out->k[i] = (int8_t *)vs__take(base, &at, tile * rows[1]);
+        out->vt[i] = (int8_t *)vs__take(base, &at, p * tile);
+    }
+    return at;
+}
+
+/* The head's weights into this core's L1 (st->w then points at them there);
+ * returns the id of the last copy. */
+static uint32_t vs__project_stage_weights(vs__stage_t *st) {
+    const vs_mhsa_part_t *m = &st->job->part;
+    uint32_t id = 0;
+    vs_mhsa_part_head_weights(m, st->h, &st->w);
+    for (int i = 0; i < 3; i++) {
+        if (!st->w.w[i]) continue;
+        id = vs_interp_copy_in(st->w_l1[i], st->w.w[i], (uint32_t)(st->w.rows[i] * m->dims.embed));
+        st->w.w[i] = st->w_l1[i];
+        if (!st->w.b[i]) continue;
+        id = vs_interp_copy_in(st->b_l1[i], st->w.b[i], 4u * (uint32_t)st->w.rows[i]);
+        st->w.b[i] = st->b_l1[i];
+    }
+    return id;
+}
+
+static uint32_t vs__project_fetch(void *ctx, uint32_t slot, int32_t r0, int32_t rows) {
+    vs__stage_t *st = (vs__stage_t *)ctx;
+    const vs_mhsa_part_t *m = &st->job->part;
+    return vs_interp_copy_in(st->x[slot], m->x + r0 * m->dims.embed, (uint32_t)(rows * m->dims.embed));
+}
+
+static uint32_t vs__project_compute(void *ctx, uint32_t slot, int32_t r0, int32_t rows) {
+    vs__stage_t *st = (vs__stage_t *)ctx;
+    const vs_mhsa_part_t *m = &st->job->part;
+    const int32_t s = m->dims.seq_len, p = m->dims.proj, depth = m->fused ? m->dims.embed : p;
+    const int32_t row = st->h * s + r0;
+    vs_mhsa_part_project_rows(m, rows, st->x[slot], &st->w, st->q[slot], st->k[slot], st->vt[slot], rows);
+    vs_interp_copy_out(m->qt + row * depth, st->q[slot], (uint32_t)(rows * depth));
+    if (!m->fused) vs_interp_copy_out(m->k + row * p, st->k[slot], (uint32_t)(rows * p));
+    return vs_interp_copy_out_rows(m->vt + st->h * p * ((s + 3) & ~3) + r0, (uint32_t)((s + 3) & ~3), st->vt[slot],
+                                   (uint32_t)rows, (uint32_t)p);
+}
+
+static void vs__project_run(vs__stage_t *st, int32_t t0, int32_t n) {
+    const vs_mhsa_part_t *m = &st->job->part;
+    const int32_t s = m->dims.seq_len, s4 = (s + 3) & ~3, p = m->dims.proj;
+    const vs__pipe_t pipe = {st, vs__project_fetch, vs__project_compute};
+    vs__pipe_run(&pipe, t0, n, st->job->tile, vs__project_stage_weights(st));
+    if (t0 + n == s) { /* V^T's zero padding, as the kernel's own step 1 writes it */
+        int8_t *vt = m->vt + st->h * p * s4;
+        for (int32_t r = 0; r < p; r++) memset(vt + r * s4 + s, 0, (size_t)(s4 - s));
+    }
+}
+
+static void vs__mhsa_project_staged(void *arg, uint32_t core, int32_t begin, int32_t end) {
+    const vs__mhsa_job_t *j = (const vs__mhsa_job_t *)arg;
+    vs__stage_t st;
+    st.job = j;
+    vs__project_carve(&j->part, (uint32_t)j->tile, (uintptr_t)vs__core_l1(j, core), &st);
+    vs__head_runs(&st, begin, end, vs__project_run);
+}
+
+/* ---- step 2: attention ---------------------------------------------------------- */
 
 static void vs__mhsa_attend(void *arg, uint32_t core, int32_t begin, int32_t end) {
     vs__mhsa_job_t *j = (vs__mhsa_job_t *)arg;
@@ -205,53 +357,129 @@ static void vs__mhsa_attend(void *arg, uint32_t core, int32_t begin, int32_t end
                         j->exps + core * (uint32_t)j->part.dims.seq_len);
 }
 
-/* Depth-first, query rows [t0, t0 + n) of head h: the head's keys and V^T into this
- * core's L1, then tiles of query rows in, context rows out, double-buffered: tile
- * i+1's queries and tile i-1's context move while tile i is computed. */
-static void vs__mhsa_stream_head(const vs__mhsa_job_t *j, const vs_mhsa_l1_t *l1, int32_t h, int32_t t0,
-                                 int32_t n) {
-    vs_mhsa_head_t hd;
-    vs_mhsa_part_head(&j->part, h, &hd);
-    const int32_t tile = l1->tile, tiles = (n + tile - 1) / tile;
-    uint32_t q_id[2] = {0, 0}, o_id[2] = {0, 0};
-    vs_interp_copy_in(l1->keys, hd.keys, (uint32_t)hd.keys_bytes);
-    const uint32_t kv_id = vs_interp_copy_in(l1->vt, hd.vt, (uint32_t)hd.vt_bytes);
-    for (int32_t i = 0; i <= tiles; i++) {
-        const int32_t r0 = t0 + i * tile, rows = t0 + n - r0 < tile ? t0 + n - r0 : tile;
-        if (i < tiles) /* tile i's queries; tile 0's before waiting for the keys */
-            q_id[i & 1] = vs_interp_copy_in(l1->q[i & 1], hd.queries + r0 * hd.query_bytes,
-                                            (uint32_t)(rows * hd.query_bytes));
-        if (i == 0) {
-            vs_interp_copy_wait(kv_id);
-            continue;
-        }
-        const int32_t k = i - 1, k0 = t0 + k * tile, k_rows = t0 + n - k0 < tile ? t0 + n - k0 : tile;
-        vs_interp_copy_wait(q_id[k & 1]);
-        if (k >= 2) vs_interp_copy_wait(o_id[k & 1]); /* its context buffer went out */
-        vs_mhsa_part_attend_rows(&j->part, k_rows, l1->q[k & 1], l1->keys, l1->vt, l1->rows, l1->exps,
-                                 l1->o[k & 1]);
-        o_id[k & 1] = vs_interp_copy_out(hd.context + k0 * hd.context_bytes, l1->o[k & 1],
-                                         (uint32_t)(k_rows * hd.context_bytes));
-    }
-    vs_interp_copy_wait(o_id[(tiles - 1) & 1]); /* every context row is back before the keys change */
+static uint32_t vs__attend_fetch(void *ctx, uint32_t slot, int32_t r0, int32_t rows) {
+    vs__stage_t *st = (vs__stage_t *)ctx;
+    return vs_interp_copy_in(st->attend.q[slot], st->head.queries + r0 * st->head.query_bytes,
+                             (uint32_t)(rows * st->head.query_bytes));
+}
+
+static uint32_t vs__attend_compute(void *ctx, uint32_t slot, int32_t r0, int32_t rows) {
+    vs__stage_t *st = (vs__stage_t *)ctx;
+    const vs_mhsa_l1_t *l1 = &st->attend;
+    vs_mhsa_part_attend_rows(&st->job->part, rows, l1->q[slot], l1->keys, l1->vt, l1->rows, l1->exps, l1->o[slot]);
+    return vs_interp_copy_out(st->head.context + r0 * st->head.context_bytes, l1->o[slot],
+                              (uint32_t)(rows * st->head.context_bytes));
+}
+
+/* Depth-first, query rows [t0, t0 + n) of the head: its keys and V^T into this
+ * core's L1, then the query rows through it. */
+static void vs__attend_run(vs__stage_t *st, int32_t t0, int32_t n) {
+    vs_mhsa_part_head(&st->job->part, st->h, &st->head);
+    vs_interp_copy_in(st->attend.keys, st->head.keys, (uint32_t)st->head.keys_bytes);
+    const uint32_t kv_id = vs_interp_copy_in(st->attend.vt, st->head.vt, (uint32_t)st->head.vt_bytes);
+    const vs__pipe_t pipe = {st, vs__attend_fetch, vs__attend_compute};
+    vs__pipe_run(&pipe, t0, n, st->attend.tile, kv_id);
 }
 
 static void vs__mhsa_attend_streamed(void *arg, uint32_t core, int32_t begin, int32_t end) {
     const vs__mhsa_job_t *j = (const vs__mhsa_job_t *)arg;
-    const int32_t s = j->part.dims.seq_len;
-    vs_mhsa_l1_t l1;
-    vs_mhsa_part_l1_carve(&j->part, j->stream_tile, j->l1 + core * j->l1_per_core, &l1);
-    for (begin *= j->item_rows, end *= j->item_rows; begin < end;) { /* runs of one head */
-        const int32_t h = begin / s, t0 = begin - h * s;
-        const int32_t n = end - begin < s - t0 ? end - begin : s - t0;
-        vs__mhsa_stream_head(j, &l1, h, t0, n);
-        begin += n;
-    }
+    vs__stage_t st;
+    st.job = j;
+    vs_mhsa_part_l1_carve(&j->part, j->stream_tile, vs__core_l1(j, core), &st.attend);
+    vs__head_runs(&st, begin * j->item_rows, end * j->item_rows, vs__attend_run);
 }
+
+/* ---- step 3: output projection ----------------------------------------------------- */
 
 static void vs__mhsa_output(void *arg, uint32_t core, int32_t begin, int32_t end) {
     (void)core;
     vs_mhsa_part_output(&((vs__mhsa_job_t *)arg)->part, begin, end);
+}
+
+/* Wo and bo, shared: E*H*P + 4*E bytes at the start of the L1 taken. */
+static uint32_t vs__output_shared_bytes(const vs_mhsa_dims_t *d) {
+    return (((uint32_t)(d->embed * d->heads * d->proj) + 3u) & ~3u) + 4u * (uint32_t)d->embed;
+}
+
+/* A core's step-3 staging: the context of `tile` tokens (H pieces) and their outputs. */
+static uint32_t vs__output_carve(const vs_mhsa_part_t *m, uint32_t tile, uintptr_t base, vs__stage_t *out) {
+    const vs_mhsa_dims_t *d = &m->dims;
+    uint32_t at = 0;
+    for (int i = 0; i < 2; i++) {
+        out->o[i] = (int8_t *)vs__take(base, &at, tile * (uint32_t)(d->heads * d->proj));
+        out->y[i] = (int8_t *)vs__take(base, &at, tile * (uint32_t)d->embed);
+    }
+    return at;
+}
+
+/* Tile rows' context: head h's rows packed at o + h * rows * P. */
+static uint32_t vs__output_fetch(void *ctx, uint32_t slot, int32_t r0, int32_t rows) {
+    vs__stage_t *st = (vs__stage_t *)ctx;
+    const vs_mhsa_part_t *m = &st->job->part;
+    const int32_t s = m->dims.seq_len, p = m->dims.proj;
+    uint32_t id = 0;
+    for (int32_t h = 0; h < m->dims.heads; h++)
+        id = vs_interp_copy_in(st->o[slot] + h * rows * p, m->o + (h * s + r0) * p, (uint32_t)(rows * p));
+    return id;
+}
+
+static uint32_t vs__output_compute(void *ctx, uint32_t slot, int32_t r0, int32_t rows) {
+    vs__stage_t *st = (vs__stage_t *)ctx;
+    const vs_mhsa_part_t *m = &st->job->part;
+    const int32_t e = m->dims.embed;
+    vs_mhsa_part_output_rows(m, rows, st->o[slot], rows * m->dims.proj, st->job->wo, st->job->bo, st->y[slot]);
+    return vs_interp_copy_out(m->y + r0 * e, st->y[slot], (uint32_t)(rows * e));
+}
+
+/* Core 0 brings Wo and bo into the shared L1; every core then streams its tokens. */
+static void vs__mhsa_output_staged(void *arg, uint32_t core, int32_t begin, int32_t end) {
+    vs__mhsa_job_t *j = (vs__mhsa_job_t *)arg;
+    const vs_mhsa_dims_t *d = &j->part.dims;
+    if (core == 0) {
+        const int8_t *wo;
+        const int32_t *bo;
+        vs_mhsa_part_output_weights(&j->part, &wo, &bo);
+        uint8_t *shared = j->l1 - vs__output_shared_bytes(d);
+        uint32_t id = vs_interp_copy_in(shared, wo, (uint32_t)(d->embed * d->heads * d->proj));
+        j->wo = (const int8_t *)shared;
+        j->bo = (const int32_t *)0;
+        if (bo) {
+            int32_t *bo_l1 = (int32_t *)(void *)(j->l1 - 4u * (uint32_t)d->embed);
+            id = vs_interp_copy_in(bo_l1, bo, 4u * (uint32_t)d->embed);
+            j->bo = bo_l1;
+        }
+        vs_interp_copy_wait(id);
+    }
+    vs_interp_barrier(); /* Wo is in L1 */
+    if (begin >= end) return;
+    vs__stage_t st;
+    st.job = j;
+    vs__output_carve(&j->part, (uint32_t)j->tile, (uintptr_t)vs__core_l1(j, core), &st);
+    const vs__pipe_t pipe = {&st, vs__output_fetch, vs__output_compute};
+    vs__pipe_run(&pipe, begin, end - begin, j->tile, 0);
+}
+
+/* ---- the three steps ----------------------------------------------------------------- */
+
+/* A staged step's fast memory: `shared` bytes, then each core's staging for tiles of
+ * up to VS_MHSA_STAGE_TILE tokens, halved until it fits. Sets j->tile (0: it does not
+ * fit even for one token, or there is no cluster) and j->l1. */
+#define VS_MHSA_STAGE_TILE 32
+typedef uint32_t (*vs__carve_t)(const vs_mhsa_part_t *m, uint32_t tile, uintptr_t base, vs__stage_t *out);
+static void vs__stage_alloc(vs__mhsa_job_t *j, uint32_t shared, vs__carve_t carve) {
+    const uint32_t cores = vs_interp_cores();
+    vs__stage_t unused;
+    j->tile = 0;
+    if (cores == 0) return;
+    for (int32_t tile = vs__min32(VS_MHSA_STAGE_TILE, j->part.dims.seq_len); tile > 0; tile /= 2) {
+        j->l1_per_core = carve(&j->part, (uint32_t)tile, 0, &unused);
+        uint8_t *l1 = (uint8_t *)vs_interp_fast_alloc(shared + cores * j->l1_per_core);
+        if (l1) {
+            j->l1 = l1 + shared;
+            j->tile = tile;
+            return;
+        }
+    }
 }
 
 vs_status_t vs_par_mhsa(const vs_mhsa_dims_t *dims, const vs_mhsa_params_t *params,
@@ -265,7 +493,11 @@ vs_status_t vs_par_mhsa(const vs_mhsa_dims_t *dims, const vs_mhsa_params_t *para
     j.item_rows = split_heads ? s : 1;
     j.stream_tile = stream_tile;
     j.exps = (uint32_t *)0;
-    j.l1 = (uint8_t *)0;
+    vs__stage_alloc(&j, 0, vs__project_carve);
+    VS_PHASE_BEGIN(VS_PHASE_PROJ);
+    vs_interp_parallel(j.tile > 0 ? vs__mhsa_project_staged : vs__mhsa_project, &j, items);
+    VS_PHASE_END(VS_PHASE_PROJ);
+    vs_interp_fast_free();
     if (stream_tile > 0) {
         const int32_t per_core = vs_mhsa_part_l1_bytes(dims, fused_weights != 0, stream_tile);
         if (per_core < 0) return VS_ERR_ARG;
@@ -276,15 +508,14 @@ vs_status_t vs_par_mhsa(const vs_mhsa_dims_t *dims, const vs_mhsa_params_t *para
         j.exps = (uint32_t *)vs_interp_fast_alloc(vs_interp_cores() * 4u * (uint32_t)s);
         if (!j.exps) return VS_ERR_ARG;
     }
-    VS_PHASE_BEGIN(VS_PHASE_PROJ);
-    vs_interp_parallel(vs__mhsa_project, &j, items);
-    VS_PHASE_END(VS_PHASE_PROJ);
     VS_PHASE_BEGIN(VS_PHASE_SCORES);
     vs_interp_parallel(stream_tile > 0 ? vs__mhsa_attend_streamed : vs__mhsa_attend, &j,
                        split_heads ? dims->heads : items);
     VS_PHASE_END(VS_PHASE_SCORES);
+    vs_interp_fast_free();
+    vs__stage_alloc(&j, vs__output_shared_bytes(dims), vs__output_carve);
     VS_PHASE_BEGIN(VS_PHASE_OUT);
-    vs_interp_parallel(vs__mhsa_output, &j, s);
+    vs_interp_parallel(j.tile > 0 ? vs__mhsa_output_staged : vs__mhsa_output, &j, s);
     VS_PHASE_END(VS_PHASE_OUT);
     vs_interp_fast_free();
     return VS_OK;

@@ -43,6 +43,11 @@ vs_status_t vs_par_gelu_in_place(const vs_mat_dims_t *dims, const vs_gelu_params
  * output projection over tokens. scratch: the layer-wise kernel's (fused or not);
  * each core's row of exponentials comes from fast memory (VS_ERR_ARG
  * when it does not fit).
+ * Steps 1 and 3 run from fast memory whenever their staging fits it (tiles of up to
+ * 32 tokens, halved until it does): step 1 stages a head's weights per core and
+ * streams the head's token rows through them; step 3 stages Wo once for all cores
+ * and streams each core's tokens' context through it. Otherwise they read their
+ * operands where they are.
  * stream_tile > 0: depth-first, the attention step streamed (kernels.h,
  * vs_mhsa_part_l1_bytes): each core copies the keys and V^T of the head its items
  * belong to into its part of fast memory and streams the query rows through it in

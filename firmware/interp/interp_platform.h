@@ -48,6 +48,9 @@ void vs_interp_fast_free(void);
  */
 uint32_t vs_interp_copy_in(void *fast, const void *slow, uint32_t bytes);
 uint32_t vs_interp_copy_out(void *slow, const void *fast, uint32_t bytes);
+/* `rows` rows of row_bytes, packed in fast memory, to rows slow_stride apart. */
+uint32_t vs_interp_copy_out_rows(void *slow, uint32_t slow_stride, const void *fast, uint32_t row_bytes,
+                                 uint32_t rows);
 void vs_interp_copy_wait(uint32_t id);
 
 /*

@@ -50,4 +50,11 @@ uint32_t vs_interp_copy_out(void *slow, const void *fast, uint32_t bytes) {
     return 0;
 }
 
+uint32_t vs_interp_copy_out_rows(void *slow, uint32_t slow_stride, const void *fast, uint32_t row_bytes,
+                                 uint32_t rows) {
+    for (uint32_t r = 0; r < rows; r++)
+        memcpy((uint8_t *)slow + r * slow_stride, (const uint8_t *)fast + r * row_bytes, row_bytes);
+    return 0;
+}
+
 void vs_interp_copy_wait(uint32_t id) { (void)id; }

@@ -57,20 +57,28 @@ static int32_t vs__scratch_sum(const int64_t *parts, int32_t n) {
     return total > INT32_MAX ? VS_ERR_ARG : (int32_t)total;
 }
 
-/* Columns t0 .. t0+n of V^T[h] [P][S4] = Wv[h] X^T + bv[h] (bias per row),
- * requantized by v; the run that ends at S zero pads. */
+/* n columns of V^T [P][ldvt] = Wv[h] X^T + bv[h] (bias per row) from n rows of X,
+ * requantized by v: wv_h and bv_h are head h's rows of Wv and bv. */
+static void vs__v_block(const vs_mhsa_dims_t *d, const vs_quant_t *q, const int8_t *x_rows,
+                        int32_t n, const int8_t *wv_h, const int32_t *bv_h, int8_t *vt,
+                        int32_t ldvt) {
+    const int32_t e = d->embed;
+    vs__gemm_t g = {
+        .rows = d->proj, .cols = n, .depth = e, .chunks = 1,
+        .a = wv_h, .lda = e, .a_chunk = 0,
+        .b = x_rows, .ldb = e, .b_chunk = 0,
+        .bias = bv_h, .bias_per_row = 1, .acc = NULL, .ld_acc = 0,
+        .q = *q, .c = vt, .ldc = ldvt,
+    };
+    vs__gemm_nt(&g);
+}
+
+/* Columns t0 .. t0+n of V^T[h] [P][S4]; the run that ends at S zero pads. */
 static void vs__v_columns(const vs_mhsa_dims_t *d, const vs_quant_t *q, const int8_t *x,
                           const int8_t *wv, const int32_t *bv, int32_t h, int8_t *vt,
                           int32_t t0, int32_t n) {
     const int32_t e = d->embed, p = d->proj;
-    vs__gemm_t g = {
-        .rows = p, .cols = n, .depth = e, .chunks = 1,
-        .a = wv + h * p * e, .lda = e, .a_chunk = 0,
-        .b = x + t0 * e, .ldb = e, .b_chunk = 0,
-        .bias = bv ? bv + h * p : NULL, .bias_per_row = 1, .acc = NULL, .ld_acc = 0,
-        .q = *q, .c = vt + t0, .ldc = vs__s4(d),
-    };
-    vs__gemm_nt(&g);
+    vs__v_block(d, q, x + t0 * e, n, wv + h * p * e, bv ? bv + h * p : NULL, vt + t0, vs__s4(d));
     if (t0 + n == d->seq_len) vs__zero_pad(vt, p, d->seq_len, vs__s4(d));
 }
 
@@ -116,20 +124,28 @@ static void vs__context(const vs_mhsa_dims_t *d, int32_t n, const int8_t *probs,
     vs__gemm_nt(&g);
 }
 
-/* y rows [t0, t1) of y [S][E] = requant(sum_h O[h] [S][P] . Wo[:, hP:(h+1)P] + bo):
- * K split per head. */
+/* n rows of y [n][E] = requant(sum_h O[h] rows . Wo[:, hP:(h+1)P] + bo): K split per
+ * head, head h's n rows of P at o + h * o_chunk. */
+static void vs__out_projection_block(const vs_mhsa_dims_t *d, const vs_quant_t *q, int32_t n,
+                                     const int8_t *o, int32_t o_chunk, const int8_t *wo,
+                                     const int32_t *bo, int8_t *y) {
+    const int32_t p = d->proj;
+    vs__gemm_t g = {
+        .rows = n, .cols = d->embed, .depth = p, .chunks = d->heads,
+        .a = o, .lda = p, .a_chunk = o_chunk,
+        .b = wo, .ldb = d->heads * p, .b_chunk = p,
+        .bias = bo, .acc = NULL, .ld_acc = 0,
+        .q = *q, .c = y, .ldc = d->embed,
+    };
+    vs__gemm_nt(&g);
+}
+
+/* y rows [t0, t1) of y [S][E] from the head-major context O [H][S][P]. */
 static void vs__out_projection_rows(const vs_mhsa_dims_t *d, const vs_quant_t *q, const int8_t *o,
                                     const int8_t *wo, const int32_t *bo, int8_t *y, int32_t t0,
                                     int32_t t1) {
-    const int32_t s = d->seq_len, p = d->proj;
-    vs__gemm_t g = {
-        .rows = t1 - t0, .cols = d->embed, .depth = p, .chunks = d->heads,
-        .a = o + t0 * p, .lda = p, .a_chunk = s * p,
-        .b = wo, .ldb = d->heads * p, .b_chunk = p,
-        .bias = bo, .acc = NULL, .ld_acc = 0,
-        .q = *q, .c = y + t0 * d->embed, .ldc = d->embed,
-    };
-    vs__gemm_nt(&g);
+    const int32_t p = d->proj;
+    vs__out_projection_block(d, q, t1 - t0, o + t0 * p, d->seq_len * p, wo, bo, y + t0 * d->embed);
 }
 
 static void vs__out_projection(const vs_mhsa_dims_t *d, const vs_quant_t *q, const int8_t *o,
@@ -752,24 +768,55 @@ static void vs__part_values(const vs_mhsa_part_t *m, const int8_t *wv, const int
     vs__v_columns(d, &m->params->v, m->x, wv, bv, h, m->vt + h * d->proj * vs__s4(d), t0, n);
 }
 
+void vs_mhsa_part_head_weights(const vs_mhsa_part_t *m, int32_t h, vs_mhsa_head_weights_t *out) {
+    const vs_mhsa_dims_t *d = &m->dims;
+    const int32_t e = d->embed, p = d->proj;
+    const int8_t *wv = m->fused ? m->fused_weights->wv : m->weights->wv;
+    const int32_t *bv = m->fused ? m->fused_weights->bv : m->weights->bv;
+    if (m->fused) {
+        const vs_mhsa_fused_weights_t *w = m->fused_weights;
+        out->w[0] = w->wf + h * e * e;
+        out->b[0] = w->bf ? w->bf + h * e : NULL;
+        out->rows[0] = e;
+        out->w[1] = NULL;
+        out->b[1] = NULL;
+        out->rows[1] = 0;
+    } else {
+        const vs_mhsa_weights_t *w = m->weights;
+        out->w[0] = w->wq + h * p * e;
+        out->b[0] = w->bq ? w->bq + h * p : NULL;
+        out->w[1] = w->wk + h * p * e;
+        out->b[1] = w->bk ? w->bk + h * p : NULL;
+        out->rows[0] = out->rows[1] = p;
+    }
+    out->w[2] = wv + h * p * e;
+    out->b[2] = bv ? bv + h * p : NULL;
+    out->rows[2] = p;
+}
+
+void vs_mhsa_part_project_rows(const vs_mhsa_part_t *m, int32_t n, const int8_t *x,
+                               const vs_mhsa_head_weights_t *w, int8_t *queries, int8_t *keys,
+                               int8_t *vt, int32_t vt_stride) {
+    const vs_mhsa_dims_t *d = &m->dims;
+    const int32_t e = d->embed;
+    const int32_t depth = w->rows[0];
+    vs__linear_rows(n, e, depth, x, e, w->w[0], w->b[0], m->fused ? &m->params->fused : &m->params->q,
+                    queries, depth);
+    if (!m->fused) vs__linear_rows(n, e, d->proj, x, e, w->w[1], w->b[1], &m->params->k, keys, d->proj);
+    vs__v_block(d, &m->params->v, x, n, w->w[2], w->b[2], vt, vt_stride);
+}
+
 static void vs__part_project_run(const vs_mhsa_part_t *m, int32_t h, int32_t t0, int32_t n,
                                  uint32_t *exps) {
     (void)exps;
     const vs_mhsa_dims_t *d = &m->dims;
-    const int32_t s = d->seq_len, e = d->embed, p = d->proj;
-    const int8_t *x = m->x + t0 * e;
-    if (m->fused) {
-        const vs_mhsa_fused_weights_t *w = m->fused_weights;
-        vs__fused_rows(d, m->params, w, h, x, n, m->qt + (h * s + t0) * e);
-        vs__part_values(m, w->wv, w->bv, h, t0, n);
-        return;
-    }
-    const vs_mhsa_weights_t *w = m->weights;
-    vs__linear_rows(n, e, p, x, e, w->wq + h * p * e, w->bq ? w->bq + h * p : NULL,
-                    &m->params->q, m->qt + (h * s + t0) * p, p);
-    vs__linear_rows(n, e, p, x, e, w->wk + h * p * e, w->bk ? w->bk + h * p : NULL,
-                    &m->params->k, m->k + (h * s + t0) * p, p);
-    vs__part_values(m, w->wv, w->bv, h, t0, n);
+    const int32_t s = d->seq_len, p = d->proj, s4 = vs__s4(d), depth = m->fused ? d->embed : p;
+    vs_mhsa_head_weights_t w;
+    vs_mhsa_part_head_weights(m, h, &w);
+    int8_t *vt = m->vt + h * p * s4;
+    vs_mhsa_part_project_rows(m, n, m->x + t0 * d->embed, &w, m->qt + (h * s + t0) * depth,
+                              m->fused ? NULL : m->k + (h * s + t0) * p, vt + t0, s4);
+    if (t0 + n == s) vs__zero_pad(vt, p, s, s4);
 }
 
 static void vs__part_attend_run(const vs_mhsa_part_t *m, int32_t h, int32_t t0, int32_t n,
@@ -809,9 +856,20 @@ void vs_mhsa_part_softmax(const vs_mhsa_part_t *m, int32_t begin, int32_t end, u
     vs__for_head_runs(m, begin, end, vs__part_softmax_run, exps);
 }
 
+void vs_mhsa_part_output_weights(const vs_mhsa_part_t *m, const int8_t **wo, const int32_t **bo) {
+    *wo = m->fused ? m->fused_weights->wo : m->weights->wo;
+    *bo = m->fused ? m->fused_weights->bo : m->weights->bo;
+}
+
+void vs_mhsa_part_output_rows(const vs_mhsa_part_t *m, int32_t n, const int8_t *o, int32_t o_chunk,
+                              const int8_t *wo, const int32_t *bo, int8_t *y) {
+    vs__out_projection_block(&m->dims, &m->params->out, n, o, o_chunk, wo, bo, y);
+}
+
 void vs_mhsa_part_output(const vs_mhsa_part_t *m, int32_t begin, int32_t end) {
     if (begin >= end) return;
-    const int8_t *wo = m->fused ? m->fused_weights->wo : m->weights->wo;
-    const int32_t *bo = m->fused ? m->fused_weights->bo : m->weights->bo;
+    const int8_t *wo;
+    const int32_t *bo;
+    vs_mhsa_part_output_weights(m, &wo, &bo);
     vs__out_projection_rows(&m->dims, &m->params->out, m->o, wo, bo, m->y, begin, end);
 }

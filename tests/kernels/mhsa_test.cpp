@@ -2,6 +2,7 @@
 // against the naive reference, against each other and against float.
 #include <gtest/gtest.h>
 #include <cstring>
+#include <functional>
 
 #include "test_util.h"
 
@@ -558,8 +559,12 @@ void share(int total, int cores, int id, int &b, int &e) {
 // The three parallel steps as `cores` cores would run them: each step over the
 // vs_split-like shares of its items, cores one after the other, in place (y = x),
 // in a scratch of `scratch_bytes`; `attend(part, core, begin, end)` is step 2.
-template <typename Attend>
-Bytes run_steps(const Model &m, bool fused, int cores, int32_t scratch_bytes, Attend attend) {
+// Steps 1 and 3 default to vs_mhsa_part_project and vs_mhsa_part_output.
+using Step = std::function<void(const vs_mhsa_part_t &part, int core, int begin, int end)>;
+Bytes run_steps(const Model &m, bool fused, int cores, int32_t scratch_bytes, const Step &attend,
+                Step project = nullptr, Step output = nullptr) {
+    if (!project) project = [](const vs_mhsa_part_t &part, int, int b, int e) { vs_mhsa_part_project(&part, b, e); };
+    if (!output) output = [](const vs_mhsa_part_t &part, int, int b, int e) { vs_mhsa_part_output(&part, b, e); };
     const vs_mhsa_dims_t &d = m.d;
     const vs_mhsa_params_t p = fused ? m.fused_params() : m.params;
     const vs_mhsa_weights_t w = m.weights();
@@ -572,11 +577,11 @@ Bytes run_steps(const Model &m, bool fused, int cores, int32_t scratch_bytes, At
               VS_OK);
     int b, e;
     for (int c = 0; c < cores; c++)
-        share(d.heads * d.seq_len, cores, c, b, e), vs_mhsa_part_project(&part, b, e);
+        share(d.heads * d.seq_len, cores, c, b, e), project(part, c, b, e);
     for (int c = 0; c < cores; c++)
         share(d.heads * d.seq_len, cores, c, b, e), attend(part, c, b, e);
     for (int c = 0; c < cores; c++)
-        share(d.seq_len, cores, c, b, e), vs_mhsa_part_output(&part, b, e);
+        share(d.seq_len, cores, c, b, e), output(part, c, b, e);
     EXPECT_TRUE(s.guard_intact()) << name(d);
     return buf;
 }
@@ -617,7 +622,77 @@ Bytes run_parts_streamed(const Model &m, bool fused, int cores, int tile) {
     return run_steps(m, fused, cores, vs_mhsa_part_streamed_scratch_bytes(&d, fused), stream);
 }
 
+// Steps 1 and 3 as the cluster stages them (firmware/interp/interp_parallel.c), memcpy
+// for the DMA: a head's weights copied out of place, tiles of `tile` X rows in, Q, K
+// rows and V^T columns out; Wo copied, each tile's context gathered head by head.
+Bytes run_parts_staged(const Model &m, bool fused, int cores, int tile) {
+    const vs_mhsa_dims_t &d = m.d;
+    const int s = d.seq_len, e = d.embed, p = d.proj, s4 = (s + 3) & ~3, depth = fused ? e : p;
+    std::vector<uint32_t> exps(s);
+    const auto project = [&](const vs_mhsa_part_t &part, int, int b, int end) {
+        while (b < end) {
+            const int h = b / s, t0 = b % s, n = std::min(end - b, s - t0);
+            vs_mhsa_head_weights_t w;
+            vs_mhsa_part_head_weights(&part, h, &w);
+            std::vector<Bytes> wc(3);
+            std::vector<std::vector<int32_t>> bc(3);
+            for (int i = 0; i < 3; i++) {
+                if (!w.w[i]) continue;
+                wc[i].assign(w.w[i], w.w[i] + w.rows[i] * e);
+                w.w[i] = wc[i].data();
+                if (w.b[i]) bc[i].assign(w.b[i], w.b[i] + w.rows[i]), w.b[i] = bc[i].data();
+            }
+            for (int r0 = t0; r0 < t0 + n; r0 += tile) {
+                const int rows = std::min(tile, t0 + n - r0);
+                Bytes x(part.x + r0 * e, part.x + (r0 + rows) * e), q(rows * depth), k(rows * p), vt(p * rows);
+                vs_mhsa_part_project_rows(&part, rows, x.data(), &w, q.data(), fused ? nullptr : k.data(), vt.data(), rows);
+                std::memcpy(part.qt + (h * s + r0) * depth, q.data(), q.size());
+                if (!fused) std::memcpy(part.k + (h * s + r0) * p, k.data(), k.size());
+                for (int i = 0; i < p; i++) std::memcpy(part.vt + (h * p + i) * s4 + r0, vt.data() + i * rows, size_t(rows));
+            }
+            if (t0 + n == s)
+                for (int i = 0; i < p; i++) std::memset(part.vt + (h * p + i) * s4 + s, 0, size_t(s4 - s));
+            b += n;
+        }
+    };
+    const auto output = [&](const vs_mhsa_part_t &part, int, int b, int end) {
+        const int8_t *wo;
+        const int32_t *bo;
+        vs_mhsa_part_output_weights(&part, &wo, &bo);
+        const Bytes wc(wo, wo + e * d.heads * p);
+        std::vector<int32_t> bc;
+        if (bo) bc.assign(bo, bo + e);
+        for (int r0 = b; r0 < end; r0 += tile) {
+            const int rows = std::min(tile, end - r0);
+            Bytes o(d.heads * rows * p), y(rows * e);
+            for (int h = 0; h < d.heads; h++)
+                std::memcpy(o.data() + h * rows * p, part.o + (h * s + r0) * p, size_t(rows * p));
+            vs_mhsa_part_output_rows(&part, rows, o.data(), rows * p, wc.data(), bo ? bc.data() : nullptr, y.data());
+            std::memcpy(part.y + r0 * e, y.data(), y.size());
+        }
+    };
+    const auto attend = [&](const vs_mhsa_part_t &part, int, int b, int end) { vs_mhsa_part_attend(&part, b, end, exps.data()); };
+    return run_steps(m, fused, cores,
+                     fused ? vs_mhsa_fused_layerwise_s8_scratch_bytes(&d) : vs_mhsa_layerwise_s8_scratch_bytes(&d),
+                     attend, project, output);
+}
+
 } // namespace
+
+TEST(Mhsa, StagedProjectionsAndOutputEqualTheSingleCoreKernels) {
+    uint32_t seed = 2900;
+    for (const vs_mhsa_dims_t &d : all_shapes()) {
+        const Model m = make_model(d, seed++);
+        const Bytes expect = run_layerwise(m, m.weights());
+        const Bytes expect_fused = run_fused_layerwise(m, m.fused_weights());
+        for (int cores : {1, 3, 8})
+            for (int tile : {1, 5, 32}) {
+                EXPECT_EQ(run_parts_staged(m, false, cores, tile), expect) << name(d) << " cores " << cores << " tile " << tile;
+                EXPECT_EQ(run_parts_staged(m, true, cores, tile), expect_fused)
+                    << name(d) << " fused, cores " << cores << " tile " << tile;
+            }
+    }
+}
 
 TEST(Mhsa, StreamedPartsWithKAndVInFastMemoryEqualTheSingleCoreKernels) {
     uint32_t seed = 1900;

@@ -1,9 +1,12 @@
 # Depth-first attention on the cluster keeps each head's K and V in L1 and streams the
 # query tiles through it (docs/cluster.md): runs `vitsim run ARGS` with
 # --set mhsa=layer-wise and mhsa=depth-first and requires, for attention layer LAYER,
-# the depth-first run to use more L1 (l1_peak_bytes), less L2 (l2_peak_bytes, no map),
-# to move its tiles by DMA (dma_bytes) and to take a different number of cycles.
-#   cmake -DVITSIM=path -DARGS="run|--net|eegformer|--soc|gap9|--cores|8" -DLAYER=3 -DOUT_DIR=dir -P check_depthfirst_l1.cmake
+# the depth-first run to bring at least STREAMED_BYTES more into and out of L1 by DMA
+# (every head's K and V^T; both schedules stage the projections and the output
+# projection alike, so the L1 peaks are theirs), less L2 (l2_peak_bytes, no map) and
+# a different number of cycles. The layer-wise run's DMA must be exactly STAGED_BYTES:
+# steps 1 and 3 bring each operand into L1 once and each result out once.
+#   cmake -DVITSIM=path -DARGS="run|--net|eegformer|--soc|gap9|--cores|8" -DLAYER=3 -DSTREAMED_BYTES=n -DSTAGED_BYTES=n -DOUT_DIR=dir -P check_depthfirst_l1.cmake
 string(REPLACE "|" ";" args "${ARGS}")
 file(MAKE_DIRECTORY "${OUT_DIR}")
 foreach(mhsa layer-wise depth-first)
@@ -21,15 +24,17 @@ endforeach()
 message(STATUS "layer ${LAYER}: layer-wise ${cycles_layer-wise} cycles, L1 ${l1_peak_bytes_layer-wise}, "
                "L2 ${l2_peak_bytes_layer-wise}; depth-first ${cycles_depth-first} cycles, L1 ${l1_peak_bytes_depth-first}, "
                "L2 ${l2_peak_bytes_depth-first}, DMA ${dma_bytes_depth-first}")
-if(NOT l1_peak_bytes_depth-first GREATER l1_peak_bytes_layer-wise)
-  message(FATAL_ERROR "depth-first does not keep K and V in L1: l1_peak_bytes ${l1_peak_bytes_depth-first} "
-                      "vs layer-wise ${l1_peak_bytes_layer-wise}")
-endif()
 if(NOT l2_peak_bytes_depth-first LESS l2_peak_bytes_layer-wise)
   message(FATAL_ERROR "depth-first does not save L2: l2_peak_bytes ${l2_peak_bytes_depth-first} "
                       "vs layer-wise ${l2_peak_bytes_layer-wise}")
 endif()
-if(NOT dma_bytes_depth-first GREATER dma_bytes_layer-wise OR cycles_depth-first EQUAL cycles_layer-wise)
-  message(FATAL_ERROR "depth-first streams nothing: DMA ${dma_bytes_depth-first} bytes, "
+math(EXPR streamed "${dma_bytes_depth-first} - ${dma_bytes_layer-wise}")
+if(streamed LESS STREAMED_BYTES OR cycles_depth-first EQUAL cycles_layer-wise)
+  message(FATAL_ERROR "depth-first streams too little: ${streamed} more DMA bytes than layer-wise "
+                      "(at least ${STREAMED_BYTES}: every head's K and V^T), "
                       "${cycles_depth-first} cycles (layer-wise ${cycles_layer-wise})")
+endif()
+if(NOT dma_bytes_layer-wise EQUAL STAGED_BYTES)
+  message(FATAL_ERROR "layer-wise attention moved ${dma_bytes_layer-wise} DMA bytes, not the ${STAGED_BYTES} "
+                      "of its staged projections and output projection")
 endif()

@@ -479,6 +479,34 @@ void vs_mhsa_part_attend_rows(const vs_mhsa_part_t *m, int32_t n, const int8_t *
                               const int8_t *keys, const int8_t *vt, int8_t *rows, uint32_t *exps,
                               int8_t *context);
 
+/*
+ * Step 1 from wherever the operands are (a cluster stages them in its L1):
+ *   vs_mhsa_part_head_weights: head h's rows of the projection weights and biases:
+ *     w[0] Wq[h] (P rows of E; fused: Wf[h], E rows), w[1] Wk[h] (NULL when fused),
+ *     w[2] Wv[h]; b[i] NULL where the layer has no bias;
+ *   vs_mhsa_part_project_rows: n tokens of that head from x (n rows of E): queries
+ *     (n rows of P, or of E when fused), keys (n rows of P; not fused) and V^T
+ *     columns (P rows of n, vt_stride apart). No zero padding.
+ */
+typedef struct {
+    const int8_t *w[3];
+    const int32_t *b[3];
+    int32_t rows[3]; /* rows of each weight block (0: none) */
+} vs_mhsa_head_weights_t;
+void vs_mhsa_part_head_weights(const vs_mhsa_part_t *m, int32_t h, vs_mhsa_head_weights_t *out);
+void vs_mhsa_part_project_rows(const vs_mhsa_part_t *m, int32_t n, const int8_t *x,
+                               const vs_mhsa_head_weights_t *w, int8_t *queries, int8_t *keys,
+                               int8_t *vt, int32_t vt_stride);
+/*
+ * Step 3 from wherever the operands are:
+ *   vs_mhsa_part_output_weights: Wo [E][H*P] and bo (NULL: none);
+ *   vs_mhsa_part_output_rows: n rows of y (n rows of E) from the context of n
+ *     tokens, head h's n rows of P at o + h * o_chunk.
+ */
+void vs_mhsa_part_output_weights(const vs_mhsa_part_t *m, const int8_t **wo, const int32_t **bo);
+void vs_mhsa_part_output_rows(const vs_mhsa_part_t *m, int32_t n, const int8_t *o, int32_t o_chunk,
+                              const int8_t *wo, const int32_t *bo, int8_t *y);
+
 #ifdef __cplusplus
 }
 #endif
