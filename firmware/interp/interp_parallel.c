@@ -249,6 +249,7 @@ typedef struct {
     int32_t h;
     vs_mhsa_head_t head;          /* step 2 */
     vs_mhsa_l1_t attend;          /* step 2 */
+    const uint32_t *exp_table;    /* step 2: the softmax's exponentials, or NULL */
     vs_mhsa_head_weights_t w;     /* step 1: the head's weights in L1 */
     int8_t *x[2], *q[2], *k[2], *vt[2], *o[2], *y[2];
     int8_t *w_l1[3];
@@ -366,7 +367,8 @@ static uint32_t vs__attend_fetch(void *ctx, uint32_t slot, int32_t r0, int32_t r
 static uint32_t vs__attend_compute(void *ctx, uint32_t slot, int32_t r0, int32_t rows) {
     vs__stage_t *st = (vs__stage_t *)ctx;
     const vs_mhsa_l1_t *l1 = &st->attend;
-    vs_mhsa_part_attend_rows(&st->job->part, rows, l1->q[slot], l1->keys, l1->vt, l1->rows, l1->exps, l1->o[slot]);
+    vs_mhsa_part_attend_rows(&st->job->part, rows, l1->q[slot], l1->keys, l1->vt, l1->rows, st->exp_table, l1->exps,
+                             l1->o[slot]);
     return vs_interp_copy_out(st->head.context + r0 * st->head.context_bytes, l1->o[slot],
                               (uint32_t)(rows * st->head.context_bytes));
 }
@@ -386,6 +388,7 @@ static void vs__mhsa_attend_streamed(void *arg, uint32_t core, int32_t begin, in
     vs__stage_t st;
     st.job = j;
     vs_mhsa_part_l1_carve(&j->part, j->stream_tile, vs__core_l1(j, core), &st.attend);
+    st.exp_table = vs_mhsa_part_exp_table(&j->part, (end - begin) * j->item_rows, st.attend.exp_table);
     vs__head_runs(&st, begin * j->item_rows, end * j->item_rows, vs__attend_run);
 }
 

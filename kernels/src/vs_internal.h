@@ -247,5 +247,9 @@ static inline int32_t vs__softmax_prob(uint32_t e, uint32_t factor) {
 /* Softmax of one row into `out` (may equal `in`), exps = cols int32 of scratch. */
 void vs__softmax_row(const int8_t *in, int8_t *out, int32_t cols, int32_t in_mul,
                      int32_t in_shift, uint32_t *exps);
+/* The same with the exponentials of vs__exp_table (vs_attention.h): table[k] is the
+ * exponential of x - max = -k (k < 256, which int8 scores never exceed). */
+void vs__softmax_row_table(const int8_t *in, int8_t *out, int32_t cols, const uint32_t *table,
+                           uint32_t *exps);
 
 #endif /* VS_INTERNAL_H */

@@ -110,6 +110,14 @@ static void vs__softmax_rows(const vs_mhsa_dims_t *d, int32_t n, int8_t *rows,
     vs__zero_pad(rows, n, s, ld);
 }
 
+/* The same with the exponentials of vs__exp_table. */
+static void vs__softmax_rows_table(const vs_mhsa_dims_t *d, int32_t n, int8_t *rows,
+                                   const uint32_t *table, uint32_t *exps) {
+    const int32_t s = d->seq_len, ld = vs__s4(d);
+    for (int32_t i = 0; i < n; i++) vs__softmax_row_table(rows + i * ld, rows + i * ld, s, table, exps);
+    vs__zero_pad(rows, n, s, ld);
+}
+
 /* O rows [n][P] = requant(probs [n][S4] . V^T [P][S4]) */
 static void vs__context(const vs_mhsa_dims_t *d, int32_t n, const int8_t *probs,
                         const int8_t *vt, const vs_quant_t *q, int8_t *o) {
@@ -696,7 +704,7 @@ int32_t vs_mhsa_part_streamed_scratch_bytes(const vs_mhsa_dims_t *dims, int fuse
 }
 
 /* Bytes of a core's streamed buffers, in the order vs_mhsa_part_l1_carve lays them out. */
-#define VS__L1_PARTS 8
+#define VS__L1_PARTS 9
 static void vs__l1_parts(const vs_mhsa_dims_t *d, int fused, int32_t tile, int64_t parts[VS__L1_PARTS]) {
     const int64_t s = d->seq_len, s4 = vs__s4(d), p = d->proj;
     const int64_t depth = fused ? d->embed : p;
@@ -707,6 +715,7 @@ static void vs__l1_parts(const vs_mhsa_dims_t *d, int fused, int32_t tile, int64
     parts[4] = tile * s4;            /* score/probability rows of one tile */
     parts[5] = parts[6] = tile * p;  /* two context tiles */
     parts[7] = 4 * s;                /* softmax exponentials */
+    parts[8] = 4 * VS_EXP_TABLE_SIZE; /* their table (vs_mhsa_part_exp_table) */
 }
 
 int32_t vs_mhsa_part_l1_bytes(const vs_mhsa_dims_t *dims, int fused, int32_t tile) {
@@ -738,6 +747,7 @@ void vs_mhsa_part_l1_carve(const vs_mhsa_part_t *m, int32_t tile, void *l1, vs_m
     out->o[0] = at[5];
     out->o[1] = at[6];
     out->exps = (uint32_t *)(void *)at[7];
+    out->exp_table = (uint32_t *)(void *)at[8];
 }
 
 void vs_mhsa_part_head(const vs_mhsa_part_t *m, int32_t h, vs_mhsa_head_t *out) {
@@ -753,12 +763,21 @@ void vs_mhsa_part_head(const vs_mhsa_part_t *m, int32_t h, vs_mhsa_head_t *out) 
     out->context_bytes = p;
 }
 
+const uint32_t *vs_mhsa_part_exp_table(const vs_mhsa_part_t *m, int32_t rows, uint32_t *table) {
+    if ((int64_t)rows * m->dims.seq_len < VS_EXP_TABLE_MIN_EXPS) return NULL;
+    vs__exp_table(table, m->params->softmax.in.mul, m->params->softmax.in.shift);
+    return table;
+}
+
 void vs_mhsa_part_attend_rows(const vs_mhsa_part_t *m, int32_t n, const int8_t *queries,
-                              const int8_t *keys, const int8_t *vt, int8_t *rows, uint32_t *exps,
-                              int8_t *context) {
+                              const int8_t *keys, const int8_t *vt, int8_t *rows,
+                              const uint32_t *exp_table, uint32_t *exps, int8_t *context) {
     const vs_mhsa_dims_t *d = &m->dims;
     vs__scores(d, n, m->fused ? d->embed : d->proj, queries, keys, &m->params->scores, rows);
-    vs__softmax_rows(d, n, rows, &m->params->softmax, exps);
+    if (exp_table)
+        vs__softmax_rows_table(d, n, rows, exp_table, exps);
+    else
+        vs__softmax_rows(d, n, rows, &m->params->softmax, exps);
     vs__context(d, n, rows, vt, &m->params->context, context);
 }
 
@@ -824,7 +843,7 @@ static void vs__part_attend_run(const vs_mhsa_part_t *m, int32_t h, int32_t t0, 
     vs_mhsa_head_t head;
     vs_mhsa_part_head(m, h, &head);
     vs_mhsa_part_attend_rows(m, n, head.queries + t0 * head.query_bytes, head.keys, head.vt,
-                             m->map + (h * m->dims.seq_len + t0) * vs__s4(&m->dims), exps,
+                             m->map + (h * m->dims.seq_len + t0) * vs__s4(&m->dims), NULL, exps,
                              head.context + t0 * head.context_bytes);
 }
 

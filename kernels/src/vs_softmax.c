@@ -18,6 +18,13 @@ static inline int32_t vs__row_max(const int8_t *in, int32_t cols) {
     return m;
 }
 
+/* The probabilities of a row's exponentials: one division per row; e <= sum keeps
+ * e * factor within 32 bits. */
+static inline void vs__softmax_probs(const uint32_t *exps, int32_t cols, uint32_t sum, int8_t *out) {
+    const uint32_t factor = 0xFFFFFFFFu / sum;
+    for (int32_t j = 0; j < cols; j++) out[j] = (int8_t)vs__softmax_prob(exps[j], factor);
+}
+
 void vs__softmax_row(const int8_t *in, int8_t *out, int32_t cols, int32_t in_mul,
                      int32_t in_shift, uint32_t *exps) {
     const int32_t m = vs__row_max(in, cols);
@@ -27,9 +34,19 @@ void vs__softmax_row(const int8_t *in, int8_t *out, int32_t cols, int32_t in_mul
         exps[j] = e;
         sum += e;
     }
-    /* One division per row; e <= sum keeps e * factor within 32 bits. */
-    const uint32_t factor = 0xFFFFFFFFu / sum;
-    for (int32_t j = 0; j < cols; j++) out[j] = (int8_t)vs__softmax_prob(exps[j], factor);
+    vs__softmax_probs(exps, cols, sum, out);
+}
+
+void vs__softmax_row_table(const int8_t *in, int8_t *out, int32_t cols, const uint32_t *table,
+                           uint32_t *exps) {
+    const uint32_t *tm = table + vs__row_max(in, cols); /* e = table[max - x] = tm[-x] */
+    uint32_t sum = 0;
+    for (int32_t j = 0; j < cols; j++) {
+        const uint32_t e = tm[-in[j]];
+        exps[j] = e;
+        sum += e;
+    }
+    vs__softmax_probs(exps, cols, sum, out);
 }
 
 int32_t vs_softmax_s8_scratch_bytes(const vs_mat_dims_t *dims) {

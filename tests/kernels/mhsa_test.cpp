@@ -603,6 +603,7 @@ Bytes run_parts_streamed(const Model &m, bool fused, int cores, int tile) {
         Scratch l1(vs_mhsa_part_l1_bytes(&d, fused, tile));
         vs_mhsa_l1_t f;
         vs_mhsa_part_l1_carve(&part, tile, l1.get(), &f);
+        const uint32_t *table = vs_mhsa_part_exp_table(&part, e - b, f.exp_table);
         while (b < e) {
             const int h = b / d.seq_len, t0 = b % d.seq_len, n = std::min(e - b, d.seq_len - t0);
             vs_mhsa_head_t hd;
@@ -612,7 +613,7 @@ Bytes run_parts_streamed(const Model &m, bool fused, int cores, int tile) {
             for (int r0 = t0; r0 < t0 + n; r0 += f.tile) {
                 const int rows = std::min(f.tile, t0 + n - r0), slot = (r0 - t0) / f.tile & 1;
                 std::memcpy(f.q[slot], hd.queries + r0 * hd.query_bytes, size_t(rows * hd.query_bytes));
-                vs_mhsa_part_attend_rows(&part, rows, f.q[slot], f.keys, f.vt, f.rows, f.exps, f.o[slot]);
+                vs_mhsa_part_attend_rows(&part, rows, f.q[slot], f.keys, f.vt, f.rows, table, f.exps, f.o[slot]);
                 std::memcpy(hd.context + r0 * hd.context_bytes, f.o[slot], size_t(rows * hd.context_bytes));
             }
             b += n;
@@ -712,7 +713,8 @@ TEST(Mhsa, StreamedPartsWithKAndVInFastMemoryEqualTheSingleCoreKernels) {
 TEST(Mhsa, StreamedSizesCountEveryBuffer) {
     const vs_mhsa_dims_t d = {81, 32, 32, 8};  // EEGFormer
     // keys 81*32 + V^T 32*84 + 2 query tiles 8*32 + score rows 8*84 + 2 context tiles 8*32 + 4*81
-    EXPECT_EQ(vs_mhsa_part_l1_bytes(&d, 0, 8), 2592 + 2688 + 512 + 672 + 512 + 324);
+    // + the table of exponentials 4*256
+    EXPECT_EQ(vs_mhsa_part_l1_bytes(&d, 0, 8), 2592 + 2688 + 512 + 672 + 512 + 324 + 1024);
     EXPECT_EQ(vs_mhsa_part_head_keys_bytes(&d, 0), 2592 + 2688);
     EXPECT_EQ(vs_mhsa_part_l1_bytes(&d, 0, 1000), vs_mhsa_part_l1_bytes(&d, 0, 81));  // clamped to S
     EXPECT_EQ(vs_mhsa_part_l1_bytes(&d, 0, 0), VS_ERR_ARG);

@@ -452,18 +452,24 @@ void vs_mhsa_part_softmax(const vs_mhsa_part_t *m, int32_t begin, int32_t end, u
  * vs_mhsa_part_init's carving before the map). Same integers as every other
  * schedule, bit for bit.
  *   vs_mhsa_part_l1_bytes: fast memory per core (keys, V^T, 2 query tiles,
- *     one tile of score rows, 2 context tiles, S exponentials; each rounded to 4);
+ *     one tile of score rows, 2 context tiles, S exponentials, the 1 KiB table of
+ *     exponentials; each rounded to 4);
  *   vs_mhsa_part_head_keys_bytes: its part that one head's K and V^T take;
  *   vs_mhsa_part_l1_carve: that layout in `l1`;
  *   vs_mhsa_part_head: where head h's operands are in the scratch (row strides in
  *     bytes: query rows `query_bytes`, context rows `context_bytes`);
  *   vs_mhsa_part_attend_rows: scores, softmax and context of n query rows from
- *     wherever the operands are (`rows`: n*S4 bytes of scratch).
+ *     wherever the operands are (`rows`: n*S4 bytes of scratch); the softmax takes
+ *     its exponentials from exp_table when not NULL;
+ *   vs_mhsa_part_exp_table: fills `table` (256 uint32) with the layer's softmax
+ *     exponentials and returns it when `rows` query rows have enough of them to pay
+ *     for it (rows * S >= 2048, as the single-core depth-first kernel decides), else
+ *     returns NULL. Same bytes either way.
  */
 typedef struct {
     int32_t tile;
     int8_t *keys, *vt, *q[2], *rows, *o[2];
-    uint32_t *exps;
+    uint32_t *exps, *exp_table;
 } vs_mhsa_l1_t;
 typedef struct {
     const int8_t *queries, *keys, *vt;
@@ -476,8 +482,9 @@ int32_t vs_mhsa_part_head_keys_bytes(const vs_mhsa_dims_t *dims, int fused);
 void vs_mhsa_part_l1_carve(const vs_mhsa_part_t *m, int32_t tile, void *l1, vs_mhsa_l1_t *out);
 void vs_mhsa_part_head(const vs_mhsa_part_t *m, int32_t h, vs_mhsa_head_t *out);
 void vs_mhsa_part_attend_rows(const vs_mhsa_part_t *m, int32_t n, const int8_t *queries,
-                              const int8_t *keys, const int8_t *vt, int8_t *rows, uint32_t *exps,
-                              int8_t *context);
+                              const int8_t *keys, const int8_t *vt, int8_t *rows,
+                              const uint32_t *exp_table, uint32_t *exps, int8_t *context);
+const uint32_t *vs_mhsa_part_exp_table(const vs_mhsa_part_t *m, int32_t rows, uint32_t *table);
 
 /*
  * Step 1 from wherever the operands are (a cluster stages them in its L1):
