@@ -48,9 +48,13 @@ static int vs__range_ok(const vs_patch_dims_t *d, int32_t begin, int32_t end) {
     return begin >= 0 && begin <= end && end <= vs_patch_embed_tokens(d);
 }
 
-vs_status_t vs_patch_embed_direct_range_s8(const vs_patch_dims_t *dims, int32_t begin, int32_t end,
-                                           const vs_quant_t *q, const int8_t *x, const int8_t *w,
-                                           const int32_t *bias, int8_t *y, void *scratch) {
+/* Inlined into both entry points: the whole-layer kernel keeps its stack (no extra
+ * frame in front of the range's 9 or 10 arguments). */
+#define VS_PATCH_BODY static inline __attribute__((always_inline)) vs_status_t
+
+VS_PATCH_BODY vs__direct(const vs_patch_dims_t *dims, int32_t begin, int32_t end, const vs_quant_t *q,
+                         const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y,
+                         void *scratch) {
     if (vs_patch_embed_direct_s8_scratch_bytes(dims) < 0 || !vs__range_ok(dims, begin, end) ||
         !vs__quant_ok(q) || !x || !w || !y || !scratch)
         return VS_ERR_ARG;
@@ -73,11 +77,16 @@ vs_status_t vs_patch_embed_direct_range_s8(const vs_patch_dims_t *dims, int32_t 
     return VS_OK;
 }
 
+vs_status_t vs_patch_embed_direct_range_s8(const vs_patch_dims_t *dims, int32_t begin, int32_t end,
+                                           const vs_quant_t *q, const int8_t *x, const int8_t *w,
+                                           const int32_t *bias, int8_t *y, void *scratch) {
+    return vs__direct(dims, begin, end, q, x, w, bias, y, scratch);
+}
+
 vs_status_t vs_patch_embed_direct_s8(const vs_patch_dims_t *dims, const vs_quant_t *q,
                                      const int8_t *x, const int8_t *w,
                                      const int32_t *bias, int8_t *y, void *scratch) {
-    return vs_patch_embed_direct_range_s8(dims, 0, vs_patch_embed_tokens(dims), q, x, w, bias, y,
-                                          scratch);
+    return vs__direct(dims, 0, vs_patch_embed_tokens(dims), q, x, w, bias, y, scratch);
 }
 
 static int vs__sub_ok(const vs_patch_dims_t *d, int32_t sub) {
@@ -93,10 +102,9 @@ int32_t vs_patch_embed_decomposed_s8_scratch_bytes(const vs_patch_dims_t *dims,
     return VS_PATCH_ROWS * vs__align4(col) + VS_PATCH_ROWS * acc;
 }
 
-vs_status_t vs_patch_embed_decomposed_range_s8(const vs_patch_dims_t *dims, int32_t sub,
-                                               int32_t begin, int32_t end, const vs_quant_t *q,
-                                               const int8_t *x, const int8_t *w_sub,
-                                               const int32_t *bias, int8_t *y, void *scratch) {
+VS_PATCH_BODY vs__decomposed(const vs_patch_dims_t *dims, int32_t sub, int32_t begin, int32_t end,
+                             const vs_quant_t *q, const int8_t *x, const int8_t *w_sub,
+                             const int32_t *bias, int8_t *y, void *scratch) {
     if (vs_patch_embed_decomposed_s8_scratch_bytes(dims, sub) < 0 ||
         !vs__range_ok(dims, begin, end) || !vs__quant_ok(q) || !x || !w_sub || !y || !scratch)
         return VS_ERR_ARG;
@@ -130,12 +138,19 @@ vs_status_t vs_patch_embed_decomposed_range_s8(const vs_patch_dims_t *dims, int3
     return VS_OK;
 }
 
+vs_status_t vs_patch_embed_decomposed_range_s8(const vs_patch_dims_t *dims, int32_t sub,
+                                               int32_t begin, int32_t end, const vs_quant_t *q,
+                                               const int8_t *x, const int8_t *w_sub,
+                                               const int32_t *bias, int8_t *y, void *scratch) {
+    return vs__decomposed(dims, sub, begin, end, q, x, w_sub, bias, y, scratch);
+}
+
 vs_status_t vs_patch_embed_decomposed_s8(const vs_patch_dims_t *dims, int32_t sub,
                                          const vs_quant_t *q, const int8_t *x,
                                          const int8_t *w_sub, const int32_t *bias,
                                          int8_t *y, void *scratch) {
-    return vs_patch_embed_decomposed_range_s8(dims, sub, 0, vs_patch_embed_tokens(dims), q, x,
-                                              w_sub, bias, y, scratch);
+    return vs__decomposed(dims, sub, 0, vs_patch_embed_tokens(dims), q, x, w_sub, bias, y,
+                          scratch);
 }
 
 vs_status_t vs_patch_embed_decompose_weights(const vs_patch_dims_t *dims, int32_t sub,
