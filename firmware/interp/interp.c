@@ -135,6 +135,13 @@ static int vs__patch_embed(const vs__ctx_t *c, const vs_layer_record_t *r) {
         int8_t *dst = group_out ? (int8_t *)scratch : y;
         const int8_t *w = (const int8_t *)vs__tensor(r, base, 0);
         const int32_t *b = (const int32_t *)vs__tensor(r, base, 1);
+        if (vs__on_cluster()) { /* the cores copy their own rows of a group into place */
+            st = vs__status(vs_par_patch_embed(&d, sub, &q, x, w, b, dst,
+                                               group_out ? y + (int32_t)g * group_embed : (int8_t *)0, embed,
+                                               scratch + group_out));
+            if (st != VS_RUN_OK) return st;
+            continue;
+        }
         st = vs__status(sub ? vs_patch_embed_decomposed_s8(&d, sub, &q, x, w, b, dst, scratch + group_out)
                             : vs_patch_embed_direct_s8(&d, &q, x, w, b, dst, scratch + group_out));
         if (st != VS_RUN_OK) return st;
@@ -227,9 +234,20 @@ static int vs__lowrank(const vs__ctx_t *c, const vs_layer_record_t *r) {
     w.w3 = (const int8_t *)vs__tensor(r, base, 4);
     w.b3 = (const int32_t *)vs__tensor(r, base, 5);
     int8_t *y = (int8_t *)(c->arena + r->out_offset);
+    const int8_t *x = (const int8_t *)(c->arena + r->in_offset);
+    void *scratch = c->arena + r->scratch_offset;
+    if (vs__on_cluster()) { /* the GELU on the same rows, in the same fork */
+        vs_gelu_params_t gp;
+        gp.in = vs__quant(r->param + 6);
+        gp.out = vs__quant(r->param + 8);
+        VS_PHASE_BEGIN(VS_PHASE_GEMM);
+        st = vs__status(vs_par_lowrank(&d, r->dim[4], &p, x, &w, y,
+                                       (r->flags & VS_LAYER_GELU) ? &gp : (const vs_gelu_params_t *)0, scratch));
+        VS_PHASE_END(VS_PHASE_GEMM);
+        return st;
+    }
     VS_PHASE_BEGIN(VS_PHASE_GEMM);
-    st = vs__status(vs_linear_lowrank_s8(&d, r->dim[4], &p, (const int8_t *)(c->arena + r->in_offset), &w, y,
-                                         c->arena + r->scratch_offset));
+    st = vs__status(vs_linear_lowrank_s8(&d, r->dim[4], &p, x, &w, y, scratch));
     VS_PHASE_END(VS_PHASE_GEMM);
     if (st != VS_RUN_OK) return st;
     return vs__gelu_in_place(r, y, d.tokens, d.out_features, r->param + 6);
@@ -387,8 +405,10 @@ static int vs__mean_pool(const vs__ctx_t *c, const vs_layer_record_t *r) {
     const vs_quant_t q = vs__quant(r->param);
     d.rows = r->dim[0];
     d.cols = r->dim[1];
-    return vs__status(
-        vs_mean_pool_s8(&d, &q, (const int8_t *)(c->arena + r->in_offset), (int8_t *)(c->arena + r->out_offset)));
+    const int8_t *x = (const int8_t *)(c->arena + r->in_offset);
+    int8_t *y = (int8_t *)(c->arena + r->out_offset);
+    if (vs__on_cluster()) return vs__status(vs_par_mean_pool(&d, &q, x, y));
+    return vs__status(vs_mean_pool_s8(&d, &q, x, y));
 }
 
 static int vs__run_layer(const vs__ctx_t *c, const vs_layer_record_t *r) {

@@ -185,6 +185,210 @@ vs_status_t vs_par_gelu_in_place(const vs_mat_dims_t *dims, const vs_gelu_params
     return j.failed ? VS_ERR_ARG : VS_OK;
 }
 
+/* Items [*begin, *end) of share `part` of `parts` over [0, items): sizes differ by at most one. */
+static void vs__share(int32_t items, int32_t part, int32_t parts, int32_t *begin, int32_t *end) {
+    *begin = (int32_t)((int64_t)items * part / parts);
+    *end = (int32_t)((int64_t)items * (part + 1) / parts);
+}
+
+/* `bytes` of fast memory per core (4-aligned), NULL when they do not all fit. */
+static uint8_t *vs__fast_per_core(uint32_t bytes) {
+    const uint32_t cores = vs_interp_cores();
+    return (uint8_t *)vs_interp_fast_alloc((cores ? cores : 1u) * bytes);
+}
+
+typedef struct {
+    const vs_patch_dims_t *dims;
+    int32_t sub; /* 0: direct */
+    const vs_quant_t *q;
+    const int8_t *x, *w;
+    const int32_t *bias;
+    int8_t *out, *cols; /* cols: NULL, or where out's rows go, ld_cols apart */
+    int32_t ld_cols;
+    uint8_t *scratch; /* per_core bytes per core */
+    uint32_t per_core;
+    volatile int32_t failed;
+} vs__patch_job_t;
+
+static void vs__patch_share(void *arg, uint32_t core, int32_t begin, int32_t end) {
+    vs__patch_job_t *j = (vs__patch_job_t *)arg;
+    if (begin >= end) return;
+    void *scratch = j->scratch + core * j->per_core;
+    const vs_status_t st =
+        j->sub ? vs_patch_embed_decomposed_range_s8(j->dims, j->sub, begin, end, j->q, j->x, j->w, j->bias,
+                                                    j->out, scratch)
+               : vs_patch_embed_direct_range_s8(j->dims, begin, end, j->q, j->x, j->w, j->bias, j->out, scratch);
+    if (st != VS_OK) {
+        j->failed = 1;
+        return;
+    }
+    const int32_t e = j->dims->embed;
+    if (j->cols)
+        for (int32_t t = begin; t < end; t++) memcpy(j->cols + t * j->ld_cols, j->out + t * e, (size_t)e);
+}
+
+vs_status_t vs_par_patch_embed(const vs_patch_dims_t *dims, int32_t sub, const vs_quant_t *q,
+                               const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *out,
+                               int8_t *cols, int32_t ld_cols, void *scratch) {
+    const int32_t tokens = vs_patch_embed_tokens(dims);
+    const int32_t per_core = sub ? vs_patch_embed_decomposed_s8_scratch_bytes(dims, sub)
+                                 : vs_patch_embed_direct_s8_scratch_bytes(dims);
+    if (tokens < 0 || per_core < 0) return VS_ERR_ARG;
+    vs__patch_job_t j = {dims, sub, q, x, w, bias, out, cols, ld_cols, (uint8_t *)scratch, 0, 0};
+    j.per_core = ((uint32_t)per_core + 3u) & ~3u;
+    uint8_t *fast = vs__fast_per_core(j.per_core);
+    if (!fast) {
+        vs__patch_share(&j, 0, 0, tokens);
+    } else {
+        j.scratch = fast;
+        vs_interp_parallel(vs__patch_share, &j, tokens);
+        vs_interp_fast_free();
+    }
+    return j.failed ? VS_ERR_ARG : VS_OK;
+}
+
+typedef struct {
+    const vs_lowrank_dims_t *dims;
+    int32_t tile; /* at most tokens */
+    const vs_lowrank_params_t *params;
+    const int8_t *x;
+    const vs_lowrank_weights_t *w;
+    int8_t *y;
+    const vs_gelu_params_t *gelu;
+    uint8_t *scratch; /* per_core bytes per core: the two intermediates */
+    uint32_t per_core;
+    int32_t cores;
+    volatile int32_t failed;
+} vs__lowrank_job_t;
+
+static void vs__lowrank_gelu(vs__lowrank_job_t *j, int32_t t0, int32_t n) {
+    const vs_mat_dims_t rows = {n, j->dims->out_features};
+    int8_t *y = j->y + t0 * rows.cols;
+    if (j->gelu && vs_gelu_s8(&rows, j->gelu, y, y) != VS_OK) j->failed = 1;
+}
+
+/* Out of place (or this core alone): the whole chain on this core's rows. */
+static void vs__lowrank_share(void *arg, uint32_t core, int32_t begin, int32_t end) {
+    vs__lowrank_job_t *j = (vs__lowrank_job_t *)arg;
+    const vs_lowrank_dims_t *d = j->dims;
+    if (begin >= end) return;
+    const vs_lowrank_dims_t part = {end - begin, d->in_features, d->rank, d->out_features};
+    if (vs_linear_lowrank_s8(&part, j->tile, j->params, j->x + begin * d->in_features, j->w,
+                             j->y + begin * d->out_features, j->scratch + core * j->per_core) != VS_OK)
+        j->failed = 1;
+    else
+        vs__lowrank_gelu(j, begin, end - begin);
+}
+
+/* In place: every core runs every round (the barrier needs all of them), with or
+ * without rows; see vs_par_lowrank in interp_parallel.h. */
+static void vs__lowrank_rounds(void *arg, uint32_t core, int32_t begin, int32_t end) {
+    vs__lowrank_job_t *j = (vs__lowrank_job_t *)arg;
+    const vs_lowrank_dims_t *d = j->dims;
+    const vs_lowrank_params_t *p = j->params;
+    const int32_t tokens = d->tokens, in_f = d->in_features, r = d->rank, out_f = d->out_features;
+    const int32_t rounds = (tokens + j->tile * j->cores - 1) / (j->tile * j->cores);
+    int8_t *h1 = (int8_t *)(j->scratch + core * j->per_core), *h2 = h1 + j->per_core / 2;
+    (void)begin;
+    (void)end;
+    for (int32_t round = 0; round < rounds; round++) {
+        int32_t r0, r1, t0, t1;
+        vs__share(tokens, round, rounds, &r0, &r1);
+        vs__share(r1 - r0, (int32_t)core, j->cores, &t0, &t1);
+        t0 += r0;
+        t1 += r0;
+        if (out_f > in_f) { /* mirrored: rounds from the last row down */
+            const int32_t mirrored = tokens - t1;
+            t1 = tokens - t0;
+            t0 = mirrored;
+        }
+        const int32_t n = t1 - t0;
+        const vs_linear_dims_t first = {n, in_f, r}, second = {n, r, r}, last = {n, r, out_f};
+        if (n > 0 && (vs_linear_s8(&first, &p->q1, j->y + t0 * in_f, j->w->w1, j->w->b1, h1) != VS_OK ||
+                      vs_linear_s8(&second, &p->q2, h1, j->w->w2, j->w->b2, h2) != VS_OK))
+            j->failed = 1;
+        vs_interp_barrier(); /* every input row of the round is read */
+        if (n <= 0) continue;
+        if (vs_linear_s8(&last, &p->q3, h2, j->w->w3, j->w->b3, j->y + t0 * out_f) != VS_OK) j->failed = 1;
+        vs__lowrank_gelu(j, t0, n);
+    }
+}
+
+/* One token (a classifier's chain): each factor's outputs split over the cores, a
+ * barrier after the first two (the next factor reads all of their outputs); the
+ * intermediates are core 0's. In place, the last factor writes over the token only
+ * after every core read it (two barriers earlier). */
+static void vs__lowrank_columns(void *arg, uint32_t core, int32_t begin, int32_t end) {
+    vs__lowrank_job_t *j = (vs__lowrank_job_t *)arg;
+    const vs_lowrank_dims_t *d = j->dims;
+    const vs_lowrank_weights_t *w = j->w;
+    int8_t *h1 = (int8_t *)j->scratch, *h2 = h1 + j->per_core / 2;
+    const int32_t depth[3] = {d->in_features, d->rank, d->rank}, width[3] = {d->rank, d->rank, d->out_features};
+    const int8_t *src[3] = {j->x, h1, h2}, *weight[3] = {w->w1, w->w2, w->w3};
+    const int32_t *bias[3] = {w->b1, w->b2, w->b3};
+    const vs_quant_t *q[3] = {&j->params->q1, &j->params->q2, &j->params->q3};
+    int8_t *dst[3] = {h1, h2, j->y};
+    int32_t o0 = 0, o1 = 0;
+    (void)begin;
+    (void)end;
+    for (int k = 0; k < 3; k++) {
+        vs__share(width[k], (int32_t)core, j->cores, &o0, &o1);
+        const vs_linear_dims_t part = {1, depth[k], o1 - o0};
+        if (o1 > o0 && vs_linear_s8(&part, q[k], src[k], weight[k] + o0 * depth[k], bias[k] ? bias[k] + o0 : bias[k],
+                                    dst[k] + o0) != VS_OK)
+            j->failed = 1;
+        if (k < 2) vs_interp_barrier();
+    }
+    const vs_mat_dims_t cols = {1, o1 - o0};
+    if (j->gelu && o1 > o0 && vs_gelu_s8(&cols, j->gelu, j->y + o0, j->y + o0) != VS_OK) j->failed = 1;
+}
+
+vs_status_t vs_par_lowrank(const vs_lowrank_dims_t *dims, int32_t tile_tokens,
+                           const vs_lowrank_params_t *params, const int8_t *x,
+                           const vs_lowrank_weights_t *weights, int8_t *y,
+                           const vs_gelu_params_t *gelu, void *scratch) {
+    const int32_t per_core = vs_linear_lowrank_s8_scratch_bytes(dims, tile_tokens);
+    if (per_core < 0 || !weights) return VS_ERR_ARG;
+    vs__lowrank_job_t j = {dims, tile_tokens < dims->tokens ? tile_tokens : dims->tokens, params, x, weights, y,
+                           gelu, (uint8_t *)scratch, (uint32_t)per_core, (int32_t)vs_interp_cores(), 0};
+    if (j.cores < 1) j.cores = 1;
+    uint8_t *fast = vs__fast_per_core(j.per_core);
+    if (!fast) {
+        vs__lowrank_share(&j, 0, 0, dims->tokens);
+    } else {
+        j.scratch = fast;
+        if (dims->tokens == 1 && j.cores > 1)
+            vs_interp_parallel(vs__lowrank_columns, &j, j.cores);
+        else if (y == x)
+            vs_interp_parallel(vs__lowrank_rounds, &j, j.cores);
+        else
+            vs_interp_parallel(vs__lowrank_share, &j, dims->tokens);
+        vs_interp_fast_free();
+    }
+    return j.failed ? VS_ERR_ARG : VS_OK;
+}
+
+typedef struct {
+    const vs_mat_dims_t *dims;
+    const vs_quant_t *q;
+    const int8_t *x;
+    int8_t *y;
+    volatile int32_t failed;
+} vs__pool_job_t;
+
+static void vs__pool_share(void *arg, uint32_t core, int32_t begin, int32_t end) {
+    vs__pool_job_t *j = (vs__pool_job_t *)arg;
+    (void)core;
+    if (begin < end && vs_mean_pool_range_s8(j->dims, begin, end, j->q, j->x, j->y) != VS_OK) j->failed = 1;
+}
+
+vs_status_t vs_par_mean_pool(const vs_mat_dims_t *dims, const vs_quant_t *q, const int8_t *x, int8_t *y) {
+    vs__pool_job_t j = {dims, q, x, y, 0};
+    if (vs_mean_pool_range_s8(dims, 0, 0, q, x, y) != VS_OK) return VS_ERR_ARG; /* checks, writes nothing */
+    vs_interp_parallel(vs__pool_share, &j, dims->cols);
+    return j.failed ? VS_ERR_ARG : VS_OK;
+}
+
 /* ---- MHSA ---------------------------------------------------------------------------
  * Each step can run from fast memory (the cluster's L1): a core stages what its items
  * need and streams its rows through it with the pipeline below. Step 2 does so when

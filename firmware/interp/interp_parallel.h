@@ -37,6 +37,39 @@ vs_status_t vs_par_add(const vs_mat_dims_t *dims, const vs_add_params_t *params,
 /* GELU over the rows of y, in place (after a GEMM the matrix engine did). */
 vs_status_t vs_par_gelu_in_place(const vs_mat_dims_t *dims, const vs_gelu_params_t *params, int8_t *y);
 /*
+ * Patch embedding over output tokens (sub 0: direct, else decomposed in sub x sub
+ * sub-kernels): each core runs the kernel's token-range form on its share with its
+ * own kernel scratch in fast memory. out: [tokens][dims->embed]. cols not NULL
+ * (one weight group of a wider embedding): each core also copies its rows of out
+ * into cols, rows ld_cols bytes apart. When the cores' scratch does not fit the
+ * fast memory, this core does all of it with `scratch` (the kernel's size).
+ */
+vs_status_t vs_par_patch_embed(const vs_patch_dims_t *dims, int32_t sub, const vs_quant_t *q,
+                               const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *out,
+                               int8_t *cols, int32_t ld_cols, void *scratch);
+/*
+ * Low-rank chain (vs_linear_lowrank_s8) over token rows, then GELU on them when gelu
+ * is not NULL; each core's two intermediates (tile_tokens x rank each) in fast memory.
+ * Out of place: each core runs the chain on its share of the rows. In place
+ * (y == x): staged rounds, as vs_par_linear_overwrite does: the rows go in rounds of
+ * at most tile_tokens rows per core (the rounds and each round's shares balanced),
+ * first to last when out <= in, last to first when out > in; each core runs the
+ * first two factors of its rows into its intermediates, a barrier (every input row
+ * of the round is read), then the last factor from its second intermediate straight
+ * into place: the round's outputs only cover input rows of this round or earlier
+ * ones (vs_linear_overwrite_s8's rule), so no core overwrites a row another has yet
+ * to read. One token (a classifier's chain): each factor's output features split
+ * over the cores instead, a barrier between the factors. When the intermediates do
+ * not fit the fast memory, this core runs
+ * vs_linear_lowrank_s8 with `scratch` (its vs_linear_lowrank_s8_scratch_bytes).
+ */
+vs_status_t vs_par_lowrank(const vs_lowrank_dims_t *dims, int32_t tile_tokens,
+                           const vs_lowrank_params_t *params, const int8_t *x,
+                           const vs_lowrank_weights_t *weights, int8_t *y,
+                           const vs_gelu_params_t *gelu, void *scratch);
+/* Mean pooling over the columns (each core its share of y's entries). */
+vs_status_t vs_par_mean_pool(const vs_mat_dims_t *dims, const vs_quant_t *q, const int8_t *x, int8_t *y);
+/*
  * MHSA in the three steps of vs_mhsa_part_* (kernels.h), one fork each: the
  * projections over (head, token) items, attention over (head, query row) items
  * (or over whole heads when split_heads: the published kernels' split), the

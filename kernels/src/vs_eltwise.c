@@ -29,15 +29,29 @@ vs_status_t vs_cls_concat_s8(const vs_mat_dims_t *dims, const int8_t *cls,
     return VS_OK;
 }
 
-vs_status_t vs_mean_pool_s8(const vs_mat_dims_t *dims, const vs_quant_t *q,
-                            const int8_t *x, int8_t *y) {
-    if (!vs__mat_ok(dims) || dims->rows > (1 << 23) || !vs__quant_ok(q) || !x || !y)
+/* Inlined into both entry points: the whole-layer kernel keeps its stack. */
+static inline __attribute__((always_inline)) vs_status_t
+vs__mean_pool(const vs_mat_dims_t *dims, int32_t begin, int32_t end, const vs_quant_t *q,
+              const int8_t *x, int8_t *y) {
+    if (!vs__mat_ok(dims) || dims->rows > (1 << 23) || begin < 0 || begin > end ||
+        end > dims->cols || !vs__quant_ok(q) || !x || !y)
         return VS_ERR_ARG;
     const int32_t rows = dims->rows, cols = dims->cols;
-    for (int32_t c = 0; c < cols; c++) {
+    for (int32_t c = begin; c < end; c++) {
         int32_t s = 0;
         for (int32_t r = 0; r < rows; r++) s += x[r * cols + c];
         y[c] = (int8_t)vs__requant(s, q->mul, q->shift);
     }
     return VS_OK;
+}
+
+vs_status_t vs_mean_pool_range_s8(const vs_mat_dims_t *dims, int32_t begin, int32_t end,
+                                  const vs_quant_t *q, const int8_t *x, int8_t *y) {
+    return vs__mean_pool(dims, begin, end, q, x, y);
+}
+
+vs_status_t vs_mean_pool_s8(const vs_mat_dims_t *dims, const vs_quant_t *q,
+                            const int8_t *x, int8_t *y) {
+    if (!dims) return VS_ERR_ARG;
+    return vs__mean_pool(dims, 0, dims->cols, q, x, y);
 }

@@ -43,18 +43,26 @@ int32_t vs_patch_embed_direct_s8_scratch_bytes(const vs_patch_dims_t *dims) {
     return VS_PATCH_ROWS * vs__align4(col);
 }
 
-vs_status_t vs_patch_embed_direct_s8(const vs_patch_dims_t *dims, const vs_quant_t *q,
-                                     const int8_t *x, const int8_t *w,
-                                     const int32_t *bias, int8_t *y, void *scratch) {
-    if (vs_patch_embed_direct_s8_scratch_bytes(dims) < 0 || !vs__quant_ok(q) || !x || !w ||
-        !y || !scratch)
+/* [begin, end) is a range of the layer's tokens (empty is fine). */
+static int vs__range_ok(const vs_patch_dims_t *d, int32_t begin, int32_t end) {
+    return begin >= 0 && begin <= end && end <= vs_patch_embed_tokens(d);
+}
+
+/* Inlined into both entry points: the whole-layer kernel keeps its stack (no extra
+ * frame in front of the range's 9 or 10 arguments). */
+#define VS_PATCH_BODY static inline __attribute__((always_inline)) vs_status_t
+
+VS_PATCH_BODY vs__direct(const vs_patch_dims_t *dims, int32_t begin, int32_t end, const vs_quant_t *q,
+                         const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y,
+                         void *scratch) {
+    if (vs_patch_embed_direct_s8_scratch_bytes(dims) < 0 || !vs__range_ok(dims, begin, end) ||
+        !vs__quant_ok(q) || !x || !w || !y || !scratch)
         return VS_ERR_ARG;
     const int32_t p = dims->patch, grid_w = dims->width / p;
-    const int32_t tokens = vs_patch_embed_tokens(dims);
     const int32_t depth = p * p * dims->channels, ld = vs__align4(depth);
     int8_t *cols = (int8_t *)scratch;
-    for (int32_t t = 0; t < tokens; t += VS_PATCH_ROWS) {
-        const int32_t n = tokens - t < VS_PATCH_ROWS ? tokens - t : VS_PATCH_ROWS;
+    for (int32_t t = begin; t < end; t += VS_PATCH_ROWS) {
+        const int32_t n = end - t < VS_PATCH_ROWS ? end - t : VS_PATCH_ROWS;
         for (int32_t i = 0; i < n; i++)
             vs__gather(dims, x, (t + i) / grid_w * p, (t + i) % grid_w * p, p, cols + i * ld);
         vs__gemm_t g = {
@@ -67,6 +75,18 @@ vs_status_t vs_patch_embed_direct_s8(const vs_patch_dims_t *dims, const vs_quant
         vs__gemm_nt(&g);
     }
     return VS_OK;
+}
+
+vs_status_t vs_patch_embed_direct_range_s8(const vs_patch_dims_t *dims, int32_t begin, int32_t end,
+                                           const vs_quant_t *q, const int8_t *x, const int8_t *w,
+                                           const int32_t *bias, int8_t *y, void *scratch) {
+    return vs__direct(dims, begin, end, q, x, w, bias, y, scratch);
+}
+
+vs_status_t vs_patch_embed_direct_s8(const vs_patch_dims_t *dims, const vs_quant_t *q,
+                                     const int8_t *x, const int8_t *w,
+                                     const int32_t *bias, int8_t *y, void *scratch) {
+    return vs__direct(dims, 0, vs_patch_embed_tokens(dims), q, x, w, bias, y, scratch);
 }
 
 static int vs__sub_ok(const vs_patch_dims_t *d, int32_t sub) {
@@ -82,21 +102,20 @@ int32_t vs_patch_embed_decomposed_s8_scratch_bytes(const vs_patch_dims_t *dims,
     return VS_PATCH_ROWS * vs__align4(col) + VS_PATCH_ROWS * acc;
 }
 
-vs_status_t vs_patch_embed_decomposed_s8(const vs_patch_dims_t *dims, int32_t sub,
-                                         const vs_quant_t *q, const int8_t *x,
-                                         const int8_t *w_sub, const int32_t *bias,
-                                         int8_t *y, void *scratch) {
-    if (vs_patch_embed_decomposed_s8_scratch_bytes(dims, sub) < 0 || !vs__quant_ok(q) ||
-        !x || !w_sub || !y || !scratch)
+VS_PATCH_BODY vs__decomposed(const vs_patch_dims_t *dims, int32_t sub, int32_t begin, int32_t end,
+                             const vs_quant_t *q, const int8_t *x, const int8_t *w_sub,
+                             const int32_t *bias, int8_t *y, void *scratch) {
+    if (vs_patch_embed_decomposed_s8_scratch_bytes(dims, sub) < 0 ||
+        !vs__range_ok(dims, begin, end) || !vs__quant_ok(q) || !x || !w_sub || !y || !scratch)
         return VS_ERR_ARG;
     const int32_t p = dims->patch, e = dims->embed, grid_w = dims->width / p;
-    const int32_t tokens = vs_patch_embed_tokens(dims), side = p / sub;
+    const int32_t side = p / sub;
     const int32_t depth = sub * sub * dims->channels, ld = vs__align4(depth);
     uint8_t *pos = (uint8_t *)scratch;
     int32_t *acc = (int32_t *)vs__carve(&pos, VS_PATCH_ROWS * e * 4);
     int8_t *cols = (int8_t *)vs__carve(&pos, VS_PATCH_ROWS * ld);
-    for (int32_t t = 0; t < tokens; t += VS_PATCH_ROWS) {
-        const int32_t n = tokens - t < VS_PATCH_ROWS ? tokens - t : VS_PATCH_ROWS;
+    for (int32_t t = begin; t < end; t += VS_PATCH_ROWS) {
+        const int32_t n = end - t < VS_PATCH_ROWS ? end - t : VS_PATCH_ROWS;
         for (int32_t i = 0; i < n * e; i++) acc[i] = bias ? bias[i % e] : 0;
         for (int32_t s = 0; s < side * side; s++) {
             const int32_t dy = s / side * sub, dx = s % side * sub;
@@ -117,6 +136,21 @@ vs_status_t vs_patch_embed_decomposed_s8(const vs_patch_dims_t *dims, int32_t su
             out[i] = (int8_t)vs__requant(acc[i], q->mul, q->shift);
     }
     return VS_OK;
+}
+
+vs_status_t vs_patch_embed_decomposed_range_s8(const vs_patch_dims_t *dims, int32_t sub,
+                                               int32_t begin, int32_t end, const vs_quant_t *q,
+                                               const int8_t *x, const int8_t *w_sub,
+                                               const int32_t *bias, int8_t *y, void *scratch) {
+    return vs__decomposed(dims, sub, begin, end, q, x, w_sub, bias, y, scratch);
+}
+
+vs_status_t vs_patch_embed_decomposed_s8(const vs_patch_dims_t *dims, int32_t sub,
+                                         const vs_quant_t *q, const int8_t *x,
+                                         const int8_t *w_sub, const int32_t *bias,
+                                         int8_t *y, void *scratch) {
+    return vs__decomposed(dims, sub, 0, vs_patch_embed_tokens(dims), q, x, w_sub, bias, y,
+                          scratch);
 }
 
 vs_status_t vs_patch_embed_decompose_weights(const vs_patch_dims_t *dims, int32_t sub,

@@ -80,3 +80,31 @@ TEST(MeanPool, MatchesNaiveReferenceAndFloat) {
     ASSERT_EQ(vs_mean_pool_s8(&d, &twice, ext.data(), y.data()), VS_OK);
     EXPECT_EQ(y, (Bytes{-128, 127}));
 }
+
+// The column-range form (what each core of a cluster runs): every share of a split
+// into 1, 2, 3 and 8 parts writes exactly its entries of the whole call's output.
+TEST(MeanPool, ColumnRangesEqualTheWholeCall) {
+    Rng rng(44);
+    const int rows = 81, cols = 13;
+    const vs_mat_dims_t d = {rows, cols};
+    const Bytes x = rng.bytes((size_t)rows * cols);
+    const vs_quant_t q = vs_quant_from_real(1.0 / rows);
+    Bytes whole(cols);
+    ASSERT_EQ(vs_mean_pool_s8(&d, &q, x.data(), whole.data()), VS_OK);
+    for (int parts : {1, 2, 3, 8})
+        for (int part = 0; part < parts; part++) {
+            const int begin = cols * part / parts, end = cols * (part + 1) / parts;
+            Buf y(Bytes(cols, 99), 1);
+            ASSERT_EQ(vs_mean_pool_range_s8(&d, begin, end, &q, x.data(), y.data()), VS_OK);
+            Bytes expect(cols, 99);
+            std::copy(whole.begin() + begin, whole.begin() + end, expect.begin() + begin);
+            EXPECT_EQ(y.vec(), expect) << "columns " << begin << ".." << end;
+            EXPECT_TRUE(y.guard_intact());
+        }
+    Bytes y(cols, 99);
+    EXPECT_EQ(vs_mean_pool_range_s8(&d, -1, 2, &q, x.data(), y.data()), VS_ERR_ARG);
+    EXPECT_EQ(vs_mean_pool_range_s8(&d, 3, 2, &q, x.data(), y.data()), VS_ERR_ARG);
+    EXPECT_EQ(vs_mean_pool_range_s8(&d, 0, cols + 1, &q, x.data(), y.data()), VS_ERR_ARG);
+    EXPECT_EQ(vs_mean_pool_s8(nullptr, &q, x.data(), y.data()), VS_ERR_ARG);
+    EXPECT_EQ(y, Bytes(cols, 99));
+}

@@ -1,6 +1,8 @@
 // Patch embedding: direct and decomposed against the naive convolution.
 #include <gtest/gtest.h>
 
+#include <utility>
+
 #include "test_util.h"
 
 using namespace kt;
@@ -60,6 +62,67 @@ TEST(PatchEmbed, DirectAndDecomposedMatchNaiveConvolution) {
                   VS_OK);
         EXPECT_EQ(dec.vec(), direct.vec()) << "decomposed sub " << c.sub;
         EXPECT_TRUE(s2.guard_intact());
+    }
+}
+
+// The token-range forms (what each core of a cluster runs): every share of every
+// split into 1, 2, 3 and 8 parts (odd starts, single tokens, empty shares) writes
+// exactly its rows, equal to the same rows of the whole-layer call; bad ranges are
+// refused without writing.
+TEST(PatchEmbed, TokenRangesEqualTheWholeLayersRows) {
+    Rng rng(13);
+    const Case cases[] = {
+        {{48, 40, 3, 8, 16}, 4}, // 30 tokens
+        {{21, 23, 3, 5, 9}, 1},  // 16 tokens, leftover pixels
+        {{9, 9, 2, 3, 3}, 3},    // 9 tokens
+        {{16, 16, 3, 8, 16}, 4}, // 4 tokens: 8 parts leave some empty
+    };
+    for (const Case &c : cases) {
+        const vs_patch_dims_t &d = c.d;
+        const int tokens = vs_patch_embed_tokens(&d), e = d.embed;
+        const Bytes x = rng.bytes((size_t)d.height * d.width * d.channels);
+        const Bytes w = rng.bytes((size_t)e * d.patch * d.patch * d.channels);
+        const Ints b = rng.ints(e, -30000, 30000);
+        const vs_quant_t q = conv_quant(d);
+        Bytes wsub(w.size());
+        ASSERT_EQ(vs_patch_embed_decompose_weights(&d, c.sub, w.data(), wsub.data()), VS_OK);
+        Scratch s1(vs_patch_embed_direct_s8_scratch_bytes(&d));
+        Scratch s2(vs_patch_embed_decomposed_s8_scratch_bytes(&d, c.sub));
+        Bytes whole((size_t)tokens * e);
+        ASSERT_EQ(vs_patch_embed_direct_s8(&d, &q, x.data(), w.data(), b.data(), whole.data(), s1.get()), VS_OK);
+        for (int parts : {1, 2, 3, 8}) {
+            for (int part = 0; part < parts; part++) {
+                const int begin = tokens * part / parts, end = tokens * (part + 1) / parts;
+                for (int sub : {0, c.sub}) {
+                    const Bytes untouched((size_t)tokens * e, 99);
+                    Buf y(untouched);
+                    const vs_status_t st =
+                        sub ? vs_patch_embed_decomposed_range_s8(&d, sub, begin, end, &q, x.data(), wsub.data(),
+                                                                 b.data(), y.data(), s2.get())
+                            : vs_patch_embed_direct_range_s8(&d, begin, end, &q, x.data(), w.data(), b.data(),
+                                                             y.data(), s1.get());
+                    ASSERT_EQ(st, VS_OK);
+                    Bytes expect = untouched;
+                    std::copy(whole.begin() + begin * e, whole.begin() + end * e, expect.begin() + begin * e);
+                    EXPECT_EQ(y.vec(), expect) << "sub " << sub << ", tokens " << begin << ".." << end << " of "
+                                               << tokens << " (" << d.height << "x" << d.width << " p" << d.patch
+                                               << ")";
+                    EXPECT_TRUE(y.guard_intact());
+                }
+            }
+        }
+        EXPECT_TRUE(s1.guard_intact());
+        EXPECT_TRUE(s2.guard_intact());
+        for (const auto &bad : {std::pair<int, int>{-1, 1}, {2, 1}, {0, tokens + 1}}) {
+            Buf y(Bytes((size_t)tokens * e, 99));
+            EXPECT_EQ(vs_patch_embed_direct_range_s8(&d, bad.first, bad.second, &q, x.data(), w.data(), b.data(),
+                                                     y.data(), s1.get()),
+                      VS_ERR_ARG);
+            EXPECT_EQ(vs_patch_embed_decomposed_range_s8(&d, c.sub, bad.first, bad.second, &q, x.data(),
+                                                         wsub.data(), b.data(), y.data(), s2.get()),
+                      VS_ERR_ARG);
+            EXPECT_EQ(y.vec(), Bytes((size_t)tokens * e, 99));
+        }
     }
 }
 

@@ -195,6 +195,22 @@ int32_t vs_patch_embed_decomposed_s8_scratch_bytes(const vs_patch_dims_t *dims,
 vs_status_t vs_patch_embed_decompose_weights(const vs_patch_dims_t *dims, int32_t sub,
                                              const int8_t *w, int8_t *w_sub);
 
+/*
+ * Token-range forms (a core of a cluster computes its share of the tokens): the
+ * same arguments as the whole-layer kernels above (x, y and the dims are the whole
+ * layer's), and [begin, end) the output tokens to compute, 0 <= begin <= end <=
+ * tokens (empty is fine); only rows begin..end-1 of y are written, each equal to
+ * that row of the whole-layer call. The whole-layer kernels are the range
+ * [0, tokens). Scratch: the whole-layer kernel's size, one per concurrent caller.
+ */
+vs_status_t vs_patch_embed_direct_range_s8(const vs_patch_dims_t *dims, int32_t begin, int32_t end,
+                                           const vs_quant_t *q, const int8_t *x, const int8_t *w,
+                                           const int32_t *bias, int8_t *y, void *scratch);
+vs_status_t vs_patch_embed_decomposed_range_s8(const vs_patch_dims_t *dims, int32_t sub,
+                                               int32_t begin, int32_t end, const vs_quant_t *q,
+                                               const int8_t *x, const int8_t *w_sub,
+                                               const int32_t *bias, int8_t *y, void *scratch);
+
 /* Number of output tokens of a patch embedding, or VS_ERR_ARG. */
 int32_t vs_patch_embed_tokens(const vs_patch_dims_t *dims);
 
@@ -292,6 +308,10 @@ vs_status_t vs_cls_concat_s8(const vs_mat_dims_t *dims, const int8_t *cls,
 /* Mean pool over tokens: y[c] = sat8(requant(sum_r x[r][c], q)); q includes 1/rows. */
 vs_status_t vs_mean_pool_s8(const vs_mat_dims_t *dims, const vs_quant_t *q,
                             const int8_t *x, int8_t *y);
+/* Columns [begin, end) of it only (0 <= begin <= end <= cols): y[begin..end-1]
+ * written, x and dims the whole layer's. vs_mean_pool_s8 is the range [0, cols). */
+vs_status_t vs_mean_pool_range_s8(const vs_mat_dims_t *dims, int32_t begin, int32_t end,
+                                  const vs_quant_t *q, const int8_t *x, int8_t *y);
 
 /* ---- multi-head self-attention ----------------------------------------------- */
 /*
