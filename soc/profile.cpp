@@ -459,6 +459,10 @@ ClusterParams parse_cluster(Fields f, const Profile& p) {
         if (c.engine_lanes == 0) engine.fail("cluster.engine.lanes", "must be 1 to 64");
         c.engine_base = uint32_t(engine.address("base"));
         check_engine_window(engine, c.engine_base);
+        // one worker's linear-layer rate, for deploy's row split between engine and cores
+        if (engine.has("core_macs_per_cycle")) c.engine_core_macs_per_cycle = engine.real("core_macs_per_cycle", 64);
+        if (engine.has("shared_stall_share")) c.engine_shared_stall_share = engine.real("shared_stall_share", 10);
+        if (engine.has("core_setup_cycles")) c.engine_core_setup_cycles = unsigned(engine.number("core_setup_cycles", kTimingMax));
         engine.finish();
     }
     f.finish();

@@ -175,6 +175,25 @@ static int vs__linear_on_cluster(const vs__ctx_t *c, const vs_layer_record_t *r,
                                       : vs_par_linear(d, q, x, w, b, y, gelu));
 }
 
+/* Deploy's row split of an out-of-place linear layer (dim[3]: the cores' rows, the
+ * last ones; docs/engine.md): the engine and the cores at once, GELU included.
+ * 1 done, 0 not split (no split planned, no L1 plan, or the engine cannot take it), -1 error. */
+static int vs__linear_split(const vs__ctx_t *c, const vs_layer_record_t *r, const vs_linear_dims_t *d,
+                            const vs_quant_t *q, const int8_t *x, const int8_t *w, const int32_t *b, int8_t *y) {
+#if VS_CLUSTER
+    const vs_l1_plan_t *plan = vs__l1_plan(c, r);
+    if (r->variant != 0 || r->dim[3] <= 0 || !plan) return 0;
+    vs_gelu_params_t gp;
+    gp.in = vs__quant(r->param + 2);
+    gp.out = vs__quant(r->param + 4);
+    return vs_engine_linear_split(plan, d, q, x, w, b, y, (r->flags & VS_LAYER_GELU) ? &gp : (const vs_gelu_params_t *)0,
+                                  r->dim[3]);
+#else
+    (void)c, (void)r, (void)d, (void)q, (void)x, (void)w, (void)b, (void)y;
+    return 0;
+#endif
+}
+
 /* The matrix engine first where the model asks for it and the shape fits, else the
  * cluster's cores, else this core; GELU after the GEMM (the cluster's pass does it on
  * its own rows). One GEMM phase whichever ran it. */
@@ -195,8 +214,13 @@ static int vs__linear(const vs__ctx_t *c, const vs_layer_record_t *r) {
     /* token-overwrite (variant 1) reads its input from y itself */
     const int8_t *x = r->variant == 1 ? y : x_of(c, r);
     VS_PHASE_BEGIN(VS_PHASE_GEMM);
-    const int offloaded = (c->hdr->flags & VS_MODEL_FLAG_ENGINE)
-                              ? vs_interp_linear_offload(d.tokens, d.in_features, d.out_features, q.mul, q.shift, x, w, b, y)
+    const int engine = (c->hdr->flags & VS_MODEL_FLAG_ENGINE) != 0;
+    const int split = engine ? vs__linear_split(c, r, &d, &q, x, w, b, y) : 0;
+    if (split) {
+        VS_PHASE_END(VS_PHASE_GEMM);
+        return split > 0 ? VS_RUN_OK : VS_RUN_ERR_OP;
+    }
+    const int offloaded = engine ? vs_interp_linear_offload(d.tokens, d.in_features, d.out_features, q.mul, q.shift, x, w, b, y)
                               : 0;
     const int gelu_done = !offloaded && vs__on_cluster();
     if (offloaded)

@@ -99,15 +99,18 @@ static int vs__engine_block(const int8_t *x, const int8_t *w, const int32_t *bia
     return (vs_mmio_read(VITSIM_ENGINE_BASE + VITSIM_ENGINE_STATUS) & VITSIM_ENGINE_ERROR) ? -1 : 0;
 }
 
-/* Blocks of a GEMM in the L1: nb rows of B (a multiple of the lanes, at most half the
- * room) with their biases, mb rows of A and of C. */
+/* Blocks of a GEMM in the L1 above its first `skip` bytes (the cores' tiles when they
+ * share the layer, docs/engine.md): nb rows of B (a multiple of the lanes, at most
+ * half the room) with their biases, mb rows of A and of C. */
 typedef struct {
     uint32_t nb, mb, w_bytes;
 } vs__engine_blocks_t;
 
-static int vs__engine_blocks(uint32_t m, uint32_t n, uint32_t k, vs__engine_blocks_t *b) {
+static int vs__engine_blocks(uint32_t m, uint32_t n, uint32_t k, uint32_t skip, vs__engine_blocks_t *b) {
     const uint32_t config = vs_mmio_read(VITSIM_ENGINE_BASE + VITSIM_ENGINE_CONFIG);
-    const uint32_t lanes = config & 0xFFFFu, room = vs__cluster_reg(VITSIM_CLUSTER_L1_SIZE) - VS_ENGINE_L1_RESERVED;
+    const uint32_t size = vs__cluster_reg(VITSIM_CLUSTER_L1_SIZE);
+    if (size < VS_ENGINE_L1_RESERVED + skip) return 0;
+    const uint32_t lanes = config & 0xFFFFu, room = size - VS_ENGINE_L1_RESERVED - skip;
     b->nb = n;
     if (b->nb * (k + 4u) > room / 2u) b->nb = (room / 2u) / (k + 4u) / lanes * lanes;
     if (b->nb == 0) return 0;
@@ -121,7 +124,7 @@ int vs_interp_gemm_fits(uint32_t k, int32_t shift) {
     if (!VS_ENGINE_PRESENT) return 0;
     const uint32_t kmax = vs_mmio_read(VITSIM_ENGINE_BASE + VITSIM_ENGINE_CONFIG) >> 16;
     vs__engine_blocks_t b;
-    return k > 0 && !(k & 3u) && k <= kmax && shift >= 1 && shift <= 62 && vs__engine_blocks(1, 1, k, &b);
+    return k > 0 && !(k & 3u) && k <= kmax && shift >= 1 && shift <= 62 && vs__engine_blocks(1, 1, k, 0, &b);
 }
 
 /* A's rows [m0, m0 + m) into x_l1 (k bytes apart): one 2D transfer per piece. */
@@ -132,12 +135,20 @@ static void vs__engine_load_a(const vs_interp_gemm_t *g, int8_t *x_l1, uint32_t 
                         VITSIM_CLUSTER_DMA_TO_L1);
 }
 
+static int vs__gemm_blocks(const vs_interp_gemm_t *g, vs__engine_blocks_t *blk) {
+    return g->m > 0 && g->n > 0 && g->m <= 65535u && g->n <= 65535u && g->chunks > 0 && g->k % g->chunks == 0 &&
+           !(g->l1_skip & 3u) && vs_interp_gemm_fits(g->k, g->shift) && vs__engine_blocks(g->m, g->n, g->k, g->l1_skip, blk);
+}
+
+int vs_interp_gemm_takes(const vs_interp_gemm_t *g) {
+    vs__engine_blocks_t blk;
+    return vs__gemm_blocks(g, &blk);
+}
+
 int vs_interp_gemm_offload(const vs_interp_gemm_t *g) {
     vs__engine_blocks_t blk;
-    if (g->m == 0 || g->n == 0 || g->m > 65535u || g->n > 65535u || g->chunks == 0 || g->k % g->chunks ||
-        !vs_interp_gemm_fits(g->k, g->shift) || !vs__engine_blocks(g->m, g->n, g->k, &blk))
-        return 0;
-    uint8_t *l1 = (uint8_t *)(uintptr_t)vs__cluster_reg(VITSIM_CLUSTER_L1_BASE);
+    if (!vs__gemm_blocks(g, &blk)) return 0;
+    uint8_t *l1 = (uint8_t *)(uintptr_t)vs__cluster_reg(VITSIM_CLUSTER_L1_BASE) + g->l1_skip;
     int8_t *w_l1 = (int8_t *)l1;
     int32_t *b_l1 = (int32_t *)(l1 + blk.w_bytes);
     int8_t *x_l1 = (int8_t *)(b_l1 + blk.nb);
@@ -159,10 +170,10 @@ int vs_interp_gemm_offload(const vs_interp_gemm_t *g) {
 int vs_interp_linear_offload(int32_t tokens, int32_t in_f, int32_t out_f, int32_t mul, int32_t shift,
                              const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y) {
     const vs_interp_gemm_t g = {(uint32_t)tokens, (uint32_t)out_f, (uint32_t)in_f, x, (uint32_t)in_f, 1, 0,
-                                w, (uint32_t)in_f, bias, y, (uint32_t)out_f, mul, shift};
+                                w, (uint32_t)in_f, bias, y, (uint32_t)out_f, mul, shift, 0};
     vs__engine_blocks_t blk;
     if (tokens <= 0 || out_f <= 0 || in_f <= 0 || !vs_interp_gemm_fits(g.k, shift) ||
-        !vs__engine_blocks(g.m, g.n, g.k, &blk))
+        !vs__engine_blocks(g.m, g.n, g.k, 0, &blk))
         return 0;
     /* Over its own input (token-overwrite): a block's outputs may only land on rows
      * already read, so one pass over the columns, forward when rows shrink. */

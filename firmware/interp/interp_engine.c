@@ -22,7 +22,7 @@ static void vs__softmax(void *arg, uint32_t core, int32_t begin, int32_t end) {
 /* C [m][n] (ldc) = requant(bias + A [m][k] (lda) . B [n][k] (ldb)) on the engine. */
 static int vs__gemm(uint32_t m, uint32_t n, uint32_t k, const int8_t *a, uint32_t lda, const int8_t *b, uint32_t ldb,
                     const int32_t *bias, int8_t *c, uint32_t ldc, const vs_quant_t *q) {
-    const vs_interp_gemm_t g = {m, n, k, a, lda, 1, 0, b, ldb, bias, c, ldc, q->mul, q->shift};
+    const vs_interp_gemm_t g = {m, n, k, a, lda, 1, 0, b, ldb, bias, c, ldc, q->mul, q->shift, 0};
     return vs_interp_gemm_offload(&g) == 1 ? 0 : -1;
 }
 
@@ -61,7 +61,7 @@ static int vs__output(const vs_mhsa_part_t *m) {
     const vs_mhsa_dims_t *d = &m->dims;
     const uint32_t s = (uint32_t)d->seq_len, p = (uint32_t)d->proj, hp = (uint32_t)d->heads * p;
     const vs_interp_gemm_t g = {s, (uint32_t)d->embed, hp, m->o, p, (uint32_t)d->heads, s * p, m->weights->wo, hp,
-                                m->weights->bo, m->y, (uint32_t)d->embed, m->params->out.mul, m->params->out.shift};
+                                m->weights->bo, m->y, (uint32_t)d->embed, m->params->out.mul, m->params->out.shift, 0};
     return vs_interp_gemm_offload(&g) == 1 ? 0 : -1;
 }
 

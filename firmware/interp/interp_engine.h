@@ -12,6 +12,7 @@
 #define VITSIM_INTERP_ENGINE_H
 
 #include "vitsim/kernels.h"
+#include "vs_model.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -22,6 +23,17 @@ extern "C" {
  * arguments the kernels refuse. scratch: vs_mhsa_layerwise_s8_scratch_bytes. */
 int vs_engine_mhsa(const vs_mhsa_dims_t *dims, const vs_mhsa_params_t *params, const int8_t *x,
                    const vs_mhsa_weights_t *weights, int8_t *y, void *scratch);
+
+/*
+ * Profiles with a cluster (interp_engine_linear.c): an out-of-place linear layer (with
+ * its GELU when gelu is not NULL) split by rows: the last core_rows on the cores,
+ * tiled by `plan` (deploy planned it for those rows), the others on the engine in the
+ * L1 above the plan's buffers, both at once. 1 done, 0 not taken (nothing written:
+ * the engine or the plan cannot take it), -1 an engine or kernel error.
+ */
+int vs_engine_linear_split(const vs_l1_plan_t *plan, const vs_linear_dims_t *dims, const vs_quant_t *q,
+                           const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y,
+                           const vs_gelu_params_t *gelu, int32_t core_rows);
 
 #ifdef __cplusplus
 }

@@ -82,9 +82,13 @@ typedef struct {
     int8_t *c;
     uint32_t ldc;
     int32_t mul, shift;
+    uint32_t l1_skip; /* L1 bytes from its base the engine leaves alone (the cores' tiles); 0: none */
 } vs_interp_gemm_t;
 int vs_interp_gemm_fits(uint32_t k, int32_t shift);
 int vs_interp_gemm_offload(const vs_interp_gemm_t *g);
+/* Profiles with a cluster: 1 when vs_interp_gemm_offload would take g (decided
+ * before anything runs), else 0. */
+int vs_interp_gemm_takes(const vs_interp_gemm_t *g);
 
 /* Host only: hooks called by the host implementation (NULL = none). */
 typedef void (*vs_interp_layer_hook_t)(void *user, uint32_t index, int end);

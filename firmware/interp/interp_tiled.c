@@ -100,32 +100,52 @@ static void vs__linear_compute(void *p, uint32_t t, uint32_t core, uint32_t core
     vs_tile_to_l2(j->y + (m0 + r0) * out_f + n0 + c0, block, my_cols, my_rows, out_f);
 }
 
-vs_status_t vs_tiled_linear(const vs_l1_plan_t *plan, const vs_linear_dims_t *dims, const vs_quant_t *q,
-                            const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y,
-                            const vs_gelu_params_t *gelu) {
+/* The linear layer vs_tiled_linear_begin started, until its end (one at a time). */
+static vs__linear_tiles_t vs__started;
+static vs_tile_loop_t vs__started_loop;
+
+vs_status_t vs_tiled_linear_begin(const vs_l1_plan_t *plan, const vs_linear_dims_t *dims, const vs_quant_t *q,
+                                  const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y,
+                                  const vs_gelu_params_t *gelu) {
     if (!vs_tiled_plan_fits(plan) || dims->tokens <= 0 || dims->out_features <= 0 || dims->in_features <= 0)
         return VS_ERR_ARG;
     uint8_t *l1 = vs__l1_base();
-    vs__linear_tiles_t j;
-    j.plan = plan;
-    j.dims = *dims;
-    j.q = q;
-    j.x = x;
-    j.w = w;
-    j.bias = bias;
-    j.y = y;
-    j.gelu = gelu;
-    j.row_tiles = vs__tiles((uint32_t)dims->tokens, plan->tile_rows);
-    j.col_tiles = vs__tiles((uint32_t)dims->out_features, plan->tile_cols);
-    j.failed = 0;
-    vs_tile_ring_init(&j.x_ring, l1, &plan->buffer[VS_L1_X]);
-    vs_tile_ring_init(&j.w_ring, l1, &plan->buffer[VS_L1_W]);
-    vs_tile_ring_init(&j.b_ring, l1, &plan->buffer[VS_L1_BIAS]);
-    j.y_at[0] = (int8_t *)(l1 + plan->buffer[VS_L1_Y].offset[0]);
-    j.y_at[1] = (int8_t *)(l1 + plan->buffer[VS_L1_Y].offset[1]);
-    vs_tile_loop_t loop = {j.row_tiles * j.col_tiles, &j, vs__linear_fetch, vs__linear_compute, {0, 0}};
-    vs_tile_loop_fork(&loop);
-    return j.failed ? VS_ERR_ARG : VS_OK;
+    vs__linear_tiles_t *j = &vs__started;
+    j->plan = plan;
+    j->dims = *dims;
+    j->q = q;
+    j->x = x;
+    j->w = w;
+    j->bias = bias;
+    j->y = y;
+    j->gelu = gelu;
+    j->row_tiles = vs__tiles((uint32_t)dims->tokens, plan->tile_rows);
+    j->col_tiles = vs__tiles((uint32_t)dims->out_features, plan->tile_cols);
+    j->failed = 0;
+    vs_tile_ring_init(&j->x_ring, l1, &plan->buffer[VS_L1_X]);
+    vs_tile_ring_init(&j->w_ring, l1, &plan->buffer[VS_L1_W]);
+    vs_tile_ring_init(&j->b_ring, l1, &plan->buffer[VS_L1_BIAS]);
+    j->y_at[0] = (int8_t *)(l1 + plan->buffer[VS_L1_Y].offset[0]);
+    j->y_at[1] = (int8_t *)(l1 + plan->buffer[VS_L1_Y].offset[1]);
+    vs__started_loop.tiles = j->row_tiles * j->col_tiles;
+    vs__started_loop.job = j;
+    vs__started_loop.fetch = vs__linear_fetch;
+    vs__started_loop.compute = vs__linear_compute;
+    vs__started_loop.ready[0] = vs__started_loop.ready[1] = 0;
+    vs_tile_loop_start(&vs__started_loop);
+    return VS_OK;
+}
+
+vs_status_t vs_tiled_linear_end(void) {
+    vs_tile_loop_join();
+    return vs__started.failed ? VS_ERR_ARG : VS_OK;
+}
+
+vs_status_t vs_tiled_linear(const vs_l1_plan_t *plan, const vs_linear_dims_t *dims, const vs_quant_t *q,
+                            const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y,
+                            const vs_gelu_params_t *gelu) {
+    const vs_status_t st = vs_tiled_linear_begin(plan, dims, q, x, w, bias, y, gelu);
+    return st == VS_OK ? vs_tiled_linear_end() : st;
 }
 
 /* ---- row-wise layers: layernorm, add ---------------------------------------- */

@@ -71,3 +71,7 @@ void vs_tile_loop_run(vs_tile_loop_t *loop, uint32_t core, uint32_t cores) {
 static void vs__tile_loop_entry(void *arg) { vs_tile_loop_run((vs_tile_loop_t *)arg, vs_core_id(), vs_core_count()); }
 
 void vs_tile_loop_fork(vs_tile_loop_t *loop) { vs_cluster_fork(vs__tile_loop_entry, loop); }
+
+void vs_tile_loop_start(vs_tile_loop_t *loop) { vs_cluster_start_n(vs_cluster_cores(), vs__tile_loop_entry, loop); }
+
+void vs_tile_loop_join(void) { vs_cluster_join(); }

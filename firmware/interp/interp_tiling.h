@@ -67,6 +67,10 @@ typedef struct {
 void vs_tile_loop_run(vs_tile_loop_t *loop, uint32_t core, uint32_t cores);
 /* Forks the loop onto every cluster core and returns when all are done. */
 void vs_tile_loop_fork(vs_tile_loop_t *loop);
+/* vs_tile_loop_fork in two halves: start returns while the cores run the loop (the
+ * FC drives the matrix engine meanwhile), join waits for them. */
+void vs_tile_loop_start(vs_tile_loop_t *loop);
+void vs_tile_loop_join(void);
 
 /* ---- tiled layers (interp_tiled.c) -----------------------------------------
  * Each follows the layer's L1 plan (plan->tile_rows > 0), computes every share
@@ -75,6 +79,13 @@ void vs_tile_loop_fork(vs_tile_loop_t *loop);
 vs_status_t vs_tiled_linear(const vs_l1_plan_t *plan, const vs_linear_dims_t *dims, const vs_quant_t *q,
                             const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y,
                             const vs_gelu_params_t *gelu);
+/* vs_tiled_linear in two halves (the engine's row split, docs/engine.md): begin forks
+ * the cores without waiting (VS_ERR_ARG: nothing started), end waits for them and
+ * returns the layer's status. One at a time; the job lives in static storage. */
+vs_status_t vs_tiled_linear_begin(const vs_l1_plan_t *plan, const vs_linear_dims_t *dims, const vs_quant_t *q,
+                                  const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y,
+                                  const vs_gelu_params_t *gelu);
+vs_status_t vs_tiled_linear_end(void);
 vs_status_t vs_tiled_layernorm(const vs_l1_plan_t *plan, const vs_mat_dims_t *dims,
                                const vs_layernorm_params_t *params, const int8_t *x, const int8_t *gamma,
                                const int32_t *beta, int8_t *y);

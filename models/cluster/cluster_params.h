@@ -29,6 +29,12 @@ struct ClusterParams {
     // lanes (4 int8 MACs each per cycle), one of the verilated sizes; 0: none.
     unsigned engine_lanes = 0;
     uint32_t engine_base = 0;       // its register block (VITSIM_ENGINE_SIZE bytes), from the profile
+    // MACs a cycle one worker core reaches on a linear layer (measured, docs/profiles.md):
+    // deploy weighs it against the engine's schedule to split a linear layer's rows
+    // between the engine and the cores (docs/engine.md); 0: no split, the engine alone.
+    double engine_core_macs_per_cycle = 0;
+    unsigned engine_core_setup_cycles = 0;  // the cores' fixed cycles of a tiled linear layer (measured)
+    double engine_shared_stall_share = 0;   // the engine's busy cycles lost to bank stalls beside the cores (measured)
     // Instruction caches: each core's L0 in front of one cache the cores share, both
     // over the code in L2 (Hart::set_instruction_cache). l0.size_bytes 0: none (the
     // code memory's fetch rules apply, as on the FC).

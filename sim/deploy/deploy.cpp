@@ -8,6 +8,7 @@
 
 #include "deploy/bytes.h"
 #include "deploy/errors.h"
+#include "deploy/engine_split.h"
 #include "deploy/l1_plan.h"
 #include "deploy/lower.h"
 #include "deploy/planner.h"
@@ -58,6 +59,31 @@ int64_t weights_bytes(const Lowered& l) {
     for (const auto& layer : l.layers)
         for (const auto& g : layer.groups) n += static_cast<int64_t>(g.size());
     return n;
+}
+
+// engine=on: the rows of an out-of-place linear layer the cores take beside the engine
+// (engine_split.h), written into the record's dim[3]; their tiles are planned in half
+// the L1 budget (the engine's blocks use the L1 above them, docs/engine.md). Without a
+// split, or when the half budget cannot hold even the smallest tile, the usual plan.
+L1Plan plan_l1_split(LoweredLayer& layer, uint32_t index, const DeployOptions& o, const DeployTarget& t) {
+    const int32_t shift = layer.param[1];
+    if (!o.engine || layer.op != VS_OP_LINEAR || layer.variant != 0 || shift < 1 || shift > 62)
+        return plan_l1(layer, index, t);
+    const int32_t tokens = layer.dim[0];
+    layer.dim[3] = linear_core_rows(t, tokens, layer.dim[1], layer.dim[2], layer.tensor[1] != VS_NO_TENSOR);
+    if (layer.dim[3] == 0 || layer.dim[3] == tokens) return plan_l1(layer, index, t);
+    DeployTarget cores_part = t;
+    cores_part.l1_budget = t.l1_budget / 2;
+    layer.dim[0] = layer.dim[3];  // the plan of the cores' rows
+    try {
+        L1Plan plan = plan_l1(layer, index, cores_part);
+        layer.dim[0] = tokens;
+        return plan;
+    } catch (const NoFitError&) {
+        layer.dim[0] = tokens;
+        layer.dim[3] = 0;
+        return plan_l1(layer, index, t);
+    }
 }
 
 // Places the buffers and fills the per-layer figures; sets plan.fits.
@@ -111,7 +137,8 @@ Plan make_plan(const Graph& g, Lowered& l, const DeployOptions& o, const DeployT
         lp.output_scale = layer.out_scale;
         if (has_l1_plans(t)) {
             try {
-                lp.l1 = plan_l1(layer, lp.index, t);
+                lp.l1 = plan_l1_split(l.layers[i], lp.index, o, t);
+                if (layer.op == VS_OP_LINEAR) lp.core_rows = layer.dim[3];
             } catch (const NoFitError& e) {
                 if (p.fits) p.misfit = "network '" + g.name + "' does not fit: " + e.what();
                 p.fits = false;
@@ -295,6 +322,10 @@ DeployTarget target_for_profile(const Profile& profile, uint64_t firmware_code_b
         t.l1_budget = l1 > profile.cluster.l1_reserved ? l1 - profile.cluster.l1_reserved : 0;
         t.l1_dma_bytes_per_cycle = profile.cluster.dma.l2_bytes_per_cycle;
         t.l1_dma_setup_cycles = profile.cluster.dma.setup_cycles;
+        t.engine_lanes = profile.cluster.engine_lanes;
+        t.engine_core_macs_per_cycle = profile.cluster.engine_core_macs_per_cycle;
+        t.engine_core_setup_cycles = profile.cluster.engine_core_setup_cycles;
+        t.engine_shared_stall_share = profile.cluster.engine_shared_stall_share;
     }
     if (t.cluster_cores)  // vs_l1_alloc's limit: the TCDM below 8 worker stacks (firmware/cluster/vs_cluster.h)
         t.cluster_l1_bytes = profile.memory(profile.cluster.l1_memory).size - 8 * kClusterStackBytes;
@@ -480,6 +511,7 @@ nlohmann::json plan_to_json(const Plan& p) {
                           {"weight_bytes", l.weight_bytes},
                           {"l1_peak_bytes", l.l1.peak_bytes},
                           {"l1", l1_plan_json(l.l1)},
+                          {"core_rows", l.core_rows},
                           {"output", {{"tensor", l.output}, {"offset", l.output_offset}, {"bytes", l.output_bytes},
                                       {"scale", l.output_scale}}}});
     }

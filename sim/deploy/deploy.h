@@ -53,6 +53,13 @@ struct DeployTarget {
     unsigned l1_dma_bytes_per_cycle = 8, l1_dma_setup_cycles = 20;
     uint64_t cluster_l1_bytes = 0;            // the cluster's L1 its kernels may allocate
                                               // (the TCDM minus the workers' stacks)
+    // The matrix engine beside the cluster (0 lanes: none) and one worker core's measured
+    // MACs a cycle on a linear layer: with engine=on deploy splits linear layers' rows
+    // between them (engine_split.h; 0: no split, the engine alone).
+    unsigned engine_lanes = 0;
+    double engine_core_macs_per_cycle = 0;
+    unsigned engine_core_setup_cycles = 0;  // the cores' fixed cycles per linear layer (fork, first tiles)
+    double engine_shared_stall_share = 0;   // the engine's extra cycles (a share of its own) beside busy cores
 };
 
 // A target from a SoC profile: the model part follows a firmware of
@@ -128,6 +135,8 @@ struct LayerPlan {
     int64_t output_offset = 0, output_bytes = 0;
     double output_scale = 0;
     L1Plan l1;                       // cluster profiles: the layer's L1 tiling
+    int32_t core_rows = 0;           // engine=on: the linear layer's rows on the cores
+                                     // beside the engine (0: no split; docs/engine.md)
 };
 
 struct Plan {

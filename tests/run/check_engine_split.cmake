@@ -1,0 +1,50 @@
+# A linear layer shared by the matrix engine and the cluster's cores (docs/engine.md,
+# "Linear layers: engine and cores at once"): runs `vitsim run ARGS --json REPORT` and
+# requires the golden match and, for layer LAYER (an out-of-place linear of TOKENS rows):
+# the plan gives the cores 0 < core_rows < TOKENS rows; the engine ran exactly the other
+# rows' MACs; the engine and the workers were both busy and the layer took fewer cycles
+# than the engine's busy cycles plus the busiest worker's (they overlapped); the engine
+# lost bank cycles to the cores (stalls).
+#   cmake -DVITSIM=path -DARGS="run|--net|eegformer|..." -DREPORT=r.json -DLAYER=7 -DTOKENS=81 -P check_engine_split.cmake
+string(REPLACE "|" ";" args "${ARGS}")
+file(REMOVE "${REPORT}")
+execute_process(COMMAND "${VITSIM}" ${args} --json ${REPORT} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT code EQUAL 0)
+  message(FATAL_ERROR "vitsim ${ARGS}: exit ${code}\n${out}${err}")
+endif()
+file(READ "${REPORT}" report)
+string(JSON match GET "${report}" golden_match)
+string(JSON name GET "${report}" layers ${LAYER} name)
+string(JSON core_rows GET "${report}" plan layers ${LAYER} core_rows)
+foreach(key cycles macs engine_cycles engine_macs engine_stall_cycles)
+  string(JSON ${key} GET "${report}" layers ${LAYER} ${key})
+endforeach()
+string(JSON cores LENGTH "${report}" layers ${LAYER} cluster cores)
+set(busiest 0)
+math(EXPR last "${cores} - 1")
+foreach(i RANGE ${last})
+  string(JSON c GET "${report}" layers ${LAYER} cluster cores ${i} cycles)
+  if(c GREATER busiest)
+    set(busiest ${c})
+  endif()
+endforeach()
+message(STATUS "${name}: core_rows ${core_rows} of ${TOKENS}; ${cycles} cycles; engine ${engine_cycles} busy, "
+               "${engine_macs} of ${macs} MACs, ${engine_stall_cycles} stalls; busiest worker ${busiest}")
+if(NOT match)
+  message(FATAL_ERROR "golden_match is ${match}")
+endif()
+if(NOT core_rows GREATER 0 OR NOT core_rows LESS TOKENS)
+  message(FATAL_ERROR "${name}: no split planned (core_rows ${core_rows} of ${TOKENS})")
+endif()
+math(EXPR lhs "${engine_macs} * ${TOKENS}")
+math(EXPR rhs "${macs} * (${TOKENS} - ${core_rows})")
+if(NOT lhs EQUAL rhs)
+  message(FATAL_ERROR "${name}: the engine ran ${engine_macs} MACs, its ${TOKENS} - ${core_rows} rows are ${rhs} / ${TOKENS}")
+endif()
+math(EXPR serial "${engine_cycles} + ${busiest}")
+if(NOT engine_cycles GREATER 0 OR NOT busiest GREATER 0 OR NOT cycles LESS serial)
+  message(FATAL_ERROR "${name}: no overlap: ${cycles} cycles, engine ${engine_cycles} + worker ${busiest} = ${serial}")
+endif()
+if(NOT engine_stall_cycles GREATER 0)
+  message(FATAL_ERROR "${name}: the engine lost no bank cycles to the cores")
+endif()
